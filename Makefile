@@ -1,0 +1,36 @@
+# cimkit: build, test and run everything from a fresh machine.
+# Each area keeps its own targets in mk/*.mk; this file ties them together.
+
+GO      ?= go
+BIN     := bin
+CIMKIT  := $(BIN)/cimkit
+export GOFLAGS := -buildvcs=false
+
+.PHONY: all build run test test-go vet fmt-check bench
+all: build
+
+build:
+	$(GO) build -o $(CIMKIT) ./cmd/cimkit
+
+# The main job (see README.md).
+run: build
+	$(CIMKIT) run
+
+# Every test: Go unit/property/example tests, fuzz smoke runs, then the
+# browser, notebook and ONNX suites (each installs what it needs).
+test: fmt-check vet test-go $(EXTRA_TESTS)
+
+test-go:
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+-include mk/*.mk

@@ -1,0 +1,152 @@
+// Package arch describes a multi-core RRAM compute-in-memory chip: the
+// crossbar of each core, how many cores there are, the shared bus and its
+// timing, and the element widths.
+//
+// The paper this project implements (Pelke et al., VLSI-SoC 2023) does not
+// give its timings. Default returns the values cimkit uses, each with its
+// reason:
+//
+//   - Crossbar 64x64: the middle of the paper's 32/64/128 range.
+//   - Cores 1024: the paper's largest chip.
+//   - Bus 16 bytes per beat: a 128-bit AXI4 data bus, common on SoCs; the
+//     paper sweeps 4 to 64 B.
+//   - Clock 1000 MHz: one clock for cores and bus; every time is counted in
+//     its cycles.
+//   - MVM 800 cycles: an 8-bit input applied bit-serially, one 100 ns
+//     crossbar read and conversion per bit (as in ISAAC), is 800 ns.
+//   - Bus overhead 2 cycles per transaction: an address phase and a write
+//     response or read turnaround on AXI4.
+//   - Burst 256 beats: the AXI4 limit for incrementing bursts.
+//   - Digital op 4 cycles per MOV: a vector add, bias, activation or
+//     requantisation on a small SIMD unit.
+//   - Elements: int8 activations and weights, int32 partial sums.
+//   - Shared memory 64 MiB: enough for the IFM, OFM and partial sums of any
+//     layer of the paper's workloads at 224x224.
+//
+// An Arch is loaded from JSON with Load (missing fields keep their defaults)
+// and checked with Validate.
+package arch
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Arch is one chip configuration. JSON field names are given in the tags.
+type Arch struct {
+	XbarRows          int   `json:"xbar_rows"`           // crossbar rows (inputs per MVM)
+	XbarCols          int   `json:"xbar_cols"`           // crossbar columns (outputs per MVM)
+	Cores             int   `json:"cores"`               // core budget: most cores a layer may use
+	BusBytes          int   `json:"bus_bytes"`           // bus width: bytes per beat
+	ClockMHz          int   `json:"clock_mhz"`           // clock of cores and bus, for converting cycles to time
+	MVMCycles         int   `json:"mvm_cycles"`          // latency of one crossbar MVM
+	BusOverheadCycles int   `json:"bus_overhead_cycles"` // fixed cost of one bus transaction (per burst)
+	BurstBeats        int   `json:"burst_beats"`         // most beats in one burst (AXI4: 256)
+	DigitalCycles     int   `json:"digital_cycles"`      // latency of one MOV (digital-unit vector op)
+	ActBytes          int   `json:"act_bytes"`           // bytes per activation element (IFM/OFM)
+	WeightBits        int   `json:"weight_bits"`         // bits per weight (cells per weight are not modelled)
+	PsumBytes         int   `json:"psum_bytes"`          // bytes per partial-sum element
+	SeqRegBytes       int   `json:"seq_reg_bytes"`       // size of a core's sequence-number register (CALL payload)
+	SharedMemBytes    int64 `json:"shared_mem_bytes"`    // shared memory size
+}
+
+// Default returns the default chip; the package doc gives the reasons.
+func Default() Arch {
+	return Arch{
+		XbarRows: 64, XbarCols: 64, Cores: 1024,
+		BusBytes: 16, ClockMHz: 1000, MVMCycles: 800, BusOverheadCycles: 2,
+		BurstBeats: 256, DigitalCycles: 4,
+		ActBytes: 1, WeightBits: 8, PsumBytes: 4, SeqRegBytes: 4,
+		SharedMemBytes: 64 << 20,
+	}
+}
+
+// Limits on the values Validate accepts.
+const (
+	MaxXbar   = 4096
+	MaxCores  = 1 << 20
+	MaxBus    = 4096
+	MaxCycles = 1 << 24
+)
+
+// Validate reports the first field that is out of range, naming it.
+func (a Arch) Validate() error {
+	checks := []struct {
+		name     string
+		val      int64
+		min, max int64
+	}{
+		{"xbar_rows", int64(a.XbarRows), 1, MaxXbar},
+		{"xbar_cols", int64(a.XbarCols), 1, MaxXbar},
+		{"cores", int64(a.Cores), 1, MaxCores},
+		{"bus_bytes", int64(a.BusBytes), 1, MaxBus},
+		{"clock_mhz", int64(a.ClockMHz), 1, 1 << 20},
+		{"mvm_cycles", int64(a.MVMCycles), 1, MaxCycles},
+		{"bus_overhead_cycles", int64(a.BusOverheadCycles), 0, MaxCycles},
+		{"burst_beats", int64(a.BurstBeats), 1, 1 << 16},
+		{"digital_cycles", int64(a.DigitalCycles), 0, MaxCycles},
+		{"act_bytes", int64(a.ActBytes), 1, 8},
+		{"weight_bits", int64(a.WeightBits), 1, 64},
+		{"psum_bytes", int64(a.PsumBytes), 1, 8},
+		{"seq_reg_bytes", int64(a.SeqRegBytes), 1, 64},
+		{"shared_mem_bytes", a.SharedMemBytes, 1, 1 << 50},
+	}
+	for _, c := range checks {
+		if c.val < c.min || c.val > c.max {
+			return fmt.Errorf("arch: %s = %d, must be in %d..%d", c.name, c.val, c.min, c.max)
+		}
+	}
+	return nil
+}
+
+// Load reads an Arch from JSON. Fields not given keep the Default values;
+// unknown fields are an error, so that a typo does not pass unnoticed.
+func Load(r io.Reader) (Arch, error) {
+	a := Default()
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return a, fmt.Errorf("arch: reading JSON: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		return a, fmt.Errorf("arch: malformed JSON: %w", err)
+	}
+	if dec.More() {
+		return a, fmt.Errorf("arch: malformed JSON: more than one object")
+	}
+	return a, a.Validate()
+}
+
+// ParseXbar parses a crossbar size written "RxC" (e.g. "64x64") or "N" for
+// a square crossbar.
+func ParseXbar(s string) (rows, cols int, err error) {
+	r, c, found := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "x")
+	if !found {
+		c = r
+	}
+	rows, err1 := strconv.Atoi(r)
+	cols, err2 := strconv.Atoi(c)
+	if err1 != nil || err2 != nil || rows < 1 || cols < 1 || rows > MaxXbar || cols > MaxXbar {
+		return 0, 0, fmt.Errorf("crossbar %q: want ROWSxCOLS with sizes in 1..%d, e.g. 64x64", s, MaxXbar)
+	}
+	return rows, cols, nil
+}
+
+// Seconds converts cycles to seconds at the chip's clock.
+func (a Arch) Seconds(cycles int64) float64 { return float64(cycles) / (float64(a.ClockMHz) * 1e6) }
+
+// BusCycles is the time one transaction of n bytes holds the bus: the
+// overhead once per burst plus one cycle per beat.
+func (a Arch) BusCycles(n int64) int64 {
+	if n <= 0 {
+		return 0
+	}
+	beats := (n + int64(a.BusBytes) - 1) / int64(a.BusBytes)
+	bursts := (beats + int64(a.BurstBeats) - 1) / int64(a.BurstBeats)
+	return beats + bursts*int64(a.BusOverheadCycles)
+}

@@ -6,6 +6,11 @@ BIN     := bin
 CIMKIT  := $(BIN)/cimkit
 export GOFLAGS := -buildvcs=false
 
+# Area targets (browser, notebooks, ONNX models, ...). Each mk/*.mk may add its
+# test target to EXTRA_TESTS; they are read before the rules below.
+EXTRA_TESTS :=
+-include mk/*.mk
+
 .PHONY: all build run test test-go vet fmt-check bench
 all: build
 
@@ -33,4 +38,3 @@ fmt-check:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
--include mk/*.mk

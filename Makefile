@@ -8,6 +8,7 @@ export GOFLAGS := -buildvcs=false
 
 # Area targets (browser, notebooks, ONNX models, ...). Each mk/*.mk may add its
 # test target to EXTRA_TESTS; they are read before the rules below.
+.DEFAULT_GOAL := all
 EXTRA_TESTS :=
 -include mk/*.mk
 

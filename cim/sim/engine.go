@@ -1,0 +1,396 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"strings"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/isa"
+)
+
+// Options control one simulation.
+type Options struct {
+	// Trace records one Span per instruction (and per wait) for timeline
+	// figures. Off by default: a large layer has millions of instructions.
+	Trace bool
+	// MaxSpans caps the trace; further spans are dropped and
+	// Timing.Truncated is set. 0 means DefaultMaxSpans.
+	MaxSpans int
+}
+
+// DefaultMaxSpans is the trace cap used when Options.MaxSpans is 0
+// (about 24 MB of spans).
+const DefaultMaxSpans = 1 << 20
+
+// CoreStats are one core's figures, in cycles unless named otherwise.
+// Busy + Bus + WaitBus + WaitOwner + Idle = End.
+type CoreStats struct {
+	Core      int   `json:"core"`
+	Instrs    int64 `json:"instrs"`     // instructions executed
+	MVMs      int64 `json:"mvms"`       // crossbar MVMs
+	Busy      int64 `json:"busy"`       // computing: MVM and MOV
+	Bus       int64 `json:"bus"`        // holding the bus (own transactions)
+	WaitBus   int64 `json:"wait_bus"`   // waiting for a bus grant
+	WaitOwner int64 `json:"wait_owner"` // blocked in WAIT (waiting for ownership)
+	Idle      int64 `json:"idle"`       // not started yet or finished before the last core
+	End       int64 `json:"end"`        // cycle at which the core's program ended
+	BusBytes  int64 `json:"bus_bytes"`  // bytes the core moved over the bus
+	SyncBytes int64 `json:"sync_bytes"` // of which CALL (synchronisation) bytes
+}
+
+// Timing is what one simulation measured.
+type Timing struct {
+	Cycles       int64       // makespan: the cycle at which the last core ended
+	BusBusy      int64       // cycles the bus carried a transaction
+	BusBytes     int64       // bytes carried by LOAD, STORE and CALL
+	SyncBytes    int64       // bytes carried by CALL
+	Transactions int64       // bus transactions
+	Instrs       int64       // instructions executed, all cores
+	Cores        []CoreStats // per core, by core index
+	Trace        []Span      // with Options.Trace: per instruction, in issue order
+	Truncated    bool        // the trace hit Options.MaxSpans
+}
+
+// BusUtilization is BusBusy / Cycles (0 for an empty run).
+func (t *Timing) BusUtilization() float64 {
+	if t.Cycles == 0 {
+		return 0
+	}
+	return float64(t.BusBusy) / float64(t.Cycles)
+}
+
+// core is one simulated core.
+type core struct {
+	s          isa.Stream
+	in         isa.Instr // the held (fetched, not yet finished) instruction
+	has        bool      // in is valid
+	done       bool
+	blocked    bool  // in WAIT, register below the awaited value
+	t          int64 // local time: the held instruction may start at t
+	idx        int64 // index of the held instruction in the program
+	reg        int64 // sequence-number register
+	since      int64 // start of the current bus request or WAIT block
+	stats      CoreStats
+}
+
+// event says core c reaches a bus instruction or a WAIT at time t.
+type event struct {
+	t int64
+	c int32
+}
+
+// machine is the state of one simulation.
+type machine struct {
+	a        arch.Arch
+	opt      Options
+	cores    []core
+	now      int64
+	heap     []event
+	pending  []uint64 // bit per core: waiting for the bus
+	npending int
+	rr       int // round-robin pointer: the core considered first at the next grant
+	busBusy  bool
+	busOwner int
+	busFree  int64
+	res      Timing
+	maxSpans int
+}
+
+// Execute simulates the programs, one stream per core, on chip a. Stream i
+// runs on core i and its CALLs name cores by that index. It returns an error
+// for an invalid chip, an invalid instruction (naming core and index), or a
+// deadlock.
+func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("sim: %w", err)
+	}
+	if len(streams) > arch.MaxCores {
+		return nil, fmt.Errorf("sim: %d streams, at most %d cores", len(streams), arch.MaxCores)
+	}
+	m := &machine{a: a, opt: opt, cores: make([]core, len(streams)),
+		pending: make([]uint64, (len(streams)+63)/64), maxSpans: opt.MaxSpans}
+	if m.maxSpans <= 0 {
+		m.maxSpans = DefaultMaxSpans
+	}
+	for i, s := range streams {
+		if s == nil {
+			return nil, fmt.Errorf("sim: stream %d is nil", i)
+		}
+		m.cores[i] = core{s: s, idx: -1}
+	}
+	if err := m.loop(); err != nil {
+		return nil, err
+	}
+	m.finish()
+	return &m.res, nil
+}
+
+// loop is the event loop. At equal times a bus completion goes first, then
+// cores reaching bus instructions or WAITs (by core index), then the bus
+// grant, so that every request made at a cycle takes part in its
+// arbitration.
+func (m *machine) loop() error {
+	for i := range m.cores {
+		if err := m.advance(i); err != nil {
+			return err
+		}
+	}
+	for {
+		th := int64(math.MaxInt64)
+		if len(m.heap) > 0 {
+			th = m.heap[0].t
+		}
+		switch {
+		case m.busBusy && m.busFree <= th:
+			m.now = m.busFree
+			if err := m.complete(); err != nil {
+				return err
+			}
+		case !m.busBusy && m.npending > 0 && th > m.now:
+			m.grant()
+		case len(m.heap) > 0:
+			e := m.pop()
+			m.now = e.t
+			if err := m.advance(int(e.c)); err != nil {
+				return err
+			}
+		default:
+			return m.deadlock()
+		}
+	}
+}
+
+// advance runs core i from the current time until it ends, blocks, requests
+// the bus, or reaches a bus instruction or WAIT in the future.
+func (m *machine) advance(i int) error {
+	c := &m.cores[i]
+	for {
+		if !c.has {
+			if !c.s.Next(&c.in) {
+				c.done = true
+				c.stats.End = c.t
+				return nil
+			}
+			c.has = true
+			c.idx++
+		}
+		switch c.in.Op {
+		case isa.MVM, isa.MOV:
+			lat, cl := int64(m.a.MVMCycles), ClassMVM
+			if c.in.Op == isa.MOV {
+				lat, cl = int64(m.a.DigitalCycles), ClassMOV
+			} else {
+				c.stats.MVMs++
+			}
+			m.span(i, c.t, c.t+lat, cl)
+			c.t += lat
+			c.stats.Busy += lat
+			c.stats.Instrs++
+			c.has = false
+		case isa.WAIT:
+			if c.t > m.now {
+				m.push(c.t, i)
+				return nil
+			}
+			if c.reg < int64(c.in.Value) {
+				c.blocked, c.since = true, m.now
+				return nil
+			}
+			c.stats.Instrs++
+			c.has = false
+		case isa.LOAD, isa.STORE, isa.CALL:
+			if c.t > m.now {
+				m.push(c.t, i)
+				return nil
+			}
+			return m.request(i)
+		default:
+			return fmt.Errorf("sim: core %d instruction %d: unknown operation %v", i, c.idx, c.in.Op)
+		}
+	}
+}
+
+// request queues core i's held bus instruction for arbitration.
+func (m *machine) request(i int) error {
+	c := &m.cores[i]
+	if c.in.Bytes < 0 {
+		return fmt.Errorf("sim: core %d instruction %d (%v): negative byte count %d", i, c.idx, c.in.Op, c.in.Bytes)
+	}
+	if c.in.Op == isa.CALL && (c.in.Target < 0 || int(c.in.Target) >= len(m.cores)) {
+		return fmt.Errorf("sim: core %d instruction %d: CALL target core %d, the program has cores 0..%d",
+			i, c.idx, c.in.Target, len(m.cores)-1)
+	}
+	c.since = m.now
+	m.pending[i>>6] |= 1 << (i & 63)
+	m.npending++
+	return nil
+}
+
+// grant gives the idle bus to the first waiting core at or after the
+// round-robin pointer.
+func (m *machine) grant() {
+	i := m.pick()
+	m.pending[i>>6] &^= 1 << (i & 63)
+	m.npending--
+	m.rr = i + 1
+	if m.rr == len(m.cores) {
+		m.rr = 0
+	}
+	c := &m.cores[i]
+	c.stats.WaitBus += m.now - c.since
+	m.span(i, c.since, m.now, ClassBusWait)
+	d := m.a.BusCycles(int64(c.in.Bytes))
+	m.busBusy, m.busOwner, m.busFree = true, i, m.now+d
+	m.res.BusBusy += d
+	c.stats.Bus += d
+	m.span(i, m.now, m.busFree, classOf(c.in.Op))
+}
+
+// pick returns the pending core with the smallest index at or after m.rr,
+// wrapping around.
+func (m *machine) pick() int {
+	w, b := m.rr>>6, uint(m.rr&63)
+	if x := m.pending[w] >> b << b; x != 0 {
+		return w<<6 + bits.TrailingZeros64(x)
+	}
+	for k := 1; k <= len(m.pending); k++ {
+		j := (w + k) % len(m.pending)
+		if x := m.pending[j]; x != 0 {
+			return j<<6 + bits.TrailingZeros64(x)
+		}
+	}
+	panic("sim: pick with no pending core") // unreachable: callers check npending
+}
+
+// complete ends the bus transaction in flight: a CALL writes its target's
+// sequence register now, waking the target if its WAIT is satisfied.
+func (m *machine) complete() error {
+	i := m.busOwner
+	m.busBusy = false
+	c := &m.cores[i]
+	n := int64(c.in.Bytes)
+	c.stats.BusBytes += n
+	c.stats.Instrs++
+	m.res.Transactions++
+	c.has, c.t = false, m.now
+	if c.in.Op == isa.CALL {
+		c.stats.SyncBytes += n
+		tg := int(c.in.Target)
+		t := &m.cores[tg]
+		t.reg = int64(c.in.Value)
+		if t.blocked && t.reg >= int64(t.in.Value) {
+			t.blocked = false
+			t.stats.WaitOwner += m.now - t.since
+			m.span(tg, t.since, m.now, ClassWait)
+			t.stats.Instrs++
+			t.has, t.t = false, m.now
+			if err := m.advance(tg); err != nil {
+				return err
+			}
+		}
+	}
+	return m.advance(i)
+}
+
+// deadlock is the error for a loop that has nothing left to do: either
+// every core ended (nil) or the unfinished ones all wait.
+func (m *machine) deadlock() error {
+	var b strings.Builder
+	n := 0
+	for i := range m.cores {
+		c := &m.cores[i]
+		if c.done {
+			continue
+		}
+		if n < maxDeadlockCores {
+			fmt.Fprintf(&b, "\n  core %d at instruction %d (WAIT %d): register = %d", i, c.idx, c.in.Value, c.reg)
+		}
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	if n > maxDeadlockCores {
+		fmt.Fprintf(&b, "\n  ... and %d more blocked cores", n-maxDeadlockCores)
+	}
+	return fmt.Errorf("sim: deadlock at cycle %d: %d unfinished cores all wait:%s", m.now, n, b.String())
+}
+
+// maxDeadlockCores caps the cores listed in a deadlock report.
+const maxDeadlockCores = 1024
+
+// finish fills in the totals.
+func (m *machine) finish() {
+	r := &m.res
+	r.Cores = make([]CoreStats, len(m.cores))
+	for i := range m.cores {
+		s := m.cores[i].stats
+		s.Core = i
+		r.Cycles = max(r.Cycles, s.End)
+		r.Instrs += s.Instrs
+		r.BusBytes += s.BusBytes
+		r.SyncBytes += s.SyncBytes
+		r.Cores[i] = s
+	}
+	for i := range r.Cores {
+		s := &r.Cores[i]
+		s.Idle = r.Cycles - s.Busy - s.Bus - s.WaitBus - s.WaitOwner
+	}
+}
+
+// span records a trace span when tracing.
+func (m *machine) span(i int, start, end int64, cl Class) {
+	if !m.opt.Trace || end <= start {
+		return
+	}
+	if len(m.res.Trace) >= m.maxSpans {
+		m.res.Truncated = true
+		return
+	}
+	m.res.Trace = append(m.res.Trace, Span{Core: int32(i), Class: cl, Start: start, End: end})
+}
+
+// push adds an event; the heap is ordered by time, then core index.
+func (m *machine) push(t int64, i int) {
+	h := append(m.heap, event{t, int32(i)})
+	j := len(h) - 1
+	for j > 0 {
+		p := (j - 1) / 2
+		if !less(h[j], h[p]) {
+			break
+		}
+		h[j], h[p] = h[p], h[j]
+		j = p
+	}
+	m.heap = h
+}
+
+// pop removes the earliest event.
+func (m *machine) pop() event {
+	h := m.heap
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	j := 0
+	for {
+		l := 2*j + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && less(h[r], h[l]) {
+			l = r
+		}
+		if !less(h[l], h[j]) {
+			break
+		}
+		h[j], h[l] = h[l], h[j]
+		j = l
+	}
+	m.heap = h
+	return top
+}
+
+func less(a, b event) bool { return a.t < b.t || (a.t == b.t && a.c < b.c) }

@@ -1,0 +1,164 @@
+package sim
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/isa"
+)
+
+// tinyArch has round numbers for hand-worked timings: MVM 10 cycles, MOV 1,
+// a 4-byte bus with 2 cycles of overhead per transaction.
+func tinyArch() arch.Arch {
+	a := arch.Default()
+	a.MVMCycles, a.DigitalCycles, a.BusBytes, a.BusOverheadCycles = 10, 1, 4, 2
+	return a
+}
+
+func ld(reg isa.Reg, n int32, p int32) isa.Instr {
+	return isa.Instr{Op: isa.LOAD, Reg: reg, Bytes: n, Vec: p}
+}
+func st(n int32, p int32) isa.Instr   { return isa.Instr{Op: isa.STORE, Reg: isa.Out, Bytes: n, Vec: p} }
+func mvm(p int32) isa.Instr           { return isa.Instr{Op: isa.MVM, Vec: p} }
+func mov(f isa.Fn, p int32) isa.Instr { return isa.Instr{Op: isa.MOV, Fn: f, Reg: isa.Out, Vec: p} }
+func call(t, v, p int32) isa.Instr {
+	return isa.Instr{Op: isa.CALL, Target: t, Value: v, Bytes: 4, Vec: p}
+}
+func wait(v, p int32) isa.Instr { return isa.Instr{Op: isa.WAIT, Value: v, Vec: p} }
+
+// pv2 is a hand-written linear program for PV=2 and two output vectors:
+// core 0 is the first writer (stores 16-byte partial sums), core 1 the last
+// (adds, activates, stores 4 final bytes).
+func pv2() [][]isa.Instr {
+	var c0, c1 []isa.Instr
+	for p := int32(0); p < 2; p++ {
+		c0 = append(c0, ld(isa.In, 8, p), mvm(p), st(16, p), call(1, p+1, p))
+		c1 = append(c1, ld(isa.In, 8, p), mvm(p), wait(p+1, p), ld(isa.Acc, 16, p),
+			mov(isa.Add, p), mov(isa.Act, p), st(4, p))
+	}
+	return [][]isa.Instr{c0, c1}
+}
+
+func streams(progs [][]isa.Instr) []isa.Stream {
+	out := make([]isa.Stream, len(progs))
+	for i, p := range progs {
+		out[i] = &isa.Slice{Instrs: p}
+	}
+	return out
+}
+
+// TestExecuteHandWorked checks every figure of the pv2 run against this
+// hand-worked schedule (8-byte load = 2 beats + 2 = 4 cycles, 16 bytes = 6,
+// 4 bytes = 3):
+//
+//	 0- 4 c0 LOAD in        c1 waits for the bus (round robin starts at 0)
+//	 4- 8 c1 LOAD in        c0 MVM 4-14
+//	 8-18 c1 MVM, then WAIT 1 blocks at 18
+//	14-20 c0 STORE psum
+//	20-23 c0 CALL c1,1      -> c1 register 1 at 23, c1 wakes (waited 5)
+//	23-29 c1 LOAD acc       c0 requested at 23 too; rr pointer is at 1 so c1 wins
+//	29-33 c0 LOAD in (p=1, waited 6)   c1 MOV MOV 29-31, STORE waits 31-33
+//	33-36 c1 STORE final    c0 MVM 33-43
+//	36-40 c1 LOAD in        c1 MVM 40-50, WAIT 2 blocks at 50
+//	43-49 c0 STORE psum
+//	49-52 c0 CALL c1,2      c0 ends at 52; c1 wakes at 52 (waited 2)
+//	52-58 c1 LOAD acc, 58-60 MOV MOV, 60-63 STORE: c1 ends at 63.
+func TestExecuteHandWorked(t *testing.T) {
+	tm, err := Execute(tinyArch(), streams(pv2()), Options{Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm.Cycles != 63 || tm.BusBusy != 52 || tm.BusBytes != 112 || tm.SyncBytes != 8 ||
+		tm.Transactions != 12 || tm.Instrs != 22 {
+		t.Errorf("totals: cycles %d bus %d bytes %d sync %d trans %d instrs %d; want 63 52 112 8 12 22",
+			tm.Cycles, tm.BusBusy, tm.BusBytes, tm.SyncBytes, tm.Transactions, tm.Instrs)
+	}
+	want := []CoreStats{
+		{Core: 0, Instrs: 8, MVMs: 2, Busy: 20, Bus: 26, WaitBus: 6, WaitOwner: 0, Idle: 11, End: 52, BusBytes: 56, SyncBytes: 8},
+		{Core: 1, Instrs: 14, MVMs: 2, Busy: 24, Bus: 26, WaitBus: 6, WaitOwner: 7, Idle: 0, End: 63, BusBytes: 56},
+	}
+	if !reflect.DeepEqual(tm.Cores, want) {
+		t.Errorf("cores:\n got %+v\nwant %+v", tm.Cores, want)
+	}
+	var waits []Span
+	for _, s := range tm.Trace {
+		if s.Class == ClassWait {
+			waits = append(waits, s)
+		}
+	}
+	wantW := []Span{{1, ClassWait, 18, 23}, {1, ClassWait, 50, 52}}
+	if !reflect.DeepEqual(waits, wantW) {
+		t.Errorf("wait spans %v, want %v", waits, wantW)
+	}
+	series, err := BusSeries(tm, 1)
+	if err != nil || len(series) != 1 || series[0] != 52.0/63 {
+		t.Errorf("BusSeries = %v, %v; want [52/63]", series, err)
+	}
+}
+
+func TestExecuteDeterministic(t *testing.T) {
+	a, _ := Execute(tinyArch(), streams(pv2()), Options{Trace: true})
+	b, _ := Execute(tinyArch(), streams(pv2()), Options{Trace: true})
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two runs of the same programs differ")
+	}
+}
+
+func TestExecuteDeadlock(t *testing.T) {
+	progs := pv2()
+	progs[0] = progs[0][:3] // core 0 never CALLs
+	_, err := Execute(tinyArch(), streams(progs), Options{})
+	if err == nil {
+		t.Fatal("no deadlock reported")
+	}
+	for _, w := range []string{"deadlock", "core 1 at instruction 2 (WAIT 1): register = 0"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+}
+
+func TestExecuteBadInput(t *testing.T) {
+	bad := tinyArch()
+	bad.BusBytes = 0
+	if _, err := Execute(bad, streams(pv2()), Options{}); err == nil || !strings.Contains(err.Error(), "bus_bytes") {
+		t.Errorf("bus 0: err = %v", err)
+	}
+	bad = tinyArch()
+	bad.MVMCycles = 0
+	if _, err := Execute(bad, streams(pv2()), Options{}); err == nil || !strings.Contains(err.Error(), "mvm_cycles") {
+		t.Errorf("mvm 0: err = %v", err)
+	}
+	progs := [][]isa.Instr{{call(7, 1, 0)}}
+	if _, err := Execute(tinyArch(), streams(progs), Options{}); err == nil || !strings.Contains(err.Error(), "CALL target core 7") {
+		t.Errorf("bad target: err = %v", err)
+	}
+	progs = [][]isa.Instr{{{Op: 99}}}
+	if _, err := Execute(tinyArch(), streams(progs), Options{}); err == nil || !strings.Contains(err.Error(), "core 0 instruction 0") {
+		t.Errorf("bad op: err = %v", err)
+	}
+}
+
+// TestRoundRobin: three cores each make two 4-byte transfers at the same
+// times; grants rotate 0,1,2,0,1,2.
+func TestRoundRobin(t *testing.T) {
+	progs := make([][]isa.Instr, 3)
+	for i := range progs {
+		progs[i] = []isa.Instr{ld(isa.In, 4, 0), ld(isa.In, 4, 1)}
+	}
+	tm, err := Execute(tinyArch(), streams(progs), Options{Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []int32
+	for _, s := range tm.Trace {
+		if s.Class == ClassLoad {
+			order = append(order, s.Core)
+		}
+	}
+	if !reflect.DeepEqual(order, []int32{0, 1, 2, 0, 1, 2}) || tm.Cycles != 18 {
+		t.Errorf("grant order %v cycles %d, want [0 1 2 0 1 2] 18", order, tm.Cycles)
+	}
+}

@@ -1,0 +1,115 @@
+package sim
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/cimkit/cimkit/cim/isa"
+)
+
+// Class is what a core does during a Span.
+type Class uint8
+
+// The span classes. Load, Store and Call spans hold the bus.
+const (
+	ClassMVM     Class = iota + 1 // crossbar MVM
+	ClassMOV                      // digital-unit op
+	ClassLoad                     // bus read
+	ClassStore                    // bus write
+	ClassCall                     // bus write of a neighbour's sequence register
+	ClassWait                     // blocked in WAIT: waiting for ownership
+	ClassBusWait                  // waiting for a bus grant
+)
+
+var classNames = [...]string{ClassMVM: "mvm", ClassMOV: "mov", ClassLoad: "load", ClassStore: "store",
+	ClassCall: "call", ClassWait: "wait", ClassBusWait: "bus_wait"}
+
+func (c Class) String() string {
+	if int(c) < len(classNames) && classNames[c] != "" {
+		return classNames[c]
+	}
+	return fmt.Sprintf("Class(%d)", uint8(c))
+}
+
+// OnBus reports whether the class holds the bus.
+func (c Class) OnBus() bool { return c == ClassLoad || c == ClassStore || c == ClassCall }
+
+func classOf(op isa.Op) Class {
+	switch op {
+	case isa.LOAD:
+		return ClassLoad
+	case isa.STORE:
+		return ClassStore
+	case isa.CALL:
+		return ClassCall
+	case isa.MVM:
+		return ClassMVM
+	case isa.MOV:
+		return ClassMOV
+	}
+	return ClassWait
+}
+
+// Span is one interval of a core's timeline: cycles [Start, End).
+type Span struct {
+	Core       int32
+	Class      Class
+	Start, End int64
+}
+
+// WriteTrace writes spans as CSV with the header core,start,end,class.
+func WriteTrace(w io.Writer, spans []Span) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"core", "start", "end", "class"}); err != nil {
+		return err
+	}
+	for _, s := range spans {
+		rec := []string{strconv.Itoa(int(s.Core)), strconv.FormatInt(s.Start, 10),
+			strconv.FormatInt(s.End, 10), s.Class.String()}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// BusSeries is the bus utilisation over time for figures: the run's cycles
+// cut into bins equal intervals, and for each the fraction of its cycles in
+// which the bus carried a transaction. It needs a run with Options.Trace
+// (and an untruncated trace).
+func BusSeries(t *Timing, bins int) ([]float64, error) {
+	switch {
+	case bins < 1 || bins > 1<<20:
+		return nil, fmt.Errorf("sim: bus series: %d bins, want 1..%d", bins, 1<<20)
+	case t.Truncated:
+		return nil, errors.New("sim: bus series: the trace was truncated (raise Options.MaxSpans)")
+	case t.Cycles > 0 && len(t.Trace) == 0:
+		return nil, errors.New("sim: bus series: no trace (run with Options.Trace)")
+	}
+	out := make([]float64, bins)
+	if t.Cycles == 0 {
+		return out, nil
+	}
+	width := float64(t.Cycles) / float64(bins)
+	for _, s := range t.Trace {
+		if !s.Class.OnBus() {
+			continue
+		}
+		for b := int(float64(s.Start) / width); b < bins; b++ {
+			lo, hi := float64(b)*width, float64(b+1)*width
+			ov := min(hi, float64(s.End)) - max(lo, float64(s.Start))
+			if ov <= 0 {
+				break
+			}
+			out[b] += ov
+		}
+	}
+	for b := range out {
+		out[b] /= width
+	}
+	return out, nil
+}

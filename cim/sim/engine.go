@@ -63,16 +63,16 @@ func (t *Timing) BusUtilization() float64 {
 
 // core is one simulated core.
 type core struct {
-	s          isa.Stream
-	in         isa.Instr // the held (fetched, not yet finished) instruction
-	has        bool      // in is valid
-	done       bool
-	blocked    bool  // in WAIT, register below the awaited value
-	t          int64 // local time: the held instruction may start at t
-	idx        int64 // index of the held instruction in the program
-	reg        int64 // sequence-number register
-	since      int64 // start of the current bus request or WAIT block
-	stats      CoreStats
+	s       isa.Stream
+	in      isa.Instr // the held (fetched, not yet finished) instruction
+	has     bool      // in is valid
+	done    bool
+	blocked bool  // in WAIT, register below the awaited value
+	t       int64 // local time: the held instruction may start at t
+	idx     int64 // index of the held instruction in the program
+	reg     int64 // sequence-number register
+	since   int64 // start of the current bus request or WAIT block
+	stats   CoreStats
 }
 
 // event says core c reaches a bus instruction or a WAIT at time t.

@@ -1,0 +1,229 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// Result is the record of one layer under one configuration. The JSON and
+// CSV column names are the json tags; Columns lists them in order. Ratios
+// that do not apply (a layer that does not fit, a run without bus traffic)
+// are 0.
+type Result struct {
+	Model       string `json:"model"`        // network name
+	Layer       string `json:"layer"`        // layer name
+	Kind        string `json:"kind"`         // layer kind: conv2d or dense
+	XbarRows    int    `json:"xbar_rows"`    // crossbar rows
+	XbarCols    int    `json:"xbar_cols"`    // crossbar columns
+	BusBytes    int    `json:"bus_bytes"`    // bus width, bytes per beat
+	CoresBudget int    `json:"cores_budget"` // cores the chip offers
+	Scheme      string `json:"scheme"`       // synchronisation scheme
+	Fits        bool   `json:"fits"`         // the layer fits the core budget (else no timing)
+
+	PV      int `json:"pv"`      // row blocks: cores adding into the same outputs
+	PH      int `json:"ph"`      // column blocks
+	Cores   int `json:"cores"`   // cores the layer needs, PV*PH
+	Vectors int `json:"vectors"` // output vectors (pixels) per column block
+
+	Cycles     int64   `json:"cycles"`     // makespan under Scheme
+	SeqCycles  int64   `json:"seq_cycles"` // makespan under the sequential scheme
+	Speedup    float64 `json:"speedup"`    // SeqCycles / Cycles
+	Limit      int     `json:"limit"`      // theoretical speedup limit, PV
+	BusLimit   float64 `json:"bus_limit"`  // speedup the bus alone allows: SeqCycles / bus-busy cycles
+	Efficiency float64 `json:"efficiency"` // Speedup / Limit
+
+	BusBytesTotal  int64   `json:"bus_bytes_total"` // bytes over the bus: LOAD, STORE, CALL
+	SyncBytes      int64   `json:"sync_bytes"`      // bytes of CALLs (synchronisation)
+	Overhead       float64 `json:"overhead"`        // SyncBytes / BusBytesTotal
+	BusUtilization float64 `json:"bus_utilization"` // bus-busy cycles / Cycles
+
+	SyncMemBytes    int64   `json:"sync_mem_bytes"`   // sequence registers: Cores * arch.SeqRegBytes
+	PumaAttrBytes   int64   `json:"puma_attr_bytes"`  // PUMA-style attribute buffer for the same data (see package doc)
+	IFMBytes        int64   `json:"ifm_bytes"`        // input feature map in shared memory
+	OFMBytes        int64   `json:"ofm_bytes"`        // output feature map in shared memory
+	PsumBytes       int64   `json:"psum_bytes"`       // partial sums in shared memory (0 when PV = 1)
+	XbarUtilization float64 `json:"xbar_utilization"` // crossbar cells used / cells held
+}
+
+// Columns returns the column names of a Result, in CSV order.
+func Columns() []string {
+	t := reflect.TypeFor[Result]()
+	out := make([]string, t.NumField())
+	for i := range out {
+		out[i] = t.Field(i).Tag.Get("json")
+	}
+	return out
+}
+
+// Strings returns the record's values as CSV cells, in Columns order.
+// Floats use the shortest representation that reads back exactly.
+func (r *Result) Strings() []string {
+	v := reflect.ValueOf(r).Elem()
+	out := make([]string, v.NumField())
+	for i := range out {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			out[i] = f.String()
+		case reflect.Int, reflect.Int64:
+			out[i] = strconv.FormatInt(f.Int(), 10)
+		case reflect.Float64:
+			out[i] = strconv.FormatFloat(f.Float(), 'g', -1, 64)
+		case reflect.Bool:
+			out[i] = strconv.FormatBool(f.Bool())
+		}
+	}
+	return out
+}
+
+// set parses s into field i of r.
+func (r *Result) set(i int, s string) error {
+	f := reflect.ValueOf(r).Elem().Field(i)
+	switch f.Kind() {
+	case reflect.String:
+		f.SetString(s)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		f.SetInt(n)
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		f.SetFloat(x)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		f.SetBool(b)
+	}
+	return nil
+}
+
+// WriteCSV writes the results with a header row of Columns.
+func WriteCSV(w io.Writer, rs []Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Columns()); err != nil {
+		return err
+	}
+	for i := range rs {
+		if err := cw.Write(rs[i].Strings()); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadCSV reads results written by WriteCSV. Columns may come in any order
+// and extra columns are ignored, but every column of Columns must be there.
+func ReadCSV(r io.Reader) ([]Result, error) {
+	cr := csv.NewReader(r)
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("sim: results CSV: reading header: %w", err)
+	}
+	pos := map[string]int{}
+	for i, h := range head {
+		pos[h] = i
+	}
+	cols := Columns()
+	idx := make([]int, len(cols))
+	for i, c := range cols {
+		j, ok := pos[c]
+		if !ok {
+			return nil, fmt.Errorf("sim: results CSV: header has no column %q", c)
+		}
+		idx[i] = j
+	}
+	var out []Result
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sim: results CSV: %w", err)
+		}
+		var res Result
+		for i, j := range idx {
+			if err := res.set(i, rec[j]); err != nil {
+				return nil, fmt.Errorf("sim: results CSV line %d, column %s: bad value %q", line, cols[i], rec[j])
+			}
+		}
+		out = append(out, res)
+	}
+}
+
+// WriteJSON writes the results as an indented JSON array.
+func WriteJSON(w io.Writer, rs []Result) error {
+	if rs == nil {
+		rs = []Result{}
+	}
+	b, err := json.MarshalIndent(rs, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// ReadJSON reads results written by WriteJSON; unknown fields are an error.
+func ReadJSON(r io.Reader) ([]Result, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("sim: results JSON: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var out []Result
+	if err := dec.Decode(&out); err != nil {
+		return nil, fmt.Errorf("sim: results JSON: %w", err)
+	}
+	return out, nil
+}
+
+// DataFrame converts results to a gota DataFrame with one column per
+// Columns name (string, int, float or bool series).
+func DataFrame(rs []Result) dataframe.DataFrame {
+	t := reflect.TypeFor[Result]()
+	cols := Columns()
+	ss := make([]series.Series, len(cols))
+	for i, name := range cols {
+		var typ series.Type
+		switch t.Field(i).Type.Kind() {
+		case reflect.String:
+			typ = series.String
+		case reflect.Int, reflect.Int64:
+			typ = series.Int
+		case reflect.Float64:
+			typ = series.Float
+		case reflect.Bool:
+			typ = series.Bool
+		}
+		vals := make([]any, len(rs))
+		for k := range rs {
+			f := reflect.ValueOf(&rs[k]).Elem().Field(i)
+			switch typ {
+			case series.Int:
+				vals[k] = int(f.Int())
+			default:
+				vals[k] = f.Interface()
+			}
+		}
+		ss[i] = series.New(vals, typ, name)
+	}
+	return dataframe.New(ss...)
+}

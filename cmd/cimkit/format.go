@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// The output formats of the listing commands.
+const (
+	formatTable = "table"
+	formatCSV   = "csv"
+	formatJSON  = "json"
+)
+
+var formats = []string{formatTable, formatCSV, formatJSON}
+
+// formatFlag registers the common --format flag on fs.
+func formatFlag(fs *flag.FlagSet) *string {
+	return fs.String("format", formatTable, "output format: "+strings.Join(formats, "|"))
+}
+
+// checkFormat returns a usage error unless s is one of the accepted formats.
+func checkFormat(s string) error {
+	for _, f := range formats {
+		if s == f {
+			return nil
+		}
+	}
+	return usagef("unknown --format %q: accepted values are %s", s, strings.Join(formats, "|"))
+}
+
+// emit writes a listing in the given format: an aligned text table (header,
+// then rows), CSV with a header line, or JSON. For JSON, jsonRows is
+// marshalled as it is; when nil, rows are written as an array of objects
+// keyed by header (all values strings).
+func emit(w io.Writer, format string, header []string, rows [][]string, jsonRows any) error {
+	if err := checkFormat(format); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if len(r) != len(header) {
+			return fmt.Errorf("emit: row %d has %d fields, header has %d", i, len(r), len(header))
+		}
+	}
+	switch format {
+	case formatCSV:
+		return emitCSV(w, header, rows)
+	case formatJSON:
+		return emitJSON(w, header, rows, jsonRows)
+	}
+	return emitTable(w, header, rows)
+}
+
+func emitTable(w io.Writer, header []string, rows [][]string) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, r := range append([][]string{header}, rows...) {
+		if _, err := fmt.Fprintln(tw, strings.Join(r, "\t")); err != nil {
+			return err
+		}
+	}
+	return tw.Flush()
+}
+
+func emitCSV(w io.Writer, header []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+func emitJSON(w io.Writer, header []string, rows [][]string, jsonRows any) error {
+	if jsonRows == nil {
+		objs := make([]map[string]string, len(rows))
+		for i, r := range rows {
+			objs[i] = make(map[string]string, len(header))
+			for j, h := range header {
+				objs[i][h] = r[j]
+			}
+		}
+		jsonRows = objs
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jsonRows)
+}

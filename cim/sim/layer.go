@@ -1,0 +1,197 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/isa"
+	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+// Run simulates a compiled plan: stream i of the plan runs on core i.
+func Run(p *compile.Plan, opt Options) (*Timing, error) {
+	streams := make([]isa.Stream, p.Cores())
+	for i := range streams {
+		streams[i] = p.Stream(i)
+	}
+	t, err := Execute(p.Arch, streams, opt)
+	if err != nil {
+		return nil, fmt.Errorf("layer %q (%s): %w", p.Map.Layer.Name, p.Scheme, err)
+	}
+	return t, nil
+}
+
+// Simulate compiles a mapped layer for scheme s and simulates it.
+func Simulate(m *mapping.Layer, a arch.Arch, s compile.Scheme, opt Options) (*Timing, error) {
+	p, err := compile.Compile(m, a, s)
+	if err != nil {
+		return nil, err
+	}
+	return Run(p, opt)
+}
+
+// Describe fills in the parts of a layer's Result that need no simulation:
+// the configuration, the mapping and the memory figures. Timing fields stay
+// 0 until SetTiming.
+func Describe(model string, m *mapping.Layer, a arch.Arch, s compile.Scheme) Result {
+	l := m.Layer
+	r := Result{
+		Model: model, Layer: l.Name, Kind: string(l.Kind),
+		XbarRows: a.XbarRows, XbarCols: a.XbarCols, BusBytes: a.BusBytes, CoresBudget: a.Cores,
+		Scheme: string(s), Fits: m.Fits, PV: m.PV, PH: m.PH, Cores: m.Cores, Vectors: m.Vectors,
+		Limit: m.PV, XbarUtilization: m.Utilization(),
+	}
+	if len(l.In) > 0 {
+		r.IFMBytes = l.In[0].Elems() * int64(a.ActBytes)
+	}
+	r.OFMBytes = l.Out.Elems() * int64(a.ActBytes)
+	if m.PV > 1 {
+		r.PsumBytes = l.Out.Elems() * int64(a.PsumBytes)
+	}
+	r.SyncMemBytes = int64(m.Cores) * int64(a.SeqRegBytes)
+	r.PumaAttrBytes = PumaAttrBytes(r.IFMBytes + r.PsumBytes + r.OFMBytes)
+	return r
+}
+
+// PumaWordBytes is the shared-memory word that carries one PUMA attribute:
+// PUMA computes on 16-bit fixed-point data.
+const PumaWordBytes = 2
+
+// PumaAttrBytes is the size of a PUMA-style attribute buffer for n bytes of
+// shared data: one attribute byte (a valid bit and a 7-bit consumer count)
+// per 16-bit word. For the paper's example, 64 kB of data, it is 32 kB
+// (32K attributes), eight times the 4 kB of sequence registers of 1024 cores.
+func PumaAttrBytes(n int64) int64 { return (n + PumaWordBytes - 1) / PumaWordBytes }
+
+// SetTiming fills in the timing fields of r from the run of its scheme (t)
+// and of the sequential baseline (seq; may be t itself).
+func (r *Result) SetTiming(t, seq *Timing) {
+	r.Cycles, r.SeqCycles = t.Cycles, seq.Cycles
+	r.BusBytesTotal, r.SyncBytes = t.BusBytes, t.SyncBytes
+	r.Speedup = ratio(seq.Cycles, t.Cycles)
+	r.Efficiency = r.Speedup / float64(max(r.Limit, 1))
+	r.BusLimit = ratio(seq.Cycles, t.BusBusy)
+	r.Overhead = ratio(t.SyncBytes, t.BusBytes)
+	r.BusUtilization = ratio(t.BusBusy, t.Cycles)
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// RunLayer maps the named layer of net onto chip a, compiles it for scheme
+// s and for the sequential baseline, simulates both and returns the
+// layer's Result. A layer that does not fit the core budget gives a Result
+// with Fits false and no timing, not an error.
+func RunLayer(net *nn.Network, layer string, a arch.Arch, s compile.Scheme) (*Result, error) {
+	l := net.Layer(layer)
+	if l == nil {
+		return nil, fmt.Errorf("sim: model %q has no layer %q", net.Name, layer)
+	}
+	m, err := mapping.Map(l, a)
+	if err != nil {
+		return nil, err
+	}
+	r := Describe(net.Name, m, a, s)
+	if !m.Fits {
+		return &r, nil
+	}
+	t, err := Simulate(m, a, s, Options{})
+	if err != nil {
+		return nil, err
+	}
+	seq := t
+	if s != compile.Sequential {
+		if seq, err = Simulate(m, a, compile.Sequential, Options{}); err != nil {
+			return nil, err
+		}
+	}
+	r.SetTiming(t, seq)
+	return &r, nil
+}
+
+// RunModel runs every conv and dense layer of net on its own (as the paper
+// does), in network order, and returns their Results followed by Total of
+// them.
+func RunModel(net *nn.Network, a arch.Arch, s compile.Scheme) ([]Result, error) {
+	var out []Result
+	for _, l := range net.CrossbarLayers() {
+		r, err := RunLayer(net, l.Name, a, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("sim: model %q has no conv or dense layers", net.Name)
+	}
+	return append(out, Total(out)), nil
+}
+
+// TotalLayer is the Layer name of the record Total returns.
+const TotalLayer = "total"
+
+// Total sums the records of one model under one configuration (layer by
+// layer execution). Cycles, seq_cycles, vectors and bus bytes are sums over
+// the layers that fit; speedup, overhead and bus utilisation are ratios of
+// those sums; fits says whether every layer fits. Memory figures and cores
+// are the largest of any layer (layers run one after another and reuse the
+// chip). pv is the largest PV and limit is left 0: the model's theoretical
+// limit is the time-weighted Σseq/Σ(seq/PV), and efficiency is speedup
+// over that. bus_limit is Σseq over Σ(seq/bus_limit).
+func Total(rs []Result) Result {
+	if len(rs) == 0 {
+		return Result{Layer: TotalLayer}
+	}
+	t := rs[0]
+	t.Layer, t.Kind, t.Fits = TotalLayer, "", true
+	t.PV, t.PH, t.Cores, t.Vectors, t.Limit = 0, 0, 0, 0, 0
+	t.Cycles, t.SeqCycles, t.BusBytesTotal, t.SyncBytes = 0, 0, 0, 0
+	var ideal, busBusy, busy float64
+	var held, used float64
+	for i := range rs {
+		r := &rs[i]
+		t.Fits = t.Fits && r.Fits
+		t.PV, t.PH, t.Cores = max(t.PV, r.PV), max(t.PH, r.PH), max(t.Cores, r.Cores)
+		t.SyncMemBytes, t.PumaAttrBytes = max(t.SyncMemBytes, r.SyncMemBytes), max(t.PumaAttrBytes, r.PumaAttrBytes)
+		t.IFMBytes, t.OFMBytes, t.PsumBytes = max(t.IFMBytes, r.IFMBytes), max(t.OFMBytes, r.OFMBytes), max(t.PsumBytes, r.PsumBytes)
+		if !r.Fits {
+			continue
+		}
+		t.Vectors += r.Vectors
+		t.Cycles += r.Cycles
+		t.SeqCycles += r.SeqCycles
+		t.BusBytesTotal += r.BusBytesTotal
+		t.SyncBytes += r.SyncBytes
+		ideal += float64(r.SeqCycles) / float64(max(r.PV, 1))
+		busy += r.BusUtilization * float64(r.Cycles)
+		if r.BusLimit > 0 {
+			busBusy += float64(r.SeqCycles) / r.BusLimit
+		}
+		c := float64(r.Cores) * float64(r.XbarRows*r.XbarCols)
+		held += c
+		used += c * r.XbarUtilization
+	}
+	t.Speedup = ratio(t.SeqCycles, t.Cycles)
+	t.Efficiency, t.BusLimit, t.XbarUtilization = 0, 0, 0
+	if ideal > 0 {
+		t.Efficiency = t.Speedup / (float64(t.SeqCycles) / ideal)
+	}
+	if busBusy > 0 {
+		t.BusLimit = float64(t.SeqCycles) / busBusy
+	}
+	if held > 0 {
+		t.XbarUtilization = used / held
+	}
+	t.Overhead = ratio(t.SyncBytes, t.BusBytesTotal)
+	t.BusUtilization = 0
+	if t.Cycles > 0 {
+		t.BusUtilization = busy / float64(t.Cycles)
+	}
+	return t
+}

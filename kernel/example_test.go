@@ -1,0 +1,39 @@
+package kernel_test
+
+import (
+	"fmt"
+
+	"github.com/cimkit/cimkit/kernel"
+)
+
+// Outside a notebook Show prints the plain-text form; inside gonb the same
+// call shows an HTML table.
+func ExampleShow() {
+	type result struct {
+		Layer      string
+		PV         int
+		Speedup    float64
+		Efficiency float64
+	}
+	kernel.Show([]result{
+		{"conv1", 3, 2.99, 0.99667},
+		{"layer1.0.conv1", 9, 8.9123, 0.99026},
+	})
+	// Output:
+	// Layer           PV  Speedup  Efficiency
+	// conv1           3   2.990    0.9967
+	// layer1.0.conv1  9   8.912    0.9903
+}
+
+// Table builds a table by hand; its HTML method gives the markup.
+func ExampleTable() {
+	t := kernel.Table([]string{"bus", "cores"}, [][]string{{"16 B", "128"}})
+	fmt.Print(t.HTML())
+	// Output:
+	// <table class="cimkit">
+	// <thead><tr><th>bus</th><th>cores</th></tr></thead>
+	// <tbody>
+	// <tr><td style="text-align:left">16 B</td><td style="text-align:right">128</td></tr>
+	// </tbody>
+	// </table>
+}

@@ -1,0 +1,19 @@
+// Package plots draws cimkit's figures with gonum/plot, ready for papers.
+//
+// Every figure of a sweep is built from a gota DataFrame whose columns are
+// the simulator's result record (see [Columns]): per-layer speedup next to
+// its limit PV ([Speedup]), efficiency versus number of cores ([Efficiency]),
+// synchronisation-traffic overhead ([Overhead]) and memory per layer
+// ([Memory]). The per-core timeline of one layer ([Timeline]) and the bus
+// utilisation over time ([BusUtilization]) are built from a plain list of
+// [Span] values taken from the simulator's trace.
+//
+// A [Figure] is one or more panels with a shared key. It is encoded to PNG,
+// SVG, PDF or EPS ([Formats]) at the width of one column (3.5 in) or two
+// columns (7 in) of a paper ([Sizes]); its height follows from its aspect
+// ratio. Fonts are Liberation Sans at 7 to 9 pt, colours come from the
+// colour-blind-safe Okabe-Ito palette, and every axis label carries its unit.
+//
+// Figure builders never panic on bad data: an empty selection, a missing
+// column or a value that is not a number gives an error naming it.
+package plots

@@ -1,0 +1,90 @@
+package plots
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/go-gota/gota/dataframe"
+)
+
+// fakeLayer is an im2col layer shape for synthetic results.
+type fakeLayer struct {
+	name             string
+	rows, cols, vecs int
+}
+
+var fakeResNet = []fakeLayer{
+	{"conv1", 147, 64, 12544}, {"layer1.0.conv1", 576, 64, 3136}, {"layer1.0.conv2", 576, 64, 3136},
+	{"layer2.0.conv1", 576, 128, 784}, {"layer2.0.conv2", 1152, 128, 784}, {"layer2.0.downsample.0", 64, 128, 784},
+	{"layer3.0.conv1", 1152, 256, 196}, {"layer3.0.conv2", 2304, 256, 196}, {"layer4.0.conv1", 2304, 512, 49},
+	{"layer4.0.conv2", 4608, 512, 49},
+}
+
+// fakeRecords returns synthetic results in the layout of the result
+// record: one row per layer x crossbar x bus x scheme.
+func fakeRecords(model string, layers []fakeLayer, xbars, buses []int, schemes []string) [][]string {
+	recs := [][]string{Columns}
+	for _, x := range xbars {
+		for _, b := range buses {
+			for _, s := range schemes {
+				for _, l := range layers {
+					recs = append(recs, fakeRow(model, l, x, b, s))
+				}
+			}
+		}
+	}
+	return recs
+}
+
+func fakeRow(model string, l fakeLayer, x, bus int, scheme string) []string {
+	pv := (l.rows + x - 1) / x
+	ph := (l.cols + x - 1) / x
+	cores := pv * ph
+	fits := cores <= 1024
+	eff := math.Min(1, 0.995*float64(bus)*40/float64(cores+40*bus)+0.3)
+	if scheme == "cyclic" {
+		eff = math.Min(1, eff*1.002)
+	}
+	speedup := float64(pv) * eff
+	if scheme == "sequential" {
+		speedup, eff = 1, 1/float64(pv)
+	}
+	seq := float64(pv*l.vecs) * 40
+	syncB := float64(4 * l.vecs * (pv - 1) * ph)
+	total := float64(l.vecs*(l.rows+8*l.cols)) + syncB
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	i := strconv.Itoa
+	return []string{model, l.name, "conv", i(x), i(x), i(bus), "1024", scheme, strconv.FormatBool(fits),
+		i(pv), i(ph), i(cores), i(l.vecs), f(math.Round(seq / speedup)), f(seq), f(speedup), i(pv),
+		f(float64(pv) * 1.3), f(eff), f(total), f(syncB), f(syncB / total), f(0.4), i(4 * cores),
+		i(l.vecs * l.cols * 4 / 8), i(l.vecs * l.rows / 9), i(l.vecs * l.cols), i(4 * l.vecs * l.cols),
+		f(float64(l.rows*l.cols) / float64(cores*x*x))}
+}
+
+// fakeFrame returns the paper-like synthetic sweep as a DataFrame.
+func fakeFrame() dataframe.DataFrame {
+	recs := fakeRecords("resnet18", fakeResNet, []int{32, 64, 128}, []int{4, 8, 16, 32, 64},
+		[]string{"sequential", "linear", "cyclic"})
+	return dataframe.LoadRecords(recs)
+}
+
+// fakeTrace returns a small pipelined trace: cores run MVMs, move data on
+// a shared bus and wait for ownership.
+func fakeTrace(cores, vectors int) []Span {
+	var spans []Span
+	bus := 0.0
+	for v := 0; v < vectors; v++ {
+		for c := 0; c < cores; c++ {
+			t := float64(v*30 + c*12)
+			spans = append(spans, Span{c, t, t + 10, MVM})
+			start := math.Max(t+10, bus)
+			if start > t+10 {
+				spans = append(spans, Span{c, t + 10, start, WaitBus})
+			}
+			spans = append(spans, Span{c, start, start + 6, Transfer})
+			bus = start + 6
+			spans = append(spans, Span{c, start + 6, start + 9, WaitOwner})
+		}
+	}
+	return spans
+}

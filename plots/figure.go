@@ -1,0 +1,336 @@
+package plots
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgeps"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Format is an output file format of a figure.
+type Format string
+
+// The output formats.
+const (
+	PNG Format = "png" // raster, at DPI dots per inch
+	SVG Format = "svg" // vector, for the web
+	PDF Format = "pdf" // vector, fonts embedded, for LaTeX
+	EPS Format = "eps" // vector, for older LaTeX tool chains
+)
+
+// DPI is the resolution of PNG output: 300 dots per inch, as journals ask.
+const DPI = 300
+
+// Formats returns every output format, in a fixed order.
+func Formats() []Format { return []Format{PNG, SVG, PDF, EPS} }
+
+// ParseFormats parses a comma-separated list of formats such as
+// "svg,pdf". Case and spaces are ignored; duplicates are dropped.
+func ParseFormats(s string) ([]Format, error) {
+	var out []Format
+	seen := map[Format]bool{}
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		if !validFormat(Format(f)) {
+			return nil, fmt.Errorf("unknown figure format %q (accepted: png, svg, pdf, eps)", f)
+		}
+		if !seen[Format(f)] {
+			seen[Format(f)] = true
+			out = append(out, Format(f))
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no figure format in %q (accepted: png, svg, pdf, eps)", s)
+	}
+	return out, nil
+}
+
+func validFormat(f Format) bool {
+	for _, g := range Formats() {
+		if f == g {
+			return true
+		}
+	}
+	return false
+}
+
+// Size is a figure width used in papers.
+type Size struct {
+	Name  string    // used in file names: "1col" or "2col"
+	Width vg.Length // figure width
+}
+
+// The two usual paper widths.
+var (
+	OneColumn = Size{Name: "1col", Width: 3.5 * vg.Inch}
+	TwoColumn = Size{Name: "2col", Width: 7 * vg.Inch}
+)
+
+// Sizes returns the one-column and two-column sizes.
+func Sizes() []Size { return []Size{OneColumn, TwoColumn} }
+
+// Figure is one figure: panels laid out on a grid, with a key of series
+// shared by all panels drawn above them.
+type Figure struct {
+	// Name is the base of the file names, e.g. "speedup_resnet18".
+	Name string
+	// Caption says what the figure shows, for reports.
+	Caption string
+	// Panels are the plots, row by row.
+	Panels []*plot.Plot
+	// Columns is the number of panels per row (at least 1).
+	Columns int
+	// Aspect is the height of one panel divided by its width.
+	Aspect float64
+
+	key []keyEntry
+}
+
+type keyEntry struct {
+	label string
+	thumb plot.Thumbnailer
+}
+
+// AddKey adds an entry to the figure's shared key.
+func (f *Figure) AddKey(label string, thumb plot.Thumbnailer) {
+	f.key = append(f.key, keyEntry{label, thumb})
+}
+
+// grid returns the number of rows and columns of panels.
+func (f *Figure) grid() (rows, cols int) {
+	cols = f.Columns
+	if cols < 1 {
+		cols = 1
+	}
+	if cols > len(f.Panels) && len(f.Panels) > 0 {
+		cols = len(f.Panels)
+	}
+	return (len(f.Panels) + cols - 1) / cols, cols
+}
+
+// Height returns the figure's height when drawn at the given width.
+func (f *Figure) Height(width vg.Length) vg.Length {
+	rows, cols := f.grid()
+	aspect := f.Aspect
+	if aspect <= 0 {
+		aspect = 0.62
+	}
+	h := width / vg.Length(cols) * vg.Length(aspect) * vg.Length(rows)
+	return h + f.keyHeight(width)
+}
+
+// Draw draws the figure on c, with fonts sized for c's width.
+func (f *Figure) Draw(c draw.Canvas) {
+	width := c.Max.X - c.Min.X
+	th := themeFor(width)
+	for _, p := range f.Panels {
+		th.apply(p)
+	}
+	kh := f.keyHeight(width)
+	if kh > 0 {
+		keyArea := c
+		keyArea.Min.Y = c.Max.Y - kh
+		f.drawKey(keyArea, th)
+		c.Max.Y -= kh
+	}
+	rows, cols := f.grid()
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+		for j := range grid[i] {
+			if k := i*cols + j; k < len(f.Panels) {
+				grid[i][j] = f.Panels[k]
+			}
+		}
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: th.base, PadY: th.base / 2,
+		PadTop: th.base / 4, PadRight: th.base / 2, PadLeft: th.base / 4, PadBottom: th.base / 4}
+	canvases := plot.Align(grid, tiles, c)
+	for i := range grid {
+		for j, p := range grid[i] {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
+	}
+}
+
+// Encode writes the figure in format at the given width.
+func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) error {
+	if len(f.Panels) == 0 {
+		return fmt.Errorf("figure %s: no panels to draw", f.Name)
+	}
+	if width <= 0 {
+		return fmt.Errorf("figure %s: width %v must be positive", f.Name, width)
+	}
+	h := f.Height(width)
+	var cw vg.CanvasWriterTo
+	switch format {
+	case PNG:
+		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(DPI))}
+	case SVG:
+		cw = vgsvg.New(width, h)
+	case PDF:
+		cw = vgpdf.New(width, h)
+	case EPS:
+		cw = vgeps.New(width, h)
+	default:
+		return fmt.Errorf("figure %s: unknown format %q (accepted: png, svg, pdf, eps)", f.Name, format)
+	}
+	f.Draw(draw.New(cw))
+	_, err := cw.WriteTo(w)
+	return err
+}
+
+// FileName returns the file name used by Save: name_size.format.
+func (f *Figure) FileName(format Format, size Size) string {
+	return fmt.Sprintf("%s_%s.%s", f.Name, size.Name, format)
+}
+
+// Save writes the figure into dir in format and size and returns the path.
+func (f *Figure) Save(dir string, format Format, size Size) (string, error) {
+	var buf bytes.Buffer
+	if err := f.Encode(&buf, format, size.Width); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, f.FileName(format, size))
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("figure %s: %w", f.Name, err)
+	}
+	return path, nil
+}
+
+// SaveAll writes every figure in every format and size into dir (created
+// if missing) and returns the paths written, sorted.
+func SaveAll(figs []*Figure, dir string, formats []Format, sizes []Size) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	var paths []string
+	for _, f := range figs {
+		for _, format := range formats {
+			for _, size := range sizes {
+				p, err := f.Save(dir, format, size)
+				if err != nil {
+					return paths, err
+				}
+				paths = append(paths, p)
+			}
+		}
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+// theme holds font sizes and line widths for one figure width.
+type theme struct {
+	base  vg.Length // axis label size
+	title vg.Length
+	tick  vg.Length
+	line  vg.Length
+}
+
+// themeFor picks sizes that read well when the figure is printed at width:
+// 8 pt labels and 7 pt ticks in one column, one point more in two columns.
+func themeFor(width vg.Length) theme {
+	t := theme{base: 8, title: 9, tick: 7, line: 1}
+	if width >= 5*vg.Inch {
+		t = theme{base: 9, title: 10, tick: 8, line: 1.2}
+	}
+	return t
+}
+
+var sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+func (t theme) style(size vg.Length) text.Style {
+	return text.Style{Font: font.From(sansFont, size), Handler: plot.DefaultTextHandler}
+}
+
+func setFont(s *text.Style, f font.Font, size vg.Length) {
+	s.Font = font.From(f, size)
+}
+
+// apply sets the fonts of p for this theme.
+func (t theme) apply(p *plot.Plot) {
+	setFont(&p.Title.TextStyle, sansFont, t.title)
+	setFont(&p.X.Label.TextStyle, sansFont, t.base)
+	setFont(&p.Y.Label.TextStyle, sansFont, t.base)
+	setFont(&p.X.Tick.Label, sansFont, t.tick)
+	setFont(&p.Y.Tick.Label, sansFont, t.tick)
+	setFont(&p.Legend.TextStyle, sansFont, t.tick)
+	p.Title.Padding = t.base / 2
+	p.X.Label.Padding = t.base / 4
+	p.Y.Label.Padding = t.base / 4
+}
+
+// keyHeight returns the height of the key strip at width (0 without key).
+func (f *Figure) keyHeight(width vg.Length) vg.Length {
+	if len(f.key) == 0 {
+		return 0
+	}
+	th := themeFor(width)
+	lines := len(f.keyLines(width, th))
+	return vg.Length(lines)*th.base*1.5 + th.base/2
+}
+
+// keyLines splits the key entries into lines that fit width.
+func (f *Figure) keyLines(width vg.Length, th theme) [][]keyEntry {
+	sty := th.style(th.tick)
+	var lines [][]keyEntry
+	var cur []keyEntry
+	var used vg.Length
+	for _, e := range f.key {
+		w := keyEntryWidth(e, sty, th)
+		if len(cur) > 0 && used+w > width {
+			lines = append(lines, cur)
+			cur, used = nil, 0
+		}
+		cur = append(cur, e)
+		used += w
+	}
+	return append(lines, cur)
+}
+
+func keyEntryWidth(e keyEntry, sty text.Style, th theme) vg.Length {
+	return th.base*2 + sty.Width(e.label) + th.base*1.5
+}
+
+// drawKey draws the key entries centred in c, line by line.
+func (f *Figure) drawKey(c draw.Canvas, th theme) {
+	sty := th.style(th.tick)
+	sty.YAlign = draw.YCenter
+	width := c.Max.X - c.Min.X
+	y := c.Max.Y - th.base*0.75
+	for _, line := range f.keyLines(width, th) {
+		var total vg.Length
+		for _, e := range line {
+			total += keyEntryWidth(e, sty, th)
+		}
+		x := c.Min.X + (width-total)/2
+		for _, e := range line {
+			icon := draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: y - th.base/2},
+				Max: vg.Point{X: x + th.base*1.6, Y: y + th.base/2}}}
+			e.thumb.Thumbnail(&icon)
+			c.FillText(sty, vg.Point{X: x + th.base*2, Y: y}, e.label)
+			x += keyEntryWidth(e, sty, th)
+		}
+		y -= th.base * 1.5
+	}
+}

@@ -1,0 +1,267 @@
+package plots
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// Columns are the columns of the simulator's result record (issue 3), in
+// order: the columns every results DataFrame must have.
+var Columns = []string{
+	"model", "layer", "kind", "xbar_rows", "xbar_cols", "bus_bytes", "cores_budget",
+	"scheme", "fits", "pv", "ph", "cores", "vectors", "cycles", "seq_cycles", "speedup",
+	"limit", "bus_limit", "efficiency", "bus_bytes_total", "sync_bytes", "overhead",
+	"bus_utilization", "sync_mem_bytes", "puma_attr_bytes", "ifm_bytes", "ofm_bytes",
+	"psum_bytes", "xbar_utilization",
+}
+
+// textColumns are the columns that hold text; "fits" holds a boolean and
+// every other column a number.
+var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "scheme": true}
+
+// ReadResults reads a results CSV (header line with at least [Columns]) into
+// a DataFrame and checks it: every column present, numbers in the numeric
+// columns, true/false in "fits". name names the input in errors.
+func ReadResults(r io.Reader, name string) (dataframe.DataFrame, error) {
+	df := dataframe.ReadCSV(r, dataframe.DetectTypes(false), dataframe.DefaultType(series.String))
+	if df.Err != nil {
+		return df, fmt.Errorf("%s: not a results CSV: %v", name, df.Err)
+	}
+	if _, err := table(df, name); err != nil {
+		return df, err
+	}
+	return typed(df), nil
+}
+
+// typed converts the numeric columns of an all-text DataFrame to floats and
+// "fits" to booleans (already checked by table).
+func typed(df dataframe.DataFrame) dataframe.DataFrame {
+	return df.Capply(func(s series.Series) series.Series {
+		switch {
+		case textColumns[s.Name]:
+			return s
+		case s.Name == "fits":
+			return series.New(s.Records(), series.Bool, s.Name)
+		default:
+			return series.New(s.Records(), series.Float, s.Name)
+		}
+	})
+}
+
+// row is one result record as read from a DataFrame.
+type row struct {
+	model, layer, kind, scheme string
+	fits                       bool
+	num                        map[string]float64
+}
+
+func (r row) n(col string) float64 { return r.num[col] }
+
+// table converts df into rows, checking columns and values.
+func table(df dataframe.DataFrame, name string) ([]row, error) {
+	if df.Err != nil {
+		return nil, fmt.Errorf("%s: %v", name, df.Err)
+	}
+	have := map[string]bool{}
+	for _, c := range df.Names() {
+		have[c] = true
+	}
+	var missing []string
+	for _, c := range Columns {
+		if !have[c] {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s: missing result columns %s", name, strings.Join(missing, ", "))
+	}
+	n := df.Nrow()
+	rows := make([]row, n)
+	for i := range rows {
+		rows[i].num = make(map[string]float64, len(Columns))
+	}
+	for _, c := range Columns {
+		if err := fillColumn(rows, df.Col(c), name); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// fillColumn stores column s into rows.
+func fillColumn(rows []row, s series.Series, name string) error {
+	col := s.Name
+	var floats []float64
+	if s.Type() == series.Float || s.Type() == series.Int {
+		floats = s.Float()
+	}
+	recs := s.Records()
+	for i := range rows {
+		rec := recs[i]
+		switch col {
+		case "model":
+			rows[i].model = rec
+		case "layer":
+			rows[i].layer = rec
+		case "kind":
+			rows[i].kind = rec
+		case "scheme":
+			rows[i].scheme = rec
+		case "fits":
+			b, err := strconv.ParseBool(strings.TrimSpace(rec))
+			if err != nil {
+				return fmt.Errorf("%s: row %d, column fits: %q is not true or false", name, i+1, rec)
+			}
+			rows[i].fits = b
+		default:
+			v, err := number(floats, recs, i)
+			if err != nil {
+				return fmt.Errorf("%s: row %d, column %s: %q is not a number", name, i+1, col, rec)
+			}
+			rows[i].num[col] = v
+		}
+	}
+	return nil
+}
+
+func number(floats []float64, recs []string, i int) (float64, error) {
+	if floats != nil {
+		return floats[i], nil
+	}
+	return strconv.ParseFloat(strings.TrimSpace(recs[i]), 64)
+}
+
+// Select narrows results down before a figure is drawn. Zero fields select
+// everything.
+type Select struct {
+	Model  string // "resnet18"
+	Scheme string // "linear"
+	Xbar   int    // crossbar rows (square crossbars: 32, 64, 128)
+	Bus    int    // bus width in bytes
+	Cores  int    // core budget (cores_budget)
+}
+
+func (s Select) keep(r row) bool {
+	return (s.Model == "" || r.model == s.Model) &&
+		(s.Scheme == "" || r.scheme == s.Scheme) &&
+		(s.Xbar == 0 || int(r.n("xbar_rows")) == s.Xbar) &&
+		(s.Bus == 0 || int(r.n("bus_bytes")) == s.Bus) &&
+		(s.Cores == 0 || int(r.n("cores_budget")) == s.Cores)
+}
+
+func (s Select) String() string {
+	var parts []string
+	add := func(k, v string) { parts = append(parts, k+"="+v) }
+	if s.Model != "" {
+		add("model", s.Model)
+	}
+	if s.Scheme != "" {
+		add("scheme", s.Scheme)
+	}
+	if s.Xbar != 0 {
+		add("xbar", strconv.Itoa(s.Xbar))
+	}
+	if s.Bus != 0 {
+		add("bus", strconv.Itoa(s.Bus))
+	}
+	if s.Cores != 0 {
+		add("cores", strconv.Itoa(s.Cores))
+	}
+	if len(parts) == 0 {
+		return "all results"
+	}
+	return strings.Join(parts, " ")
+}
+
+// selectRows reads df and keeps the rows sel selects; error if none.
+func selectRows(df dataframe.DataFrame, sel Select, fig string) ([]row, error) {
+	all, err := table(df, fig+" figure")
+	if err != nil {
+		return nil, err
+	}
+	var out []row
+	for _, r := range all {
+		if sel.keep(r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s figure: no results for %s", fig, sel)
+	}
+	return out, nil
+}
+
+// dims are the sweep axes a figure may need to pin down.
+var dims = []struct {
+	col string
+	get func(row) string
+}{
+	{"model", func(r row) string { return r.model }},
+	{"scheme", func(r row) string { return r.scheme }},
+	{"xbar_rows", func(r row) string { return fmtNum(r.n("xbar_rows")) }},
+	{"bus_bytes", func(r row) string { return fmtNum(r.n("bus_bytes")) }},
+	{"cores_budget", func(r row) string { return fmtNum(r.n("cores_budget")) }},
+}
+
+// unique checks that key identifies at most one row. On a clash it names
+// the sweep axis that varies so that the caller knows what to select.
+func unique(rows []row, fig string, key func(row) string) error {
+	seen := map[string]row{}
+	for _, r := range rows {
+		k := key(r)
+		prev, ok := seen[k]
+		if !ok {
+			seen[k] = r
+			continue
+		}
+		for _, d := range dims {
+			if d.get(prev) != d.get(r) {
+				return fmt.Errorf("%s figure: several results for %s (%s %s and %s): select one %s",
+					fig, k, d.col, d.get(prev), d.get(r), d.col)
+			}
+		}
+		return fmt.Errorf("%s figure: duplicate results for %s", fig, k)
+	}
+	return nil
+}
+
+// values returns the sorted distinct values of a numeric column.
+func values(rows []row, col string) []float64 {
+	set := map[float64]bool{}
+	for _, r := range rows {
+		set[r.n(col)] = true
+	}
+	out := make([]float64, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	sort.Float64s(out)
+	return out
+}
+
+// layerOrder returns the layers of rows in order of first appearance.
+func layerOrder(rows []row) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.layer] {
+			seen[r.layer] = true
+			out = append(out, r.layer)
+		}
+	}
+	return out
+}
+
+func fmtNum(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}

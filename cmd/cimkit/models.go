@@ -10,17 +10,29 @@ import (
 )
 
 // modelFlags holds the flags that choose a network: --model NAME from the
-// zoo and --input N (the square input size; 0 means the model's native size).
-// Commands register them with register and build the network with load.
+// zoo and --input N (the square input size; when not given, the model's
+// native size: 224, or 32 for lenet5). Commands register them with register
+// and, after parsing, build the network with load.
 type modelFlags struct {
+	fs    *flag.FlagSet
 	model string
 	input int
 }
 
 // register adds --model and --input to fs.
 func (m *modelFlags) register(fs *flag.FlagSet) {
+	m.fs = fs
 	fs.StringVar(&m.model, "model", "", "model from the zoo: "+strings.Join(zoo.Names(), "|"))
-	fs.IntVar(&m.input, "input", 0, "input size in pixels, square (default: the model's native size, 224; 32 for lenet5)")
+	fs.IntVar(&m.input, "input", 224, "input size in pixels, square (lenet5 defaults to 32)")
+}
+
+// inputSet reports whether --input was given on the command line.
+func (m *modelFlags) inputSet() bool {
+	set := false
+	if m.fs != nil {
+		m.fs.Visit(func(f *flag.Flag) { set = set || f.Name == "input" })
+	}
+	return set
 }
 
 // load builds and infers the chosen network. A missing or unknown model and
@@ -30,7 +42,7 @@ func (m *modelFlags) load() (*nn.Network, error) {
 		return nil, usagef("--model is required: one of %s", strings.Join(zoo.Names(), ", "))
 	}
 	input := m.input
-	if input == 0 {
+	if !m.inputSet() {
 		input = zoo.NativeInput(m.model)
 	}
 	return loadModel(m.model, input)

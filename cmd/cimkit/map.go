@@ -1,0 +1,152 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+func init() {
+	register(command{
+		name:    "map",
+		summary: "map a model's conv and dense layers onto crossbars: PV, PH, cores, utilisation",
+		run:     runMap,
+	})
+}
+
+// mapRow is one line of "cimkit map" in JSON.
+type mapRow struct {
+	Layer         string  `json:"layer"`
+	Rows          int     `json:"rows"`
+	Cols          int     `json:"cols"`
+	Groups        int     `json:"groups"`
+	GroupsPerTile int     `json:"groups_per_tile"`
+	PV            int     `json:"pv"`
+	PH            int     `json:"ph"`
+	Cores         int     `json:"cores"`
+	Utilization   float64 `json:"utilization"`
+	Fits          bool    `json:"fits"`
+}
+
+var mapHeader = []string{"layer", "rows", "cols", "groups", "groups_per_tile", "pv", "ph", "cores", "utilization", "fits"}
+
+// archFlags holds the chip flags shared by the mapping commands.
+type archFlags struct {
+	xbar  string
+	cores int
+}
+
+// register adds --xbar and --cores to fs.
+func (f *archFlags) register(fs *flag.FlagSet) {
+	d := arch.Default()
+	fs.StringVar(&f.xbar, "xbar", fmt.Sprintf("%dx%d", d.XbarRows, d.XbarCols), "crossbar size ROWSxCOLS, e.g. 32x32")
+	fs.IntVar(&f.cores, "cores", d.Cores, "core budget of the chip")
+}
+
+// arch returns the default chip with the given crossbar and core budget;
+// bad values are usage errors.
+func (f *archFlags) arch() (arch.Arch, error) {
+	a := arch.Default()
+	r, c, err := arch.ParseXbar(f.xbar)
+	if err != nil {
+		return a, usagef("--xbar: %v", err)
+	}
+	if f.cores < 1 || f.cores > arch.MaxCores {
+		return a, usagef("--cores %d: want a number in 1..%d", f.cores, arch.MaxCores)
+	}
+	a.XbarRows, a.XbarCols, a.Cores = r, c, f.cores
+	return a, a.Validate()
+}
+
+func runMap(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("map", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var mf modelFlags
+	var af archFlags
+	mf.register(fs)
+	af.register(fs)
+	format := formatFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	a, err := af.arch()
+	if err != nil {
+		return err
+	}
+	net, err := mf.load()
+	if err != nil {
+		return err
+	}
+	maps, err := mapNetwork(net, a)
+	if err != nil {
+		return err
+	}
+	rows, text := mapRows(maps)
+	if *format == formatTable {
+		s := summarize(maps)
+		text = append(text, []string{"total", "", "", "", "", "", "", strconv.Itoa(s.Cores),
+			fmt.Sprintf("%.4f", s.MeanUtil), fmt.Sprintf("%d/%d", s.Fit, s.Layers)})
+	}
+	return emit(stdout, *format, mapHeader, text, rows)
+}
+
+// mapNetwork maps every crossbar layer of net onto a.
+func mapNetwork(net *nn.Network, a arch.Arch) ([]*mapping.Layer, error) {
+	var maps []*mapping.Layer
+	for _, l := range net.CrossbarLayers() {
+		m, err := mapping.Map(l, a)
+		if err != nil {
+			return nil, err
+		}
+		maps = append(maps, m)
+	}
+	return maps, nil
+}
+
+// mapRows describes each mapped layer, for JSON and as text.
+func mapRows(maps []*mapping.Layer) ([]mapRow, [][]string) {
+	rows := make([]mapRow, 0, len(maps))
+	text := make([][]string, 0, len(maps))
+	for _, m := range maps {
+		r := mapRow{
+			Layer: m.Layer.Name, Rows: m.Rows, Cols: m.Cols, Groups: m.Groups, GroupsPerTile: m.GroupsPerTile,
+			PV: m.PV, PH: m.PH, Cores: m.Cores, Utilization: m.Utilization(), Fits: m.Fits,
+		}
+		rows = append(rows, r)
+		text = append(text, []string{r.Layer, strconv.Itoa(r.Rows), strconv.Itoa(r.Cols),
+			strconv.Itoa(r.Groups), strconv.Itoa(r.GroupsPerTile), strconv.Itoa(r.PV), strconv.Itoa(r.PH),
+			strconv.Itoa(r.Cores), fmt.Sprintf("%.4f", r.Utilization), strconv.FormatBool(r.Fits)})
+	}
+	return rows, text
+}
+
+// mapSummary sums up the mapping of a whole model.
+type mapSummary struct {
+	Layers   int     `json:"layers"`           // crossbar layers
+	Fit      int     `json:"layers_fit"`       // layers within the core budget
+	Cores    int     `json:"total_cores"`      // cores of all layers (needed ones, for those that do not fit)
+	MeanUtil float64 `json:"mean_utilization"` // unweighted mean of the layers' utilisation
+}
+
+func summarize(maps []*mapping.Layer) mapSummary {
+	s := mapSummary{Layers: len(maps)}
+	for _, m := range maps {
+		if m.Fits {
+			s.Fit++
+		}
+		s.Cores += m.Cores
+		s.MeanUtil += m.Utilization()
+	}
+	if s.Layers > 0 {
+		s.MeanUtil /= float64(s.Layers)
+	}
+	return s
+}

@@ -171,8 +171,15 @@ func (f *Figure) Draw(c draw.Canvas) {
 	}
 }
 
-// Encode writes the figure in format at the given width.
-func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) error {
+// Encode writes the figure in format at the given width. A panic inside
+// the drawing library (e.g. a value it cannot place) is returned as an
+// error.
+func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("figure %s: cannot draw: %v", f.Name, r)
+		}
+	}()
 	if len(f.Panels) == 0 {
 		return fmt.Errorf("figure %s: no panels to draw", f.Name)
 	}
@@ -194,7 +201,7 @@ func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) error {
 		return fmt.Errorf("figure %s: unknown format %q (accepted: png, svg, pdf, eps)", f.Name, format)
 	}
 	f.Draw(draw.New(cw))
-	_, err := cw.WriteTo(w)
+	_, err = cw.WriteTo(w)
 	return err
 }
 

@@ -80,6 +80,9 @@ func speedupPanel(rows []row, layers, schemes []string, xbar float64) (*plot.Plo
 			continue
 		}
 		x := float64(idx[r.layer])
+		if !(r.n("limit") > 0) || !(r.n("speedup") > 0) {
+			continue // nothing to draw on a log axis
+		}
 		if r.scheme == "sequential" {
 			limitAt[x] = r.n("limit")
 			b.add(r.n("limit"))

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 
+	"github.com/cimkit/cimkit/cim/sim"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -18,12 +20,13 @@ const (
 	Transfer                  // own bus transaction (LOAD, STORE, CALL)
 	WaitOwner                 // blocked in WAIT until it owns the output vector
 	WaitBus                   // waiting for the bus to be granted
+	Digital                   // digital-unit op (add, bias, activation)
 )
 
-var spanNames = []string{"MVM", "bus transfer", "waiting for ownership", "waiting for the bus"}
+var spanNames = []string{"MVM", "bus transfer", "waiting for ownership", "waiting for the bus", "digital op"}
 
 // spanColors are fixed per kind so that timelines compare across figures.
-var spanColors = []int{5, 1, 6, 2}
+var spanColors = []int{5, 1, 6, 2, 3}
 
 // String names the kind as in the figure key.
 func (k SpanKind) String() string {
@@ -31,6 +34,28 @@ func (k SpanKind) String() string {
 		return fmt.Sprintf("SpanKind(%d)", int(k))
 	}
 	return spanNames[k]
+}
+
+// FromSim converts the simulator's trace into timeline spans: loads,
+// stores and calls are bus transfers, WAIT is waiting for ownership, a
+// pending bus request is waiting for the bus, MOV is a digital op.
+func FromSim(trace []sim.Span) []Span {
+	out := make([]Span, 0, len(trace))
+	for _, s := range trace {
+		k := Digital
+		switch {
+		case s.Class == sim.ClassMVM:
+			k = MVM
+		case s.Class.OnBus():
+			k = Transfer
+		case s.Class == sim.ClassWait:
+			k = WaitOwner
+		case s.Class == sim.ClassBusWait:
+			k = WaitBus
+		}
+		out = append(out, Span{Core: int(s.Core), Start: float64(s.Start), End: float64(s.End), Kind: k})
+	}
+	return out
 }
 
 // Span is one activity of one core over [Start, End) cycles.
@@ -47,7 +72,7 @@ func checkSpans(spans []Span, fig string) error {
 	}
 	for i, s := range spans {
 		switch {
-		case s.Kind < MVM || s.Kind > WaitBus:
+		case s.Kind < MVM || s.Kind > Digital:
 			return fmt.Errorf("%s figure: span %d: unknown kind %d", fig, i, int(s.Kind))
 		case s.Core < 0:
 			return fmt.Errorf("%s figure: span %d: negative core %d", fig, i, s.Core)

@@ -1,0 +1,227 @@
+package functional
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+// data is everything a run needs that does not depend on the schedule.
+type data struct {
+	p      *compile.Plan
+	g      compile.Geometry
+	float  bool
+	shift  int
+	lo, hi float64 // activation range (integer mode)
+	six    float64 // ReLU6 bound
+	act    nn.Act
+	input  []float64 // CHW
+	wts    []float64 // (F, C/groups, KH, KW)
+	bias   []float64 // F
+	ref    []float64 // CHW
+	xbars  [][]float64
+}
+
+func newData(p *compile.Plan, opts Options) (*data, error) {
+	l := p.Map.Layer
+	d := &data{p: p, g: p.Geom, float: opts.Float, act: l.Act, six: 6}
+	if err := d.checkMode(opts); err != nil {
+		return nil, fmt.Errorf("functional: layer %q: %v", l.Name, err)
+	}
+	if err := d.fill(l, opts); err != nil {
+		return nil, fmt.Errorf("functional: layer %q: %v", l.Name, err)
+	}
+	d.ref = d.reference()
+	d.xbars = make([][]float64, p.Cores())
+	for c := range d.xbars {
+		d.xbars[c] = d.crossbar(c)
+	}
+	return d, nil
+}
+
+// checkMode sets the integer ranges and refuses what integer mode cannot
+// represent exactly.
+func (d *data) checkMode(opts Options) error {
+	if d.float {
+		switch d.act {
+		case nn.ActNone, nn.ActReLU, nn.ActReLU6, nn.ActSigmoid, nn.ActHardSwish, nn.ActHardSigm, nn.ActLeakyReLU:
+			return nil
+		}
+		return fmt.Errorf("activation %q is not supported", d.act)
+	}
+	if d.act != nn.ActNone && d.act != nn.ActReLU && d.act != nn.ActReLU6 {
+		return fmt.Errorf("activation %q is not supported in integer mode (use float mode)", d.act)
+	}
+	a := d.p.Arch
+	if a.ActBytes > 2 || a.WeightBits > 16 {
+		return fmt.Errorf("integer mode supports activations up to 2 bytes and weights up to 16 bits, arch has %d bytes and %d bits", a.ActBytes, a.WeightBits)
+	}
+	bits := 8 * a.ActBytes
+	d.lo, d.hi = -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)-1
+	d.six = math.Min(d.hi, math.Ldexp(6, bits-4))
+	rpg := d.g.KH * d.g.KW * d.g.CinPerGroup
+	d.shift = opts.Shift
+	if d.shift == 0 {
+		d.shift = max(0, int(math.Round(0.5*math.Log2(float64(rpg))+float64(a.WeightBits)-1.6)))
+	}
+	if d.shift < 0 || d.shift > 62 {
+		return fmt.Errorf("shift %d must be in 0..62", d.shift)
+	}
+	bound := float64(rpg)*math.Ldexp(1, bits-1)*math.Ldexp(1, a.WeightBits-1) + d.biasBound()
+	if limit := math.Min(math.Ldexp(1, 8*a.PsumBytes-1), math.Ldexp(1, 53)); bound >= limit {
+		return fmt.Errorf("integer partial sums could reach %.0f, beyond the %d-byte partial-sum range", bound, a.PsumBytes)
+	}
+	return nil
+}
+
+// biasBound is the largest random bias of integer mode: a quarter of the
+// activation range before the shift.
+func (d *data) biasBound() float64 { return math.Ldexp(d.hi+1, d.shift) / 4 }
+
+// fill draws or copies input, weights and bias.
+func (d *data) fill(l *nn.Layer, opts Options) error {
+	rng := rand.New(rand.NewPCG(opts.DataSeed, 0x5eed))
+	g := d.g
+	a := d.p.Arch
+	wmax := math.Ldexp(1, a.WeightBits-1) - 1
+	draw := func(n int, lo, hi float64, given []float64, use bool) []float64 {
+		if use {
+			return append([]float64(nil), given...)
+		}
+		out := make([]float64, n)
+		for i := range out {
+			if d.float {
+				out[i] = lo + (hi-lo)*rng.Float64()
+			} else {
+				out[i] = lo + float64(rng.IntN(int(hi-lo)+1))
+			}
+		}
+		return out
+	}
+	nIn := g.InC * g.InH * g.InW
+	if opts.Input != nil {
+		if len(opts.Input) != nIn {
+			return fmt.Errorf("input has %d values, the layer's input %dx%dx%d needs %d", len(opts.Input), g.InC, g.InH, g.InW, nIn)
+		}
+		for i, v := range opts.Input {
+			if !d.float && (v != math.Trunc(v) || v < d.lo || v > d.hi) {
+				return fmt.Errorf("input[%d] = %g is not an integer in %g..%g", i, v, d.lo, d.hi)
+			}
+		}
+	}
+	if d.float {
+		d.input = draw(nIn, -1, 1, opts.Input, opts.Input != nil)
+	} else {
+		d.input = draw(nIn, d.lo, d.hi, opts.Input, opts.Input != nil)
+	}
+	nW := g.OutC * g.CinPerGroup * g.KH * g.KW
+	useW := d.float && len(l.Weights) == nW
+	useB := d.float && len(l.BiasValues) == g.OutC
+	if d.float {
+		d.wts = draw(nW, -1, 1, l.Weights, useW)
+		d.bias = draw(g.OutC, -1, 1, l.BiasValues, useB)
+	} else {
+		d.wts = draw(nW, -wmax, wmax, nil, false)
+		b := d.biasBound()
+		d.bias = draw(g.OutC, -b, b, nil, false)
+	}
+	if !l.Bias && !useB {
+		clear(d.bias)
+	}
+	return nil
+}
+
+// weight returns W[f][c][ky][kx] (c within the group).
+func (d *data) weight(f, c, ky, kx int) float64 {
+	g := d.g
+	return d.wts[((f*g.CinPerGroup+c)*g.KH+ky)*g.KW+kx]
+}
+
+// reference is the direct convolution (or dense product) in CHW order,
+// computed from the layer definition, followed by bias and activation.
+func (d *data) reference() []float64 {
+	g := d.g
+	out := make([]float64, g.OutC*g.OutH*g.OutW)
+	for f := 0; f < g.OutC; f++ {
+		c0 := f / g.CoutPerGroup * g.CinPerGroup
+		for oy := 0; oy < g.OutH; oy++ {
+			for ox := 0; ox < g.OutW; ox++ {
+				var s float64
+				for c := 0; c < g.CinPerGroup; c++ {
+					for ky := 0; ky < g.KH; ky++ {
+						iy := oy*g.SH - g.PadTop + ky*g.DH
+						if iy < 0 || iy >= g.InH {
+							continue
+						}
+						for kx := 0; kx < g.KW; kx++ {
+							ix := ox*g.SW - g.PadLeft + kx*g.DW
+							if ix < 0 || ix >= g.InW {
+								continue
+							}
+							s += d.input[((c0+c)*g.InH+iy)*g.InW+ix] * d.weight(f, c, ky, kx)
+						}
+					}
+				}
+				out[(f*g.OutH+oy)*g.OutW+ox] = d.finish(s + d.bias[f])
+			}
+		}
+	}
+	return out
+}
+
+// finish applies the activation (and, in integer mode, requantisation) to
+// y = accumulator + bias.
+func (d *data) finish(y float64) float64 {
+	if !d.float {
+		if d.act == nn.ActReLU || d.act == nn.ActReLU6 {
+			y = math.Max(y, 0)
+		}
+		q := float64(int64(y) >> d.shift)
+		hi := d.hi
+		if d.act == nn.ActReLU6 {
+			hi = d.six
+		}
+		return math.Min(math.Max(q, d.lo), hi)
+	}
+	relu6 := func(x float64) float64 { return math.Min(math.Max(x, 0), 6) }
+	switch d.act {
+	case nn.ActReLU:
+		return math.Max(y, 0)
+	case nn.ActReLU6:
+		return relu6(y)
+	case nn.ActSigmoid:
+		return 1 / (1 + math.Exp(-y))
+	case nn.ActHardSigm:
+		return relu6(y+3) / 6
+	case nn.ActHardSwish:
+		return y * relu6(y+3) / 6
+	case nn.ActLeakyReLU:
+		if y < 0 {
+			return 0.01 * y
+		}
+	}
+	return y
+}
+
+// crossbar returns core's tile of the block-diagonal im2col matrix, row
+// major (Rows x Cols), rows ordered (ky, kx, c) within each group.
+func (d *data) crossbar(core int) []float64 {
+	g, t := d.g, d.p.Map.Tiles[core]
+	rpg := g.KH * g.KW * g.CinPerGroup
+	w := make([]float64, t.Rows*t.Cols)
+	for r := 0; r < t.Rows; r++ {
+		row := t.Row0 + r
+		grp, local := row/rpg, row%rpg
+		ky, kx, c := local/(g.KW*g.CinPerGroup), (local/g.CinPerGroup)%g.KW, local%g.CinPerGroup
+		for j := 0; j < t.Cols; j++ {
+			f := t.Col0 + j
+			if f/g.CoutPerGroup == grp {
+				w[r*t.Cols+j] = d.weight(f, c, ky, kx)
+			}
+		}
+	}
+	return w
+}

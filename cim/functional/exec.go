@@ -1,0 +1,382 @@
+package functional
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/isa"
+)
+
+// core is one core's architectural state during a run.
+type core struct {
+	id       int
+	stream   isa.Stream
+	index    int64 // index of cur in the program
+	cur      isa.Instr
+	have     bool // cur is fetched and not yet executed
+	done     bool
+	blocked  bool
+	reg      int64
+	in       []float64
+	out, acc []float64
+	pending  []int // vector keys stored since the last CALL
+	slot     int   // position in the runnable list, -1 if absent
+}
+
+// machine is one schedule's run.
+type machine struct {
+	d        *data
+	p        *compile.Plan
+	rep      *Report
+	drop     func(int, int64, isa.Instr) bool
+	ifm      []float64 // HWC
+	psum     []float64 // HWC
+	ofm      []float64 // HWC
+	cores    []*core
+	runnable []int
+	owner    []int // per vector key h*N+p
+	writes   []int // stores of each key so far
+	chanBlk  []int // column block of each output channel
+}
+
+func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
+	p, g := d.p, d.g
+	n := p.Vectors()
+	m := &machine{d: d, p: p, drop: drop, rep: &Report{Layer: p.Map.Layer.Name, Scheme: p.Scheme, Float: d.float, Shift: d.shift}}
+	m.ifm = make([]float64, len(d.input))
+	for c := 0; c < g.InC; c++ {
+		for i := 0; i < g.InH*g.InW; i++ {
+			m.ifm[i*g.InC+c] = d.input[c*g.InH*g.InW+i]
+		}
+	}
+	m.psum = make([]float64, int(p.Layout.Psum.Size)/max(p.Layout.Psum.ElemBytes, 1))
+	m.ofm = make([]float64, g.OutC*n)
+	blocks := len(p.Map.Blocks)
+	m.owner = make([]int, blocks*n)
+	m.writes = make([]int, blocks*n)
+	m.chanBlk = make([]int, g.OutC)
+	for h := 0; h < blocks; h++ {
+		t := p.Map.Block(h)[0]
+		for c := t.Col0; c < t.Col0+t.Cols; c++ {
+			m.chanBlk[c] = h
+		}
+		for v := 0; v < n; v++ {
+			m.owner[h*n+v] = p.Writer(h, v, 0)
+		}
+	}
+	for i := 0; i < p.Cores(); i++ {
+		t := p.Map.Tiles[i]
+		c := &core{id: i, stream: p.Stream(i), index: -1, in: make([]float64, t.Rows),
+			out: make([]float64, t.Cols), acc: make([]float64, t.Cols), slot: len(m.runnable)}
+		m.cores = append(m.cores, c)
+		m.runnable = append(m.runnable, i)
+	}
+	return m
+}
+
+// slowTries is how often the scheduler re-draws when it picks a slow core:
+// a slow core runs about slowTries times less often than a fast one.
+const slowTries = 64
+
+// run executes one schedule chosen by seed and compares the result.
+func (d *data) run(seed uint64, drop func(int, int64, isa.Instr) bool) *Report {
+	m := d.newMachine(drop)
+	m.rep.Seed = seed
+	rng := rand.New(rand.NewPCG(seed, 0xc1c))
+	slow := make([]bool, len(m.cores))
+	if seed%2 == 1 {
+		for i := range slow {
+			slow[i] = rng.IntN(2) == 0
+		}
+	}
+	for len(m.runnable) > 0 {
+		c := m.runnable[rng.IntN(len(m.runnable))]
+		for try := 0; slow[c] && try < slowTries; try++ {
+			c = m.runnable[rng.IntN(len(m.runnable))]
+		}
+		m.step(m.cores[c])
+	}
+	for _, c := range m.cores {
+		if !c.done {
+			if m.rep.Deadlock == nil {
+				m.rep.Deadlock = &Deadlock{}
+			}
+			m.rep.Deadlock.Blocked = append(m.rep.Deadlock.Blocked, Blocked{Core: c.id, Index: c.index, Wait: c.cur.Value, Reg: c.reg})
+		}
+	}
+	m.compare()
+	return m.rep
+}
+
+// fetch makes c.cur the next instruction not dropped; false at the end.
+func (m *machine) fetch(c *core) bool {
+	for {
+		if !c.stream.Next(&c.cur) {
+			return false
+		}
+		c.index++
+		if m.drop == nil || !m.drop(c.id, c.index, c.cur) {
+			return true
+		}
+	}
+}
+
+func (m *machine) remove(c *core) {
+	last := m.runnable[len(m.runnable)-1]
+	m.runnable[c.slot] = last
+	m.cores[last].slot = c.slot
+	m.runnable = m.runnable[:len(m.runnable)-1]
+	c.slot = -1
+}
+
+// step executes c's next instruction (or blocks it on a WAIT).
+func (m *machine) step(c *core) {
+	if !c.have {
+		if !m.fetch(c) {
+			c.done = true
+			m.remove(c)
+			return
+		}
+		c.have = true
+	}
+	in := &c.cur
+	if in.Op == isa.WAIT && c.reg < int64(in.Value) {
+		c.blocked = true
+		m.remove(c)
+		return
+	}
+	c.have = false
+	m.rep.Steps++
+	m.exec(c, in)
+}
+
+func (m *machine) violate(c *core, in *isa.Instr, key int, msg string, a ...any) {
+	m.rep.ViolationCount++
+	if len(m.rep.Violations) >= MaxViolations {
+		return
+	}
+	v := Violation{Core: c.id, Index: c.index, Instr: *in, Vector: -1, Block: -1, Owner: -1, Msg: fmt.Sprintf(msg, a...)}
+	if key >= 0 {
+		n := m.p.Vectors()
+		v.Vector, v.Block, v.Owner = key%n, key/n, m.owner[key]
+	}
+	m.rep.Violations = append(m.rep.Violations, v)
+}
+
+// exec carries out one instruction.
+func (m *machine) exec(c *core, in *isa.Instr) {
+	switch in.Op {
+	case isa.MVM:
+		m.mvm(c)
+	case isa.LOAD, isa.STORE:
+		m.access(c, in)
+	case isa.MOV:
+		m.mov(c, in)
+	case isa.CALL:
+		m.call(c, in)
+	case isa.WAIT:
+	default:
+		m.violate(c, in, -1, "unknown operation")
+	}
+}
+
+func (m *machine) mvm(c *core) {
+	w := m.d.xbars[c.id]
+	cols := len(c.out)
+	clear(c.out)
+	for r, x := range c.in {
+		if x == 0 {
+			continue
+		}
+		row := w[r*cols : (r+1)*cols]
+		for j, wv := range row {
+			c.out[j] += x * wv
+		}
+	}
+}
+
+// reg returns the register slice [Off, Off+Elems) of in, or nil if it is
+// out of range.
+func reg(c *core, in *isa.Instr) []float64 {
+	var r []float64
+	switch in.Reg {
+	case isa.In:
+		r = c.in
+	case isa.Out:
+		r = c.out
+	case isa.Acc:
+		r = c.acc
+	}
+	if in.Off < 0 || in.Elems < 0 || int(in.Off)+int(in.Elems) > len(r) {
+		return nil
+	}
+	return r[in.Off : in.Off+in.Elems]
+}
+
+func (m *machine) mov(c *core, in *isa.Instr) {
+	r := reg(c, in)
+	if r == nil {
+		m.violate(c, in, -1, "register range out of bounds")
+		return
+	}
+	t := m.p.Map.Tiles[c.id]
+	switch in.Fn {
+	case isa.Zero:
+		clear(r)
+	case isa.Add:
+		for i := range r {
+			r[i] += c.acc[int(in.Off)+i]
+		}
+	case isa.Bias:
+		for i := range r {
+			r[i] += m.d.bias[t.Col0+int(in.Off)+i]
+		}
+	case isa.Act:
+		for i := range r {
+			r[i] = m.d.finish(r[i])
+		}
+	default:
+		m.violate(c, in, -1, "unknown MOV function")
+	}
+}
+
+func (m *machine) call(c *core, in *isa.Instr) {
+	t := int(in.Target)
+	if t < 0 || t >= len(m.cores) || in.Addr != m.p.Layout.SeqReg(t) {
+		m.violate(c, in, -1, "CALL to an invalid core or sequence-register address")
+		return
+	}
+	for _, key := range c.pending {
+		n := m.p.Vectors()
+		if next := m.p.Writer(key/n, key%n, m.writes[key]); next != t {
+			m.violate(c, in, key, "hands the vector to core %d, its next writer is core %d", t, next)
+		}
+		m.owner[key] = t
+	}
+	c.pending = c.pending[:0]
+	tc := m.cores[t]
+	tc.reg = max(tc.reg, int64(in.Value))
+	if tc.blocked && tc.reg >= int64(tc.cur.Value) {
+		tc.blocked = false
+		tc.slot = len(m.runnable)
+		m.runnable = append(m.runnable, t)
+	}
+}
+
+// access executes a LOAD or STORE, checking the address and ownership.
+func (m *machine) access(c *core, in *isa.Instr) {
+	r := reg(c, in)
+	if r == nil {
+		m.violate(c, in, -1, "register range out of bounds")
+		return
+	}
+	lay := &m.p.Layout
+	n := int64(in.Bytes)
+	var mem []float64
+	var region compile.Region
+	switch {
+	case lay.IFM.Contains(in.Addr, n):
+		mem, region = m.ifm, lay.IFM
+	case lay.Psum.Contains(in.Addr, n):
+		mem, region = m.psum, lay.Psum
+	case lay.OFM.Contains(in.Addr, n):
+		mem, region = m.ofm, lay.OFM
+	default:
+		m.violate(c, in, -1, "address 0x%x+%d outside IFM, partial sums and OFM", in.Addr, n)
+		return
+	}
+	eb := int64(region.ElemBytes)
+	off := in.Addr - region.Base
+	if off%eb != 0 || n != int64(in.Elems)*eb {
+		m.violate(c, in, -1, "%d bytes at 0x%x do not match %d %d-byte elements", n, in.Addr, in.Elems, eb)
+		return
+	}
+	e := int(off / eb)
+	if region.Name == "ifm" {
+		if in.Op == isa.STORE {
+			m.violate(c, in, -1, "STORE into the input feature map")
+			return
+		}
+		copy(r, mem[e:])
+		return
+	}
+	if !m.owns(c, in, e, len(r)) {
+		return
+	}
+	if in.Op == isa.LOAD {
+		copy(r, mem[e:e+len(r)])
+		return
+	}
+	m.store(c, region.Name == "psum", mem[e:e+len(r)], r, m.key(e))
+}
+
+// key is the vector key h*N+p of output element e (HWC).
+func (m *machine) key(e int) int {
+	oc := m.d.g.OutC
+	return m.chanBlk[e%oc]*m.p.Vectors() + e/oc
+}
+
+// owns checks that the elements [e, e+k) lie in one output vector of one
+// column block, owned by c.
+func (m *machine) owns(c *core, in *isa.Instr, e, k int) bool {
+	oc := m.d.g.OutC
+	key := m.key(e)
+	if k > 0 && (e/oc != (e+k-1)/oc || m.chanBlk[e%oc] != m.chanBlk[(e+k-1)%oc]) {
+		m.violate(c, in, key, "access spans two output vectors or column blocks")
+		return false
+	}
+	if m.owner[key] != c.id {
+		m.violate(c, in, key, "core %d does not own the vector", c.id)
+	}
+	return true
+}
+
+func (m *machine) store(c *core, psum bool, dst, src []float64, key int) {
+	if psum {
+		copy(dst, src)
+		m.writes[key]++
+		c.pending = append(c.pending, key)
+		return
+	}
+	for i, v := range src {
+		if !m.d.float && (v != math.Trunc(v) || v < m.d.lo || v > m.d.hi) {
+			v = math.NaN() // not representable: an activation was not requantised
+		}
+		dst[i] = v
+	}
+	m.writes[key]++
+}
+
+// compare reads the OFM back in CHW order and compares it with the reference.
+func (m *machine) compare() {
+	g := m.d.g
+	hw := g.OutH * g.OutW
+	out := make([]float64, len(m.ofm))
+	for i := 0; i < hw; i++ {
+		for c := 0; c < g.OutC; c++ {
+			out[c*hw+i] = m.ofm[i*g.OutC+c]
+		}
+	}
+	rep := m.rep
+	rep.Output, rep.Reference = out, m.d.ref
+	for i, want := range m.d.ref {
+		got := out[i]
+		diff := math.Abs(got - want)
+		if diff > rep.MaxAbsDiff || math.IsNaN(diff) {
+			rep.MaxAbsDiff = diff
+		}
+		ok := got == want
+		if m.d.float {
+			ok = diff <= 1e-9*(1+math.Abs(want))
+		}
+		if !ok {
+			rep.Mismatches++
+			if rep.First == nil {
+				rep.First = &Mismatch{Channel: i / hw, Y: i % hw / g.OutW, X: i % g.OutW, Got: got, Want: want}
+			}
+		}
+	}
+	rep.Match = rep.Mismatches == 0
+}

@@ -1,0 +1,334 @@
+// Package sweep runs the timed simulator over a grid of configurations:
+// models x crossbar sizes x bus widths x core budgets x schemes, every conv
+// and dense layer of each model on its own, spread over all CPUs.
+//
+// The unit of work is one layer on one crossbar size and one bus width: it
+// is mapped once, the sequential baseline is simulated once and shared by
+// every scheme (it is the speedup's numerator), and each scheme is simulated
+// once and shared by every core budget (a budget only decides whether the
+// layer fits; the programs do not depend on it). Units run on a pool of
+// workers, largest first; the results come back in a fixed order whatever
+// the scheduling: model, crossbar, bus, budget, scheme, then layer in
+// network order.
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+// Xbar is a crossbar size.
+type Xbar struct{ Rows, Cols int }
+
+func (x Xbar) String() string { return fmt.Sprintf("%dx%d", x.Rows, x.Cols) }
+
+// Spec is one sweep. Every axis needs at least one value.
+type Spec struct {
+	Models  []*nn.Network    // inferred networks (Name is the model column)
+	Xbars   []Xbar           // crossbar sizes
+	Buses   []int            // bus widths, bytes per beat
+	Cores   []int            // core budgets
+	Schemes []compile.Scheme // synchronisation schemes
+
+	// Base gives every other chip parameter (timings, element widths);
+	// the zero value means arch.Default().
+	Base arch.Arch
+	// Workers is the number of parallel simulations; 0 means GOMAXPROCS.
+	Workers int
+	// Totals appends, after each model's layers under one configuration,
+	// the sim.Total record of them (layer "total").
+	Totals bool
+	// Progress, when set, is called after each unit of work with the
+	// number of units done and the total, from one goroutine at a time.
+	Progress func(done, total int)
+}
+
+// unit is one layer on one crossbar and bus: its results for every budget
+// and scheme.
+type unit struct {
+	model, layer int
+	xbar, bus    int
+	cost         int64
+	res          []sim.Result // [budget][scheme]
+}
+
+// Run executes the sweep. It stops early, returning ctx.Err(), when ctx is
+// cancelled, and returns the first simulation error otherwise. Layers that
+// do not fit a budget appear with Fits false.
+func Run(ctx context.Context, sp Spec) ([]sim.Result, error) {
+	if err := sp.check(); err != nil {
+		return nil, err
+	}
+	units := sp.units()
+	order := make([]*unit, len(units))
+	for i := range units {
+		order[i] = &units[i]
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].cost > order[j].cost })
+	if err := sp.work(ctx, order); err != nil {
+		return nil, err
+	}
+	return sp.collect(units), nil
+}
+
+// check validates the axes and the base chip.
+func (sp *Spec) check() error {
+	if sp.Base == (arch.Arch{}) {
+		sp.Base = arch.Default()
+	}
+	switch {
+	case len(sp.Models) == 0:
+		return errors.New("sweep: no models")
+	case len(sp.Xbars) == 0:
+		return errors.New("sweep: no crossbar sizes")
+	case len(sp.Buses) == 0:
+		return errors.New("sweep: no bus widths")
+	case len(sp.Cores) == 0:
+		return errors.New("sweep: no core budgets")
+	case len(sp.Schemes) == 0:
+		return errors.New("sweep: no schemes")
+	}
+	for _, m := range sp.Models {
+		if m == nil || len(m.CrossbarLayers()) == 0 {
+			return fmt.Errorf("sweep: model %v has no conv or dense layers", m)
+		}
+	}
+	for _, s := range sp.Schemes {
+		if _, err := compile.ParseScheme(string(s)); err != nil {
+			return fmt.Errorf("sweep: %w", err)
+		}
+	}
+	for _, x := range sp.Xbars {
+		for _, b := range sp.Buses {
+			for _, c := range sp.Cores {
+				if err := sp.arch(x, b, c).Validate(); err != nil {
+					return fmt.Errorf("sweep: crossbar %v, bus %d, cores %d: %w", x, b, c, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (sp *Spec) arch(x Xbar, bus, cores int) arch.Arch {
+	a := sp.Base
+	a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = x.Rows, x.Cols, bus, cores
+	return a
+}
+
+// maxCores is the largest budget: every unit is simulated under it.
+func (sp *Spec) maxCores() int {
+	m := 0
+	for _, c := range sp.Cores {
+		m = max(m, c)
+	}
+	return m
+}
+
+// units lists the work in result order.
+func (sp *Spec) units() []unit {
+	var out []unit
+	for mi, net := range sp.Models {
+		layers := net.CrossbarLayers()
+		for xi, x := range sp.Xbars {
+			for bi := range sp.Buses {
+				for li, l := range layers {
+					r, c, g, n := l.Im2col()
+					cores := int64((r+x.Rows-1)/x.Rows) * int64((c+x.Cols-1)/x.Cols) * int64(g)
+					out = append(out, unit{model: mi, layer: li, xbar: xi, bus: bi, cost: cores * int64(n)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// work runs the units on the worker pool.
+func (sp *Spec) work(ctx context.Context, order []*unit) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := sp.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan *unit)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int
+		wg       sync.WaitGroup
+	)
+	for range min(workers, len(order)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range jobs {
+				err := sp.runUnit(u)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				done++
+				if sp.Progress != nil && err == nil {
+					sp.Progress(done, len(order))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, u := range order {
+		select {
+		case jobs <- u:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// runUnit maps and simulates one layer on one crossbar and bus.
+func (sp *Spec) runUnit(u *unit) error {
+	net := sp.Models[u.model]
+	l := net.CrossbarLayers()[u.layer]
+	x, bus := sp.Xbars[u.xbar], sp.Buses[u.bus]
+	a := sp.arch(x, bus, sp.maxCores())
+	m, err := mapping.Map(l, a)
+	if err != nil {
+		return fmt.Errorf("sweep: model %s: %w", net.Name, err)
+	}
+	runs := make([]*sim.Timing, len(sp.Schemes))
+	var seq *sim.Timing
+	if m.Fits {
+		if seq, err = sim.Simulate(m, a, compile.Sequential, sim.Options{}); err != nil {
+			return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
+		}
+		for i, s := range sp.Schemes {
+			if runs[i] = seq; s == compile.Sequential {
+				continue
+			}
+			if runs[i], err = sim.Simulate(m, a, s, sim.Options{}); err != nil {
+				return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
+			}
+		}
+	}
+	u.res = make([]sim.Result, 0, len(sp.Cores)*len(sp.Schemes))
+	for _, c := range sp.Cores {
+		ac := sp.arch(x, bus, c)
+		for i, s := range sp.Schemes {
+			r := sim.Describe(net.Name, m, ac, s)
+			r.Fits = m.Cores <= c
+			if r.Fits {
+				r.SetTiming(runs[i], seq)
+			}
+			u.res = append(u.res, r)
+		}
+	}
+	return nil
+}
+
+// collect assembles the results in the documented order.
+func (sp *Spec) collect(units []unit) []sim.Result {
+	var out []sim.Result
+	k := 0
+	for _, net := range sp.Models {
+		nl := len(net.CrossbarLayers())
+		for range sp.Xbars {
+			for range sp.Buses {
+				block := units[k : k+nl]
+				k += nl
+				for j := range len(sp.Cores) * len(sp.Schemes) {
+					start := len(out)
+					for li := range block {
+						out = append(out, block[li].res[j])
+					}
+					if sp.Totals {
+						out = append(out, sim.Total(out[start:]))
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ParseInts reads a comma-separated list of positive integers, e.g. a bus
+// axis "4,8,16". name is the axis, for the error.
+func ParseInts(name, s string) ([]int, error) {
+	var out []int
+	for _, f := range splitList(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive integer (want a list like 4,8,16)", name, f)
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: empty list (want a list like 4,8,16)", name)
+	}
+	return out, nil
+}
+
+// ParseXbars reads a comma-separated list of crossbar sizes, each "RxC" or
+// "N" for N x N, e.g. "32,64,128x64".
+func ParseXbars(s string) ([]Xbar, error) {
+	var out []Xbar
+	for _, f := range splitList(s) {
+		r, c, err := arch.ParseXbar(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Xbar{r, c})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("crossbars: empty list (want a list like 32,64,128)")
+	}
+	return out, nil
+}
+
+// ParseSchemes reads a comma-separated list of scheme names.
+func ParseSchemes(s string) ([]compile.Scheme, error) {
+	var out []compile.Scheme
+	for _, f := range splitList(s) {
+		sc, err := compile.ParseScheme(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("schemes: empty list (want e.g. sequential,linear,cyclic)")
+	}
+	return out, nil
+}
+
+// splitList splits on commas and trims blanks; an empty element (as in
+// "4,,8") is kept so that the parsers report it.
+func splitList(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}

@@ -1,0 +1,161 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+func testNet(t testing.TB, name string, filters int) *nn.Network {
+	net := &nn.Network{Name: name, Input: nn.Shape{C: 16, H: 6, W: 6}, Layers: []*nn.Layer{
+		{Name: "conv1", Kind: nn.Conv2D, KernelH: 3, KernelW: 3, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, Filters: filters},
+		{Name: "pool", Kind: nn.GlobalAvgPool},
+		{Name: "fc", Kind: nn.Dense, Filters: 10},
+	}}
+	if err := net.Infer(); err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
+func testSpec(t testing.TB) Spec {
+	return Spec{
+		Models:  []*nn.Network{testNet(t, "a", 40), testNet(t, "b", 8)},
+		Xbars:   []Xbar{{32, 32}, {64, 64}},
+		Buses:   []int{4, 32},
+		Cores:   []int{4, 1024},
+		Schemes: compile.Schemes(),
+	}
+}
+
+// TestSweepMatchesRunLayer: every record equals the one RunLayer gives for
+// the same configuration, in the documented order.
+func TestSweepMatchesRunLayer(t *testing.T) {
+	sp := testSpec(t)
+	calls := 0
+	sp.Progress = func(done, total int) {
+		calls++
+		if done != calls || total != 16 {
+			t.Errorf("progress %d/%d at call %d", done, total, calls)
+		}
+	}
+	rs, err := Run(context.Background(), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2*2*2*2*3*2 || calls != 16 {
+		t.Fatalf("%d results, %d progress calls", len(rs), calls)
+	}
+	k := 0
+	for _, net := range sp.Models {
+		for _, x := range sp.Xbars {
+			for _, b := range sp.Buses {
+				for _, c := range sp.Cores {
+					for _, s := range sp.Schemes {
+						for _, l := range net.CrossbarLayers() {
+							a := arch.Default()
+							a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = x.Rows, x.Cols, b, c
+							want, err := sim.RunLayer(net, l.Name, a, s)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if !reflect.DeepEqual(rs[k], *want) {
+								t.Errorf("record %d:\n got %+v\nwant %+v", k, rs[k], *want)
+							}
+							k++
+						}
+					}
+				}
+			}
+		}
+	}
+	if rs[0].Fits || !rs[6].Fits { // a/conv1 needs 5 cores on 32x32
+		t.Errorf("fits: %v %v", rs[0].Fits, rs[6].Fits)
+	}
+}
+
+func TestSweepDeterministicAcrossWorkers(t *testing.T) {
+	sp := testSpec(t)
+	sp.Totals = true
+	sp.Workers = 1
+	one, err := Run(context.Background(), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp.Workers = 5
+	five, err := Run(context.Background(), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(one, five) {
+		t.Error("results depend on the number of workers")
+	}
+	if len(one) != 2*2*2*2*3*3 || one[2].Layer != sim.TotalLayer || one[2].Fits {
+		t.Errorf("totals: %d records, third %+v", len(one), one[2])
+	}
+}
+
+func TestSweepCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sp := testSpec(t)
+	sp.Workers = 1
+	sp.Progress = func(done, total int) { cancel() }
+	if _, err := Run(ctx, sp); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestSweepBadSpec(t *testing.T) {
+	cases := map[string]func(*Spec){
+		"no models":          func(s *Spec) { s.Models = nil },
+		"no crossbar sizes":  func(s *Spec) { s.Xbars = nil },
+		"no bus widths":      func(s *Spec) { s.Buses = nil },
+		"no core budgets":    func(s *Spec) { s.Cores = nil },
+		"no schemes":         func(s *Spec) { s.Schemes = nil },
+		"bus_bytes = 0":      func(s *Spec) { s.Buses = []int{0} },
+		`scheme "zigzag"`:    func(s *Spec) { s.Schemes = []compile.Scheme{"zigzag"} },
+		"mvm_cycles = 0":     func(s *Spec) { s.Base = arch.Default(); s.Base.MVMCycles = 0 },
+		"no conv or dense l": func(s *Spec) { s.Models = []*nn.Network{{Name: "empty"}} },
+	}
+	for want, mod := range cases {
+		sp := testSpec(t)
+		mod(&sp)
+		if _, err := Run(context.Background(), sp); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v", want, err)
+		}
+	}
+}
+
+func TestParseAxes(t *testing.T) {
+	if v, err := ParseInts("bus", " 4, 8,16 "); err != nil || !reflect.DeepEqual(v, []int{4, 8, 16}) {
+		t.Errorf("ParseInts: %v %v", v, err)
+	}
+	for _, bad := range []string{"", "4,,8", "4,x", "0", "-2"} {
+		if _, err := ParseInts("bus", bad); err == nil || !strings.HasPrefix(err.Error(), "bus: ") {
+			t.Errorf("ParseInts(%q): err = %v", bad, err)
+		}
+	}
+	if v, err := ParseXbars("32,128x64"); err != nil || !reflect.DeepEqual(v, []Xbar{{32, 32}, {128, 64}}) {
+		t.Errorf("ParseXbars: %v %v", v, err)
+	}
+	for _, bad := range []string{"", "32,", "0", "axb"} {
+		if _, err := ParseXbars(bad); err == nil {
+			t.Errorf("ParseXbars(%q) accepted", bad)
+		}
+	}
+	if v, err := ParseSchemes("linear, Cyclic"); err != nil || !reflect.DeepEqual(v, []compile.Scheme{compile.Linear, compile.Cyclic}) {
+		t.Errorf("ParseSchemes: %v %v", v, err)
+	}
+	for _, bad := range []string{"", "linear,", "fast"} {
+		if _, err := ParseSchemes(bad); err == nil {
+			t.Errorf("ParseSchemes(%q) accepted", bad)
+		}
+	}
+}

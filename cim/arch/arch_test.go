@@ -1,0 +1,81 @@
+package arch
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultIsValid(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadKeepsDefaults(t *testing.T) {
+	a, err := Load(strings.NewReader(`{"xbar_rows": 32, "xbar_cols": 32, "bus_bytes": 4}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Default()
+	want.XbarRows, want.XbarCols, want.BusBytes = 32, 32, 4
+	if a != want {
+		t.Fatalf("Load = %+v, want %+v", a, want)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct{ json, want string }{
+		{`{"xbar_rows": 0}`, "xbar_rows = 0"},
+		{`{"bus_bytes": -4}`, "bus_bytes = -4"},
+		{`{"mvm_cycles": 0}`, "mvm_cycles = 0"},
+		{`{"xbar_rows": 32`, "malformed JSON"},
+		{`{"xbar_rowz": 32}`, `unknown field "xbar_rowz"`},
+		{`{"cores": "many"}`, "malformed JSON"},
+		{`{} {}`, "more than one object"},
+		{``, "malformed JSON"},
+	} {
+		_, err := Load(strings.NewReader(tc.json))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Load(%q) = %v, want an error containing %q", tc.json, err, tc.want)
+		}
+	}
+}
+
+func TestParseXbar(t *testing.T) {
+	for _, tc := range []struct {
+		in         string
+		rows, cols int
+	}{{"64x64", 64, 64}, {"32X128", 32, 128}, {"128", 128, 128}, {" 16x8 ", 16, 8}} {
+		r, c, err := ParseXbar(tc.in)
+		if err != nil || r != tc.rows || c != tc.cols {
+			t.Errorf("ParseXbar(%q) = %d, %d, %v; want %d, %d", tc.in, r, c, err, tc.rows, tc.cols)
+		}
+	}
+	for _, bad := range []string{"", "0", "0x64", "64x", "x", "-32x32", "axb", "99999x1"} {
+		if _, _, err := ParseXbar(bad); err == nil || !strings.Contains(err.Error(), "crossbar") {
+			t.Errorf("ParseXbar(%q) = %v, want a crossbar error", bad, err)
+		}
+	}
+}
+
+func TestBusCycles(t *testing.T) {
+	a := Default() // 16 B per beat, 256-beat bursts, 2 cycles overhead per burst
+	for _, tc := range []struct{ bytes, want int64 }{
+		{0, 0},
+		{1, 1 + 2},
+		{16, 1 + 2},
+		{17, 2 + 2},
+		{4096, 256 + 2},
+		{4097, 257 + 2*2},
+	} {
+		if got := a.BusCycles(tc.bytes); got != tc.want {
+			t.Errorf("BusCycles(%d) = %d, want %d", tc.bytes, got, tc.want)
+		}
+	}
+}
+
+func TestSeconds(t *testing.T) {
+	if got := Default().Seconds(2000); got != 2e-6 {
+		t.Errorf("Seconds(2000) at 1 GHz = %g, want 2e-6", got)
+	}
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCompileWritesListings(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	var out, errOut bytes.Buffer
+	code := run([]string{"compile", "--model", "resnet18", "--input", "32", "--layer", "layer1.0.conv1",
+		"--xbar", "64x64", "--scheme", "linear", "--out", dir}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	// 576 rows on 64x64: PV = 9 cores, 64 vectors.
+	if !strings.Contains(out.String(), "9 cores (PV 9, PH 1)") || !strings.Contains(out.String(), "core8.asm") {
+		t.Errorf("summary: %s", out.String())
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "core*.asm"))
+	if len(files) != 9 {
+		t.Fatalf("%d files, want 9", len(files))
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "core0.asm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	if !strings.HasPrefix(s, `; layer "layer1.0.conv1" (conv2d 64x8x8 -> 64x8x8), scheme linear`) || !strings.Contains(s, "CALL core1, 64 ; v=63") {
+		t.Errorf("core0.asm:\n%.600s", s)
+	}
+}
+
+func TestCompileUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"compile", "--model", "resnet18", "--layer", "conv1"},
+		{"compile", "--model", "resnet18", "--out", dir},
+		{"compile", "--model", "resnet18", "--layer", "nope", "--out", dir},
+		{"compile", "--model", "resnet18", "--layer", "conv1", "--out", dir, "--scheme", "ring"},
+		{"compile", "--model", "resnet18", "--layer", "conv1", "--out", dir, "--xbar", "64y"},
+		{"compile", "--model", "nope", "--layer", "conv1", "--out", dir},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code != 2 || errOut.Len() == 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		}
+	}
+	// A layer over the core budget is an error (exit 1) naming the need.
+	var out, errOut bytes.Buffer
+	code := run([]string{"compile", "--model", "resnet18", "--layer", "layer4.0.conv2", "--xbar", "32x32", "--out", dir}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "needs 2304 cores, arch has 1024") {
+		t.Errorf("exit %d: %s", code, errOut.String())
+	}
+}

@@ -5,6 +5,7 @@
 //	kernel.Show(results)          // a slice of structs: one row per element
 //	kernel.Show(df)               // a gota DataFrame
 //	kernel.Show(p)                // a *plot.Plot, as SVG (ShowPlot sets size and format)
+//	kernel.Show(fig)              // a *plots.Figure, as SVG (ShowFigure sets width and format)
 //	kernel.Show(kernel.Table(...)) // any hand-made table
 //
 // The values that the package builds follow the convention of the Go kernels

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 )
@@ -50,4 +52,45 @@ func render(p *plot.Plot, w, h vg.Length, format string) ([]byte, error) {
 		return nil, fmt.Errorf("kernel: writing %s: %w", format, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// FigureSVG draws a cimkit figure (package plots) as SVG at the given width
+// (plots.TwoColumn's width when zero or less); its height follows from the
+// figure's aspect ratio.
+func FigureSVG(f *plots.Figure, width vg.Length) (SVG, error) {
+	b, err := encodeFigure(f, width, plots.SVG)
+	return SVG(b), err
+}
+
+// FigurePNG draws a cimkit figure as PNG at the given width (as FigureSVG),
+// at plots.DPI dots per inch.
+func FigurePNG(f *plots.Figure, width vg.Length) (PNG, error) {
+	b, err := encodeFigure(f, width, plots.PNG)
+	return PNG(b), err
+}
+
+func encodeFigure(f *plots.Figure, width vg.Length, format plots.Format) ([]byte, error) {
+	if f == nil {
+		return nil, fmt.Errorf("kernel: nil *plots.Figure")
+	}
+	if width <= 0 {
+		width = plots.TwoColumn.Width
+	}
+	if width > maxSide {
+		return nil, fmt.Errorf("kernel: figure %q width %v is larger than 2 m", f.Name, width)
+	}
+	var buf bytes.Buffer
+	if err := f.Encode(&buf, format, width); err != nil {
+		return nil, fmt.Errorf("kernel: figure %q as %s: %w", f.Name, format, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Timeline draws the per-core timeline of a traced simulation
+// (plots.FromSim and plots.Timeline in one call).
+func Timeline(t *sim.Timing, opt plots.TimelineOptions) (*plots.Figure, error) {
+	if t == nil || len(t.Trace) == 0 {
+		return nil, fmt.Errorf("kernel.Timeline: no trace (simulate with sim.Options{Trace: true})")
+	}
+	return plots.Timeline(plots.FromSim(t.Trace), opt)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 
+	"github.com/cimkit/cimkit/plots"
 	"github.com/go-gota/gota/dataframe"
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
@@ -34,6 +35,9 @@ func defaultSink(b Bundle) {
 			data[protocol.MIMEType(k)] = v
 		}
 		gonbui.SendData(&protocol.DisplayData{Data: data})
+		// Wait until gonb has the data: a cell's program may exit right
+		// after Show, and data still in the pipe would be lost.
+		gonbui.Sync()
 		return
 	}
 	w := Stdout
@@ -48,6 +52,7 @@ func defaultSink(b Bundle) {
 //     representations are kept when v has several);
 //   - a gota dataframe.DataFrame (or pointer to one): an HTML table;
 //   - a *plot.Plot: an SVG figure of DefaultWidth x DefaultHeight;
+//   - a *plots.Figure: an SVG figure two paper columns wide;
 //   - a struct, or a slice or array of structs: an HTML table (see Records);
 //   - an error: shown in red;
 //   - anything else: its fmt form, as text.
@@ -61,6 +66,9 @@ func Render(v any) (Bundle, error) {
 		return gridBundle(Frame(*x))
 	case *plot.Plot:
 		s, err := PlotSVG(x, 0, 0)
+		return figureBundle(s, err)
+	case *plots.Figure:
+		s, err := FigureSVG(x, 0)
 		return figureBundle(s, err)
 	case error:
 		msg := x.Error()
@@ -150,6 +158,25 @@ func Show(v any) error {
 // ShowTable displays a table made with Table from a header and rows.
 func ShowTable(header []string, rows [][]string) error {
 	return Show(Table(header, rows))
+}
+
+// ShowFigure displays a cimkit figure at the given width (zero for two paper
+// columns), as PNG when png is true and as SVG otherwise.
+func ShowFigure(f *plots.Figure, width vg.Length, png bool) error {
+	var (
+		v   any
+		err error
+	)
+	if png {
+		v, err = FigurePNG(f, width)
+	} else {
+		v, err = FigureSVG(f, width)
+	}
+	if err != nil {
+		Show(err)
+		return err
+	}
+	return Show(v)
 }
 
 // ShowPlot displays p as a figure of w x h (zero for the defaults), as PNG

@@ -38,6 +38,7 @@ type machine struct {
 	runnable []int
 	owner    []int // per vector key h*N+p
 	writes   []int // stores of each key so far
+	finals   []int // OFM stores of each key
 	chanBlk  []int // column block of each output channel
 }
 
@@ -56,6 +57,7 @@ func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
 	blocks := len(p.Map.Blocks)
 	m.owner = make([]int, blocks*n)
 	m.writes = make([]int, blocks*n)
+	m.finals = make([]int, blocks*n)
 	m.chanBlk = make([]int, g.OutC)
 	for h := 0; h < blocks; h++ {
 		t := p.Map.Block(h)[0]
@@ -106,6 +108,7 @@ func (d *data) run(seed uint64, drop func(int, int64, isa.Instr) bool) *Report {
 			m.rep.Deadlock.Blocked = append(m.rep.Deadlock.Blocked, Blocked{Core: c.id, Index: c.index, Wait: c.cur.Value, Reg: c.reg})
 		}
 	}
+	m.checkFinals()
 	m.compare()
 	return m.rep
 }
@@ -347,6 +350,22 @@ func (m *machine) store(c *core, psum bool, dst, src []float64, key int) {
 		dst[i] = v
 	}
 	m.writes[key]++
+	m.finals[key]++
+}
+
+// checkFinals reports output vectors whose final value was not stored
+// exactly once (as violations of core -1).
+func (m *machine) checkFinals() {
+	n := m.p.Vectors()
+	for key, k := range m.finals {
+		if k != 1 {
+			m.rep.ViolationCount++
+			if len(m.rep.Violations) < MaxViolations {
+				m.rep.Violations = append(m.rep.Violations, Violation{Core: -1, Index: -1, Vector: key % n, Block: key / n,
+					Owner: m.owner[key], Msg: fmt.Sprintf("final value stored %d times, want once", k)})
+			}
+		}
+	}
 }
 
 // compare reads the OFM back in CHW order and compares it with the reference.

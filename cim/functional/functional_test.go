@@ -242,3 +242,64 @@ func TestCorruptedStore(t *testing.T) {
 		t.Errorf("dropped store not noticed: %s", rep)
 	}
 }
+
+// Hand-worked reference values: a grouped, dilated conv and a dense layer
+// whose weights are in ONNX (CHW flatten) order.
+func TestReferenceByHand(t *testing.T) {
+	// 2 channels of 4x4: channel 0 = 0..15, channel 1 = 100..115; 2 groups,
+	// 2x2 kernel dilated by 2: each output adds x(y,x), x(y,x+2), x(y+2,x),
+	// x(y+2,x+2); group 0 weights 1, group 1 weights 2.
+	in := make([]float64, 32)
+	for i := range in {
+		in[i] = float64(i%16 + 100*(i/16))
+	}
+	conv := &nn.Layer{Name: "g", Kind: nn.Conv2D, KernelH: 2, KernelW: 2, DilationH: 2, DilationW: 2, Groups: 2, Filters: 2,
+		Weights: []float64{1, 1, 1, 1, 2, 2, 2, 2}}
+	want := []float64{20, 24, 36, 40, 840, 848, 872, 880}
+	dense := &nn.Layer{Name: "fc", Kind: nn.Dense, Filters: 1, Bias: true,
+		Weights: []float64{1, 10, 100, 1000}, BiasValues: []float64{0.5}}
+	for _, c := range []struct {
+		l    *nn.Layer
+		in   nn.Shape
+		x    []float64
+		want []float64
+	}{
+		{conv, nn.Shape{C: 2, H: 4, W: 4}, in, want},
+		// CHW input (1, 2; 3, 4): 1*1 + 2*10 + 3*100 + 4*1000 + 0.5
+		{dense, nn.Shape{C: 2, H: 1, W: 2}, []float64{1, 2, 3, 4}, []float64{4321.5}},
+	} {
+		for _, xbar := range []int{1, 3, 8} {
+			p := plan(t, c.l, c.in, smallArch(xbar, 1), compile.Cyclic)
+			rep, err := Run(p, Options{Float: true, Input: c.x, Seeds: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.OK() {
+				t.Fatalf("%s on %dx1: %s", c.l.Name, xbar, rep)
+			}
+			for i := range c.want {
+				if rep.Reference[i] != c.want[i] || rep.Output[i] != c.want[i] {
+					t.Fatalf("%s on %dx1: reference %v, output %v, want %v", c.l.Name, xbar, rep.Reference, rep.Output, c.want)
+				}
+			}
+		}
+	}
+}
+
+// Output vectors stored twice or never are reported (here on a machine that
+// has not run: vector 0 marked twice, every other vector never).
+func TestDoubleFinalStore(t *testing.T) {
+	p := pv4(t, compile.Linear)
+	d, err := newData(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := d.newMachine(nil)
+	m.finals[0] = 2
+	m.checkFinals()
+	v := m.rep.Violations[0]
+	if m.rep.ViolationCount != len(m.finals) || v.Vector != 0 || v.Msg != "final value stored 2 times, want once" ||
+		m.rep.Violations[1].Msg != "final value stored 0 times, want once" {
+		t.Errorf("%d violations, first %+v", m.rep.ViolationCount, v)
+	}
+}

@@ -50,11 +50,14 @@
 //     v<PV-1 CALLs v+1, p+1 after storing it. A pipeline: ~ N+PV-1 steps.
 //   - Cyclic: core v starts at s_v = floor(v*N/PV) and walks the vectors
 //     cyclically. Ownership goes around the ring downwards, from core v+1 to
-//     core v (mod PV): vector p in core j's segment [s_j, s_j+1) is written by
-//     j first, then j-1, j-2, ..., and last by j+1, which applies bias and
+//     core v (mod PV): vector p in core j's segment [s_j, s_(j+1)) is written
+//     by j first, then j-1, j-2, ..., and last by j+1, which applies bias and
 //     activation. Each core is thus the last writer of one segment: the
 //     digital work is spread evenly. At walk step i core v WAITs
 //     i-len_v+1 (len_v the length of its own segment) and CALLs v-1, i+1.
+//     When N < PV some segments are empty (their cores are never first
+//     writers); Dense layers (N = 1) thus run like a ring that starts at
+//     core PV-1.
 //
 // # Memory
 //
@@ -139,25 +142,25 @@ func roundUp(v, a int64) int64 { return (v + a - 1) / a * a }
 
 // Plan is the compiled program of one layer: one instruction stream per core.
 type Plan struct {
-	Map    *mapping.Layer
-	Arch   arch.Arch
-	Scheme Scheme
-	Layout Layout
-	Geom   Geometry
+	Map    *mapping.Layer // the mapped layer (tiles, groups)
+	Arch   arch.Arch      // the chip
+	Scheme Scheme         // the synchronisation scheme
+	Layout Layout         // the shared-memory map
+	Geom   Geometry       // the layer as a convolution
 }
 
 // Geometry is the layer as a convolution over an HWC input: a Dense layer
 // is a convolution whose kernel covers the whole input.
 type Geometry struct {
-	InC, InH, InW    int
-	OutC, OutH, OutW int
-	KH, KW           int
+	InC, InH, InW    int // input channels, height, width
+	OutC, OutH, OutW int // output channels, height, width
+	KH, KW           int // kernel
 	SH, SW           int // strides
 	DH, DW           int // dilations
-	PadTop, PadLeft  int
-	Groups           int
-	CinPerGroup      int
-	CoutPerGroup     int
+	PadTop, PadLeft  int // padding before the first row and column
+	Groups           int // convolution groups
+	CinPerGroup      int // input channels per group
+	CoutPerGroup     int // output channels per group
 }
 
 // GeometryOf returns the convolution geometry of a Conv2D or Dense layer
@@ -244,7 +247,7 @@ func (p *Plan) Cores() int { return p.Map.Cores }
 func (p *Plan) Vectors() int { return p.Geom.OutH * p.Geom.OutW }
 
 // GroupOf returns core's column block h, its index v in the group and the
-// group size.
+// group size. core must be in 0..Cores()-1.
 func (p *Plan) GroupOf(core int) (h, v, size int) {
 	t := p.Map.Tiles[core]
 	return t.H, t.V, len(p.Map.Block(t.H))

@@ -83,6 +83,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if !isLoopback(ln.Addr()) {
 		fmt.Fprintf(stderr, "cimkit serve: warning: %s is reachable from other machines\n", ln.Addr())
 	}
+	go h.warm()
 	fmt.Fprintf(stdout, "cimkit serve: http://%s/ (serving %s; Ctrl-C stops)\n", ln.Addr(), *dir)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -121,14 +122,16 @@ type staticHandler struct {
 	root *os.Root
 	dir  string
 
-	mu    sync.Mutex
-	cache map[string]gzEntry
+	mu    sync.Mutex // guards cache and size
+	cache map[string]*gzEntry
 	size  int
 }
 
 // gzEntry is one compressed file, valid while the file keeps its size and
-// modification time.
+// modification time. Its own lock makes concurrent requests for a file
+// compress it once.
 type gzEntry struct {
+	mu   sync.Mutex
 	mod  time.Time
 	size int64
 	gz   []byte
@@ -139,7 +142,26 @@ func newStaticHandler(dir string) (*staticHandler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--dir %q: %v", dir, err)
 	}
-	return &staticHandler{root: root, dir: dir, cache: map[string]gzEntry{}}, nil
+	return &staticHandler{root: root, dir: dir, cache: map[string]*gzEntry{}}, nil
+}
+
+// warm compresses every compressible file of the folder ahead of the first
+// request (the wasm takes about a second at the best compression).
+func (s *staticHandler) warm() {
+	_ = fs.WalkDir(s.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !compressible[strings.ToLower(filepath.Ext(p))] {
+			return nil
+		}
+		f, info, err := s.open(p)
+		if err != nil {
+			return nil
+		}
+		defer f.Close()
+		if info.Size() <= maxGzipFile {
+			_, _ = s.gzipped(p, f, info)
+		}
+		return nil
+	})
 }
 
 func (s *staticHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -207,9 +229,15 @@ func (s *staticHandler) open(rel string) (*os.File, fs.FileInfo, error) {
 // gzipped returns the file compressed, from the cache when it is current.
 func (s *staticHandler) gzipped(rel string, f io.Reader, info fs.FileInfo) ([]byte, error) {
 	s.mu.Lock()
-	e, ok := s.cache[rel]
+	e := s.cache[rel]
+	if e == nil {
+		e = &gzEntry{}
+		s.cache[rel] = e
+	}
 	s.mu.Unlock()
-	if ok && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.gz != nil && e.size == info.Size() && e.mod.Equal(info.ModTime()) {
 		return e.gz, nil
 	}
 	var buf bytes.Buffer
@@ -226,12 +254,10 @@ func (s *staticHandler) gzipped(rel string, f io.Reader, info fs.FileInfo) ([]by
 	gz := buf.Bytes()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if old, ok := s.cache[rel]; ok {
-		s.size -= len(old.gz)
-		delete(s.cache, rel)
-	}
+	s.size -= len(e.gz)
+	e.gz, e.mod, e.size = nil, info.ModTime(), info.Size()
 	if s.size+len(gz) <= maxGzipCache {
-		s.cache[rel] = gzEntry{mod: info.ModTime(), size: info.Size(), gz: gz}
+		e.gz = gz
 		s.size += len(gz)
 	}
 	return gz, nil

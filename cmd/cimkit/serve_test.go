@@ -187,3 +187,16 @@ func TestServeBadFlags(t *testing.T) {
 		t.Errorf("extra argument: %v", err)
 	}
 }
+
+func TestServeWarmFillsCache(t *testing.T) {
+	_, h := newTestSite(t)
+	h.warm()
+	for _, name := range []string{"index.html", "app.js", "cimkit.wasm", "sub/a.txt"} {
+		if e := h.cache[name]; e == nil || e.gz == nil {
+			t.Errorf("%s not compressed by warm", name)
+		}
+	}
+	if h.cache["blob.bin"] != nil {
+		t.Error("blob.bin compressed, its type is not compressible")
+	}
+}

@@ -1,0 +1,276 @@
+// Package playground is the request/response layer behind cimkit's browser
+// playground. The WebAssembly bridge (wasm/main.go) hands it one JSON request
+// per call and returns the JSON response; keeping the logic here, free of
+// syscall/js, lets it be tested natively.
+//
+// A Request names an operation (Op) and the configuration the page's form
+// holds: model, input size, crossbar, bus width, core budget and scheme,
+// plus a layer and a core where the operation needs them. The operations:
+//
+//   - "info": the model names, the schemes and whether ONNX upload exists.
+//   - "layers": the model's conv and dense layers with shapes, MACs, params.
+//   - "model": every conv and dense layer mapped and simulated on its own
+//     (as cimkit sim does), one sim.Result per layer, the totals
+//     (sim.Total) and the speedup figure as SVG. Each layer's Result is also
+//     passed to the Progress callback as soon as it is ready.
+//   - "layer": one layer's Result, its per-core statistics and a per-core
+//     timeline of the simulation as SVG.
+//   - "listing": the assembly listing of one core of one layer (cut after
+//     MaxLines lines).
+//
+// Every failure is a Response with Error set and, when one input is to
+// blame, Field naming it with the id of the page's form field ("model",
+// "input", "xbar", "bus", "cores", "scheme", "layer", "core"). Handle never
+// panics: a panic in the code below is turned into an error Response.
+package playground
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/zoo"
+)
+
+// Limits on what a request may ask for, so that a typo in the page cannot
+// freeze or exhaust the browser tab.
+const (
+	MinInput        = 16   // smallest input size accepted
+	MaxInput        = 1024 // largest input size accepted (pixels per side)
+	MaxCores        = 1 << 16
+	MaxListingLines = 5000 // most lines a listing returns
+	DefaultLines    = 400  // lines of a listing when MaxLines is 0
+	MaxTimelineRows = 64   // cores drawn in a timeline (the first ones)
+)
+
+// Request is one call from the page. Zero values take the defaults of
+// arch.Default and input 224; scheme defaults to cyclic.
+type Request struct {
+	Op       string `json:"op"`
+	Model    string `json:"model"`
+	Input    int    `json:"input"`
+	Xbar     string `json:"xbar"`
+	Bus      int    `json:"bus"`
+	Cores    int    `json:"cores"`
+	Scheme   string `json:"scheme"`
+	Layer    string `json:"layer"`
+	Core     int    `json:"core"`
+	MaxLines int    `json:"max_lines"`
+}
+
+// Response is the answer to one Request: Data on success, otherwise Error
+// and, when one input is to blame, Field.
+type Response struct {
+	Data  any    `json:"data,omitempty"`
+	Error string `json:"error,omitempty"`
+	Field string `json:"field,omitempty"`
+}
+
+// Progress receives the progress of a long operation: done of total steps,
+// and the item just finished (a sim.Result for "model"), or nil.
+type Progress func(done, total int, item any)
+
+// FieldError is an error caused by one input of the request.
+type FieldError struct {
+	Field string // the page's form field: model, input, xbar, bus, cores, scheme, layer, core
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Msg }
+
+func fieldErr(field, format string, a ...any) error {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, a...)}
+}
+
+// Handle answers one request. progress may be nil.
+func Handle(req Request, progress Progress) (resp Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp = Response{Error: fmt.Sprintf("internal error in %q: %v\n%s", req.Op, p, debug.Stack())}
+		}
+	}()
+	if progress == nil {
+		progress = func(int, int, any) {}
+	}
+	var data any
+	var err error
+	switch req.Op {
+	case "info":
+		data = info()
+	case "layers":
+		data, err = layers(req)
+	case "model":
+		data, err = simModel(req, progress)
+	case "layer":
+		data, err = simLayer(req)
+	case "listing":
+		data, err = listing(req)
+	default:
+		err = fmt.Errorf("unknown operation %q (want info, layers, model, layer or listing)", req.Op)
+	}
+	if err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return Response{Error: fe.Msg, Field: fe.Field}
+		}
+		return Response{Error: err.Error()}
+	}
+	return Response{Data: data}
+}
+
+// HandleJSON decodes a Request, answers it and encodes the Response. Progress
+// items are passed on JSON-encoded.
+func HandleJSON(in []byte, progress func(done, total int, itemJSON []byte)) []byte {
+	var req Request
+	var resp Response
+	dec := json.NewDecoder(strings.NewReader(string(in)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		resp = Response{Error: "malformed request: " + err.Error()}
+	} else {
+		resp = Handle(req, func(done, total int, item any) {
+			if progress == nil {
+				return
+			}
+			var b []byte
+			if item != nil {
+				b, _ = json.Marshal(item)
+			}
+			progress(done, total, b)
+		})
+	}
+	out, err := json.Marshal(resp)
+	if err != nil {
+		out, _ = json.Marshal(Response{Error: "encoding the response: " + err.Error()})
+	}
+	return out
+}
+
+// Info is the answer to "info".
+type Info struct {
+	Models  []string `json:"models"`
+	Schemes []string `json:"schemes"`
+	ONNX    bool     `json:"onnx"` // an .onnx upload is accepted (not yet: the hook is in the page)
+}
+
+func info() Info {
+	var schemes []string
+	for _, s := range compile.Schemes() {
+		schemes = append(schemes, string(s))
+	}
+	return Info{Models: zoo.Names(), Schemes: schemes}
+}
+
+// config is a checked request: the network and the chip.
+type config struct {
+	net    *nn.Network
+	arch   arch.Arch
+	scheme compile.Scheme
+}
+
+// parse checks every field of the configuration, in form order, and builds
+// the network and the chip.
+func parse(req Request) (*config, error) {
+	c := &config{arch: arch.Default()}
+	if req.Model == "" {
+		req.Model = "resnet18"
+	}
+	if !slices.Contains(zoo.Names(), req.Model) {
+		return nil, fieldErr("model", "model %q is not in the zoo (known: %s)", req.Model, strings.Join(zoo.Names(), ", "))
+	}
+	if req.Input == 0 {
+		req.Input = 224
+	}
+	if req.Input < MinInput || req.Input > MaxInput {
+		return nil, fieldErr("input", "input size must be a whole number of pixels in %d..%d", MinInput, MaxInput)
+	}
+	if req.Xbar != "" {
+		r, col, err := arch.ParseXbar(req.Xbar)
+		if err != nil {
+			return nil, fieldErr("xbar", "%v", err)
+		}
+		c.arch.XbarRows, c.arch.XbarCols = r, col
+	}
+	if req.Bus != 0 {
+		if req.Bus < 1 || req.Bus > arch.MaxBus {
+			return nil, fieldErr("bus", "bus width must be a whole number of bytes per beat in 1..%d", arch.MaxBus)
+		}
+		c.arch.BusBytes = req.Bus
+	}
+	if req.Cores != 0 {
+		if req.Cores < 1 || req.Cores > MaxCores {
+			return nil, fieldErr("cores", "core budget must be a whole number in 1..%d", MaxCores)
+		}
+		c.arch.Cores = req.Cores
+	}
+	if err := c.arch.Validate(); err != nil {
+		return nil, err
+	}
+	c.scheme = compile.Cyclic
+	if req.Scheme != "" {
+		s, err := compile.ParseScheme(req.Scheme)
+		if err != nil {
+			return nil, fieldErr("scheme", "%v", err)
+		}
+		c.scheme = s
+	}
+	net, err := zoo.Get(req.Model, req.Input)
+	if err != nil {
+		return nil, fieldErr("input", "%v", err)
+	}
+	c.net = net
+	return c, nil
+}
+
+// layer finds a conv or dense layer of the configured network.
+func (c *config) layer(name string) (*nn.Layer, error) {
+	l := c.net.Layer(name)
+	if l == nil || !l.OnCrossbar() {
+		var names []string
+		for _, x := range c.net.CrossbarLayers() {
+			names = append(names, x.Name)
+		}
+		if len(names) > 6 {
+			names = append(names[:6], "...")
+		}
+		return nil, fieldErr("layer", "model %q has no conv or dense layer %q (layers: %s)", c.net.Name, name, strings.Join(names, ", "))
+	}
+	return l, nil
+}
+
+// LayerInfo describes one conv or dense layer for "layers".
+type LayerInfo struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	In     string `json:"in"`
+	Out    string `json:"out"`
+	Kernel string `json:"kernel"`
+	Stride int    `json:"stride"`
+	Groups int    `json:"groups"`
+	MACs   int64  `json:"macs"`
+	Params int64  `json:"params"`
+}
+
+func layers(req Request) ([]LayerInfo, error) {
+	c, err := parse(req)
+	if err != nil {
+		return nil, err
+	}
+	var out []LayerInfo
+	for _, l := range c.net.CrossbarLayers() {
+		sh, _ := l.Stride()
+		li := LayerInfo{Name: l.Name, Kind: string(l.Kind), In: l.In[0].String(), Out: l.Out.String(),
+			Stride: sh, Groups: l.GroupCount(), MACs: l.MACs(), Params: l.Params()}
+		if l.Kind == nn.Conv2D {
+			li.Kernel = fmt.Sprintf("%dx%d", l.KernelH, l.KernelW)
+		}
+		out = append(out, li)
+	}
+	return out, nil
+}

@@ -1,0 +1,207 @@
+package playground
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/zoo"
+)
+
+// lenet is a small, quick configuration used by most tests.
+func lenet(op string) Request {
+	return Request{Op: op, Model: "lenet5", Input: 32, Xbar: "32x32", Bus: 16, Cores: 64, Scheme: "linear"}
+}
+
+func TestFieldErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		edit  func(*Request)
+		field string
+		msg   string
+	}{
+		{"crossbar 0", func(r *Request) { r.Xbar = "0" }, "xbar", `crossbar "0"`},
+		{"crossbar text", func(r *Request) { r.Xbar = "big" }, "xbar", `crossbar "big"`},
+		{"crossbar too large", func(r *Request) { r.Xbar = "8192x8192" }, "xbar", "1..4096"},
+		{"bus negative", func(r *Request) { r.Bus = -1 }, "bus", "bus width"},
+		{"bus too wide", func(r *Request) { r.Bus = 5000 }, "bus", "1..4096"},
+		{"cores negative", func(r *Request) { r.Cores = -1 }, "cores", "core budget"},
+		{"cores too many", func(r *Request) { r.Cores = MaxCores + 1 }, "cores", "core budget"},
+		{"scheme", func(r *Request) { r.Scheme = "zigzag" }, "scheme", "zigzag"},
+		{"model", func(r *Request) { r.Model = "gpt" }, "model", `model "gpt" is not in the zoo`},
+		{"input small", func(r *Request) { r.Input = 8 }, "input", "16..1024"},
+		{"input large", func(r *Request) { r.Input = 4096 }, "input", "16..1024"},
+		{"input too small for the model", func(r *Request) { r.Model, r.Input = "alexnet", 16 }, "input", "too small"},
+		{"layer", func(r *Request) { r.Op, r.Layer = "layer", "nope" }, "layer", `no conv or dense layer "nope"`},
+		{"pool is not a crossbar layer", func(r *Request) { r.Op, r.Layer = "layer", "pool1" }, "layer", `"pool1"`},
+		{"core", func(r *Request) { r.Op, r.Layer, r.Core = "listing", "conv1", 1 }, "core", "0..0"},
+		{"core negative", func(r *Request) { r.Op, r.Layer, r.Core = "listing", "conv1", -1 }, "core", "0..0"},
+	}
+	for _, c := range cases {
+		req := lenet("model")
+		c.edit(&req)
+		resp := Handle(req, nil)
+		if resp.Field != c.field || !strings.Contains(resp.Error, c.msg) || resp.Data != nil {
+			t.Errorf("%s: got field %q error %q, want field %q and a message with %q", c.name, resp.Field, resp.Error, c.field, c.msg)
+		}
+	}
+}
+
+func TestListingOfLayerThatDoesNotFit(t *testing.T) {
+	req := lenet("listing")
+	req.Model, req.Input, req.Layer, req.Cores = "resnet18", 224, "layer4.1.conv2", 4
+	resp := Handle(req, nil)
+	if resp.Field != "cores" || !strings.Contains(resp.Error, "needs 2304 cores and the budget is 4") {
+		t.Errorf("got %+v", resp)
+	}
+}
+
+func TestRequestErrorsWithoutField(t *testing.T) {
+	if r := Handle(Request{Op: "fly"}, nil); r.Field != "" || !strings.Contains(r.Error, `unknown operation "fly"`) {
+		t.Errorf("unknown op: %+v", r)
+	}
+	for _, in := range []string{`{`, `{"op":"info","colour":"red"}`, `[]`, ``} {
+		var r Response
+		if err := json.Unmarshal(HandleJSON([]byte(in), nil), &r); err != nil || !strings.HasPrefix(r.Error, "malformed request") {
+			t.Errorf("%q: %+v (%v)", in, r, err)
+		}
+	}
+}
+
+func TestInfo(t *testing.T) {
+	d := Handle(Request{Op: "info"}, nil).Data.(Info)
+	if !reflect.DeepEqual(d.Models, zoo.Names()) || !reflect.DeepEqual(d.Schemes, []string{"sequential", "linear", "cyclic"}) || d.ONNX {
+		t.Errorf("info: %+v", d)
+	}
+}
+
+func TestLayersLeNet(t *testing.T) {
+	resp := Handle(lenet("layers"), nil)
+	ls := resp.Data.([]LayerInfo)
+	if len(ls) != 5 {
+		t.Fatalf("lenet5 has %d crossbar layers, want 5: %+v", len(ls), ls)
+	}
+	// conv1: 6 filters 5x5 on 1x32x32: 28*28*25*6 MACs, 25*6+6 params.
+	want := LayerInfo{Name: "conv1", Kind: "conv2d", In: "1x32x32", Out: "6x28x28", Kernel: "5x5", Stride: 1, Groups: 1,
+		MACs: 28 * 28 * 25 * 6, Params: 25*6 + 6}
+	if ls[0] != want {
+		t.Errorf("conv1: got %+v, want %+v", ls[0], want)
+	}
+}
+
+// TestModelMatchesSim checks that "model" gives exactly sim.RunModel's
+// records, reports every layer through progress in order, and fills the
+// summary from the total.
+func TestModelMatchesSim(t *testing.T) {
+	req := lenet("model")
+	var seen []sim.Result
+	resp := Handle(req, func(done, total int, item any) {
+		if done != len(seen)+1 || total != 5 {
+			t.Errorf("progress %d of %d after %d items", done, total, len(seen))
+		}
+		seen = append(seen, *item.(*sim.Result))
+	})
+	if resp.Error != "" {
+		t.Fatal(resp.Error)
+	}
+	got := resp.Data.(*ModelResult)
+	net, _ := zoo.Get("lenet5", 32)
+	a := arch.Default()
+	a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = 32, 32, 16, 64
+	want, err := sim.RunModel(net, a, compile.Linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Rows, want[:len(want)-1]) || !reflect.DeepEqual(got.Total, want[len(want)-1]) {
+		t.Errorf("rows differ from sim.RunModel:\n got %+v\nwant %+v", got.Rows, want)
+	}
+	if !reflect.DeepEqual(seen, got.Rows) {
+		t.Error("progress items differ from the rows")
+	}
+	tot := got.Totals
+	if tot.Layers != 5 || tot.Fitting != 5 || tot.Cycles != got.Total.Cycles || tot.Speedup != got.Total.Speedup ||
+		tot.Seconds != float64(tot.Cycles)/1e9 || tot.ClockMHz != 1000 {
+		t.Errorf("totals %+v from total %+v", tot, got.Total)
+	}
+	if !strings.HasPrefix(got.FigureSVG, "<?xml") && !strings.HasPrefix(got.FigureSVG, "<svg") {
+		t.Errorf("figure is not SVG: %.60q", got.FigureSVG)
+	}
+}
+
+func TestModelSequentialHasNoFigure(t *testing.T) {
+	req := lenet("model")
+	req.Scheme = "sequential"
+	got := Handle(req, nil).Data.(*ModelResult)
+	if got.FigureSVG != "" || got.Totals.Speedup != 1 {
+		t.Errorf("sequential: figure %d bytes, speedup %v", len(got.FigureSVG), got.Totals.Speedup)
+	}
+}
+
+func TestLayerMatchesRunLayer(t *testing.T) {
+	req := lenet("layer")
+	req.Layer = "fc1"
+	resp := Handle(req, nil)
+	if resp.Error != "" {
+		t.Fatal(resp.Error)
+	}
+	got := resp.Data.(*LayerResult)
+	net, _ := zoo.Get("lenet5", 32)
+	a := arch.Default()
+	a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = 32, 32, 16, 64
+	want, err := sim.RunLayer(net, "fc1", a, compile.Linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Result != *want {
+		t.Errorf("layer result\n got %+v\nwant %+v", got.Result, *want)
+	}
+	if len(got.Cores) != want.Cores || !strings.Contains(got.TimelineSVG, "core 0") || !strings.Contains(got.Note, "on ") {
+		t.Errorf("cores %d, note %q, timeline %d bytes", len(got.Cores), got.Note, len(got.TimelineSVG))
+	}
+}
+
+func TestLayerThatDoesNotFit(t *testing.T) {
+	req := lenet("layer")
+	req.Model, req.Input, req.Layer, req.Cores = "resnet18", 224, "layer4.1.conv2", 4
+	got := Handle(req, nil).Data.(*LayerResult)
+	// 3x3x512 rows x 512 cols on 32x32 crossbars: PV 144, PH 16.
+	if got.Result.Fits || got.Result.Cores != 2304 || got.TimelineSVG != "" || !strings.Contains(got.Note, "needs 2304 cores (PV 144 x PH 16)") {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestListingCut(t *testing.T) {
+	req := lenet("listing")
+	req.Layer, req.MaxLines = "conv1", 12
+	got := Handle(req, nil).Data.(*Listing)
+	lines := strings.Split(strings.TrimSuffix(got.Text, "\n"), "\n")
+	if !got.Cut || len(lines) != 13 || lines[12] != "; ... cut after 12 lines" || !strings.HasPrefix(lines[0], `; layer "conv1"`) {
+		t.Errorf("cut listing: cut=%v, %d lines:\n%s", got.Cut, len(lines), got.Text)
+	}
+	req.MaxLines = MaxListingLines
+	req.Layer = "fc3" // dense 84 -> 10: one vector, a short program
+	if full := Handle(req, nil).Data.(*Listing); full.Cut || !strings.Contains(full.Text, "MVM") {
+		t.Errorf("full listing: cut=%v\n%s", full.Cut, full.Text)
+	}
+}
+
+func TestHandleJSONProgress(t *testing.T) {
+	var items []string
+	out := HandleJSON([]byte(`{"op":"model","model":"lenet5","input":32,"xbar":"32x32","cores":64}`),
+		func(done, total int, item []byte) { items = append(items, string(item)) })
+	var resp struct {
+		Data struct {
+			Rows []sim.Result `json:"rows"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 5 || len(resp.Data.Rows) != 5 || !strings.Contains(items[0], `"layer":"conv1"`) {
+		t.Errorf("%d progress items, %d rows", len(items), len(resp.Data.Rows))
+	}
+}

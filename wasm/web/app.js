@@ -1,0 +1,337 @@
+// app.js drives the cimkit playground page: the form, the URL, the worker
+// that runs the Go code, and the rendering of tables, figures and listings.
+"use strict";
+
+const FIELDS = ["model", "input", "xbar", "bus", "cores", "scheme"];
+const DEFAULTS = { model: "resnet18", input: "224", xbar: "64x64", bus: "16", cores: "1024", scheme: "cyclic" };
+
+// Table columns: result key, heading, tooltip, formatter.
+const COLUMNS = [
+  ["layer", "Layer", "layer name in the model", "text"],
+  ["kind", "Kind", "conv2d or dense", "text"],
+  ["pv", "PV", "row blocks: cores that add into the same outputs (the speedup limit)", "int"],
+  ["ph", "PH", "column blocks: independent groups of cores", "int"],
+  ["cores", "Cores", "cores the layer occupies", "int"],
+  ["vectors", "Vectors", "output vectors (output pixels)", "int"],
+  ["cycles", "Cycles", "simulated time of the chosen scheme", "int"],
+  ["seq_cycles", "Seq. cycles", "simulated time of the sequential baseline", "int"],
+  ["speedup", "Speedup", "sequential cycles / cycles", "x"],
+  ["limit", "Limit", "theoretical limit PV", "int"],
+  ["efficiency", "Efficiency", "speedup / PV", "pct"],
+  ["bus_limit", "Bus limit", "speedup the bus alone allows", "x"],
+  ["overhead", "Sync traffic", "synchronisation bytes (CALL) as a share of all bus bytes", "pct"],
+  ["bus_utilization", "Bus busy", "share of the time the bus is busy", "pct"],
+  ["sync_mem_bytes", "Sync mem.", "sequence registers: 4 B per core", "bytes"],
+  ["puma_attr_bytes", "PUMA attr.", "PUMA-style attribute buffer for the same data", "bytes"],
+  ["xbar_utilization", "Xbar use", "crossbar cells holding weights / cells held", "pct"],
+];
+
+const $ = (id) => document.getElementById(id);
+const state = { module: null, worker: null, ready: null, nextId: 1, pending: new Map(), rows: [], svgs: {}, layer: "" };
+
+// ---- worker --------------------------------------------------------------
+
+function startWorker() {
+  const w = new Worker("worker.js");
+  state.worker = w;
+  state.ready = new Promise((resolve, reject) => {
+    w.onmessage = (ev) => {
+      const m = ev.data;
+      if (m.type === "ready") resolve(m.ms);
+      else if (m.type === "fatal") { reject(new Error(m.message)); fatal(m.message); }
+      else if (m.type === "progress") state.pending.get(m.id)?.progress?.(m);
+      else if (m.type === "result") {
+        const p = state.pending.get(m.id);
+        state.pending.delete(m.id);
+        p?.resolve(m.response);
+      }
+    };
+    w.onerror = (ev) => { reject(new Error(ev.message)); fatal(ev.message); };
+  });
+  w.postMessage({ type: "init", module: state.module });
+  return state.ready;
+}
+
+async function call(request, progress) {
+  await state.ready;
+  const id = state.nextId++;
+  return new Promise((resolve) => {
+    state.pending.set(id, { resolve, progress });
+    state.worker.postMessage({ type: "call", id, request });
+  });
+}
+
+// cancel stops whatever the worker is doing by replacing it.
+function cancel() {
+  state.worker.terminate();
+  for (const p of state.pending.values()) p.resolve({ cancelled: true });
+  state.pending.clear();
+  startWorker();
+}
+
+async function loadModule() {
+  if (WebAssembly.compileStreaming) {
+    try { return await WebAssembly.compileStreaming(fetch("cimkit.wasm")); } catch (e) { /* fall back */ }
+  }
+  const resp = await fetch("cimkit.wasm");
+  if (!resp.ok) throw new Error("cimkit.wasm: HTTP " + resp.status + " (run make wasm)");
+  return WebAssembly.compile(await resp.arrayBuffer());
+}
+
+// ---- form, URL, errors ---------------------------------------------------
+
+function config() {
+  const c = {};
+  for (const f of FIELDS) c[f] = $(f).value.trim();
+  return c;
+}
+
+// request turns the form's text into a request; numbers that do not parse
+// are sent as -1 so that the Go side names the field in its message.
+function request(op, extra) {
+  const c = config();
+  const num = (s) => (/^\d+$/.test(s) ? Number(s) : -1);
+  return { op, model: c.model, input: num(c.input), xbar: c.xbar, bus: num(c.bus), cores: num(c.cores), scheme: c.scheme, ...extra };
+}
+
+function readURL() {
+  const q = new URLSearchParams(location.search);
+  for (const f of FIELDS) $(f).value = q.get(f) ?? DEFAULTS[f];
+  state.layer = q.get("layer") || "";
+  $("core").value = q.get("core") || "0";
+}
+
+function writeURL() {
+  const q = new URLSearchParams(config());
+  if (state.layer) q.set("layer", state.layer);
+  if ($("core").value.trim() !== "0") q.set("core", $("core").value.trim());
+  history.replaceState(null, "", "?" + q.toString());
+}
+
+function clearErrors() {
+  for (const el of document.querySelectorAll(".err")) el.textContent = "";
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+}
+
+// showError puts a response's message next to the field it names.
+function showError(resp) {
+  const el = resp.field && $("err-" + resp.field);
+  if (el) {
+    el.textContent = resp.error;
+    $(resp.field)?.setAttribute("aria-invalid", "true");
+  } else {
+    $("err-global").textContent = resp.error;
+  }
+  setStatus("Fix the highlighted value and run again.", 0);
+}
+
+function fatal(message) {
+  $("err-global").textContent = "The simulator could not start: " + message;
+  setStatus("", 0);
+}
+
+function setStatus(text, fraction) {
+  $("status-text").textContent = text;
+  $("progress").value = fraction;
+}
+
+function busy(on) {
+  $("run").disabled = on;
+  $("cancel").disabled = !on;
+}
+
+// ---- formatting ----------------------------------------------------------
+
+const nf = new Intl.NumberFormat("en-US");
+function fmt(v, kind) {
+  if (v === undefined || v === null) return "";
+  switch (kind) {
+    case "int": return nf.format(v);
+    case "x": return v.toFixed(2) + "x";
+    case "pct": return (100 * v).toFixed(1) + "%";
+    case "bytes": return bytes(v);
+    default: return String(v);
+  }
+}
+function bytes(n) {
+  if (n < 1024) return n + " B";
+  if (n < 1 << 20) return (n / 1024).toFixed(1) + " KiB";
+  return (n / (1 << 20)).toFixed(1) + " MiB";
+}
+
+// ---- rendering -----------------------------------------------------------
+
+function renderHead() {
+  const tr = document.createElement("tr");
+  for (const [key, label, tip] of COLUMNS) {
+    const th = document.createElement("th");
+    th.dataset.key = key;
+    const abbr = document.createElement("abbr");
+    abbr.title = tip;
+    abbr.textContent = label;
+    th.append(abbr);
+    tr.append(th);
+  }
+  $("layers").tHead.replaceChildren(tr);
+}
+
+function rowElement(r) {
+  const tr = document.createElement("tr");
+  tr.dataset.layer = r.layer;
+  if (r.fits === false) {
+    tr.className = "nofit";
+    tr.title = "does not fit the core budget: needs " + r.cores + " cores";
+  }
+  for (const [key, , , kind] of COLUMNS) {
+    const td = document.createElement("td");
+    td.dataset.key = key;
+    if (r[key] !== undefined) td.dataset.value = String(r[key]);
+    td.textContent = r.fits === false && !["layer", "kind", "pv", "ph", "cores", "vectors", "limit"].includes(key) ? "" : fmt(r[key], kind);
+    tr.append(td);
+  }
+  tr.addEventListener("click", () => selectLayer(r.layer));
+  return tr;
+}
+
+function appendRow(r) {
+  $("layers-section").hidden = false;
+  $("layers").tBodies[0].append(rowElement(r));
+}
+
+function renderSummary(t) {
+  const cards = [
+    ["Layers simulated", t.fitting + " of " + t.layers],
+    ["Total cycles", nf.format(t.cycles)],
+    ["Time at " + t.clock_mhz + " MHz", (t.seconds * 1e3).toFixed(3) + " ms"],
+    ["Speedup over sequential", t.speedup.toFixed(2) + "x"],
+    ["Efficiency (vs limit)", (100 * t.efficiency).toFixed(1) + "%"],
+    ["Sync traffic", (100 * t.overhead).toFixed(2) + "%"],
+    ["Most cores in a layer", nf.format(t.max_cores)],
+  ];
+  const el = $("summary");
+  el.replaceChildren(...cards.map(([k, v]) => {
+    const d = document.createElement("div");
+    d.className = "card";
+    d.innerHTML = '<div class="v"></div><div class="k"></div>';
+    d.firstChild.textContent = v;
+    d.lastChild.textContent = k;
+    d.dataset.key = k;
+    return d;
+  }));
+  el.hidden = false;
+}
+
+function showSVG(where, svg, key) {
+  state.svgs[key] = svg;
+  $(where).innerHTML = svg || "";
+}
+
+// ---- actions -------------------------------------------------------------
+
+async function runModel() {
+  clearErrors();
+  writeURL();
+  busy(true);
+  state.rows = [];
+  const t0 = performance.now();
+  $("layers").tBodies[0].replaceChildren();
+  setStatus("Simulating…", 0);
+  const resp = await call(request("model"), (m) => {
+    setStatus("Layer " + m.done + " of " + m.total + (m.item ? ": " + m.item.layer : ""), m.done / m.total);
+    if (m.item) { state.rows.push(m.item); appendRow(m.item); }
+  });
+  busy(false);
+  if (resp.cancelled) { setStatus("Cancelled.", 0); return; }
+  if (resp.error) { showError(resp); return; }
+  const d = resp.data;
+  state.rows = d.rows;
+  $("layers").tBodies[0].replaceChildren(...d.rows.map(rowElement));
+  renderSummary(d.totals);
+  if (d.figure_svg) { $("figures").hidden = false; showSVG("fig-speedup", d.figure_svg, "speedup"); }
+  const ms = performance.now() - t0;
+  setStatus(d.rows.length + " layers of " + d.model + " simulated in " + (ms / 1e3).toFixed(2) + " s", 1);
+  document.body.dataset.runMs = ms.toFixed(1);
+  document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1);
+  const names = d.rows.map((r) => r.layer);
+  await selectLayer(names.includes(state.layer) ? state.layer : names[0]);
+}
+
+async function selectLayer(name) {
+  if (!name) return;
+  state.layer = name;
+  for (const tr of $("layers").tBodies[0].rows) tr.classList.toggle("selected", tr.dataset.layer === name);
+  writeURL();
+  $("detail").hidden = false;
+  $("detail-name").textContent = name;
+  $("err-layer").textContent = "";
+  const resp = await call(request("layer", { layer: name }));
+  if (resp.cancelled) return;
+  if (resp.error) { showError(resp); return; }
+  $("detail-note").textContent = resp.data.note;
+  showSVG("timeline", resp.data.timeline_svg, "timeline");
+  await showListing();
+}
+
+async function showListing() {
+  $("err-core").textContent = "";
+  $("core").removeAttribute("aria-invalid");
+  const s = $("core").value.trim();
+  const core = /^\d+$/.test(s) ? Number(s) : -1;
+  writeURL();
+  const resp = await call(request("listing", { layer: state.layer, core, max_lines: 400 }));
+  if (resp.cancelled) return;
+  if (resp.error) { showError(resp); $("listing").textContent = ""; return; }
+  $("listing").textContent = resp.data.text;
+}
+
+function download(name, type, text) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+function csv(rows) {
+  if (!rows.length) return "";
+  const keys = Object.keys(rows[0]);
+  const cell = (v) => { const s = String(v ?? ""); return /[",\n]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s; };
+  return [keys.join(","), ...rows.map((r) => keys.map((k) => cell(r[k])).join(","))].join("\n") + "\n";
+}
+
+function baseName() {
+  const c = config();
+  return [c.model, c.xbar, "bus" + c.bus, c.scheme].join("-");
+}
+
+// ---- start ---------------------------------------------------------------
+
+async function main() {
+  readURL();
+  renderHead();
+  $("config").addEventListener("submit", (ev) => { ev.preventDefault(); runModel(); });
+  $("cancel").addEventListener("click", () => { cancel(); busy(false); });
+  $("core").addEventListener("change", showListing);
+  $("dl-csv").addEventListener("click", () => download(baseName() + ".csv", "text/csv", csv(state.rows)));
+  $("dl-speedup").addEventListener("click", () => download(baseName() + "-speedup.svg", "image/svg+xml", state.svgs.speedup || ""));
+  $("dl-timeline").addEventListener("click", () => download(baseName() + "-" + state.layer + "-timeline.svg", "image/svg+xml", state.svgs.timeline || ""));
+  try {
+    state.module = await loadModule();
+    await startWorker();
+  } catch (e) {
+    fatal(e.message);
+    return;
+  }
+  const info = await call({ op: "info" });
+  if (info.data) {
+    const want = $("model").value;
+    $("model").replaceChildren(...info.data.models.map((m) => new Option(m, m)));
+    $("model").value = info.data.models.includes(want) ? want : DEFAULTS.model;
+    if (!info.data.models.includes(want)) { $("err-model").textContent = "unknown model " + JSON.stringify(want) + "; showing " + DEFAULTS.model; }
+    $("onnx-field").hidden = !info.data.onnx;
+  }
+  await runModel();
+}
+
+main();

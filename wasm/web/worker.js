@@ -1,0 +1,53 @@
+// worker.js runs cimkit's WebAssembly module off the page's main thread.
+//
+// Protocol (all messages are plain objects):
+//   page -> worker  {type: "init", module}          a compiled WebAssembly.Module
+//   page -> worker  {type: "call", id, request}     one request (see wasm/playground)
+//   worker -> page  {type: "ready", ms}             the Go side is listening
+//   worker -> page  {type: "progress", id, done, total, item}
+//   worker -> page  {type: "result", id, response}  {data} or {error, field}
+//   worker -> page  {type: "fatal", message}        the module could not start
+// Cancelling a call is done by the page: it terminates this worker and starts
+// a new one from the same compiled module.
+"use strict";
+importScripts("wasm_exec.js");
+
+let handle = null;
+
+async function start(module) {
+  const t0 = performance.now();
+  const go = new Go();
+  const ready = new Promise((resolve) => { self.cimkitReady = resolve; });
+  const instance = await WebAssembly.instantiate(module, go.importObject);
+  go.run(instance).then(() => {
+    postMessage({ type: "fatal", message: "the simulator stopped unexpectedly" });
+  });
+  handle = await ready;
+  postMessage({ type: "ready", ms: performance.now() - t0 });
+}
+
+function call(id, request) {
+  const progress = (done, total, itemJSON) => {
+    postMessage({ type: "progress", id, done, total, item: itemJSON ? JSON.parse(itemJSON) : null });
+  };
+  let response;
+  try {
+    response = JSON.parse(handle(JSON.stringify(request), progress));
+  } catch (e) {
+    response = { error: "internal error: " + (e && e.message ? e.message : String(e)) };
+  }
+  postMessage({ type: "result", id, response });
+}
+
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg.type === "init") {
+    start(msg.module).catch((e) => postMessage({ type: "fatal", message: String(e && e.message || e) }));
+  } else if (msg.type === "call") {
+    if (!handle) {
+      postMessage({ type: "result", id: msg.id, response: { error: "the simulator is not ready yet" } });
+      return;
+    }
+    call(msg.id, msg.request);
+  }
+};

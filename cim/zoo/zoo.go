@@ -65,6 +65,10 @@ func NativeInput(name string) int {
 	return 224
 }
 
+// MaxInput is the largest input size Get accepts; at it every model's
+// tensors stay within nn.MaxElems.
+const MaxInput = 4096
+
 // Get builds the named model for an input of input x input pixels and runs
 // shape inference on it. An unknown name gives an error wrapping ErrUnknown
 // that lists the known ones; an input too small for the model (some layer's
@@ -74,8 +78,8 @@ func Get(name string, input int) (*nn.Network, error) {
 	if !ok {
 		return nil, fmt.Errorf("zoo: %w %q (known: %s)", ErrUnknown, name, strings.Join(Names(), ", "))
 	}
-	if input < 1 || input > nn.MaxDim {
-		return nil, fmt.Errorf("zoo: %s: input size %d must be in 1..%d", name, input, nn.MaxDim)
+	if input < 1 || input > MaxInput {
+		return nil, fmt.Errorf("zoo: %s: input size %d must be in 1..%d", name, input, MaxInput)
 	}
 	net := build(input)
 	if err := net.Infer(); err != nil {

@@ -158,7 +158,7 @@ func TestGetErrors(t *testing.T) {
 	if !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "resnet18") || !strings.Contains(err.Error(), "resnet19") {
 		t.Errorf("unknown name: %v, want ErrUnknown naming it and listing the known ones", err)
 	}
-	for _, in := range []int{0, -3, nn.MaxDim + 1} {
+	for _, in := range []int{0, -3, MaxInput + 1} {
 		if _, err := Get("resnet18", in); err == nil || !strings.Contains(err.Error(), "input size") {
 			t.Errorf("input %d: %v, want an error about the input size", in, err)
 		}
@@ -183,6 +183,14 @@ func TestSmallInputs(t *testing.T) {
 	}
 	if _, err := Get("alexnet", 62); err == nil {
 		t.Errorf("alexnet at 62: no error")
+	}
+}
+
+func TestLargestInput(t *testing.T) {
+	for _, name := range Names() {
+		if _, err := Get(name, MaxInput); err != nil {
+			t.Errorf("%s at %d: %v", name, MaxInput, err)
+		}
 	}
 }
 

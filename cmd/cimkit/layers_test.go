@@ -67,7 +67,8 @@ func TestModelUsageErrors(t *testing.T) {
 	}{
 		{[]string{"layers"}, []string{"--model is required", "resnet18"}},
 		{[]string{"layers", "--model", "resnet19"}, []string{`unknown --model "resnet19"`, "mobilenet_v1"}},
-		{[]string{"layers", "--model", "resnet18", "--input", "0"}, []string{"--input 0", "1..65536"}},
+		{[]string{"layers", "--model", "resnet18", "--input", "0"}, []string{"--input 0", "1..4096"}},
+		{[]string{"layers", "--model", "resnet18", "--input", "4097"}, []string{"--input 4097", "1..4096"}},
 		{[]string{"layers", "--model", "resnet18", "--input", "-5"}, []string{"--input -5"}},
 		{[]string{"layers", "--model", "resnet18", "--input", "x"}, []string{"invalid value"}},
 		{[]string{"layers", "--model", "alexnet", "--input", "32"}, []string{"--input 32", "too small", "features"}},

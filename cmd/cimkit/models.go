@@ -51,8 +51,8 @@ func (m *modelFlags) load() (*nn.Network, error) {
 // loadModel returns the zoo network name at input x input. Unknown names and
 // input sizes that do not suit the model are usage errors.
 func loadModel(name string, input int) (*nn.Network, error) {
-	if input < 1 || input > nn.MaxDim {
-		return nil, usagef("--input %d: want a size in 1..%d", input, nn.MaxDim)
+	if input < 1 || input > zoo.MaxInput {
+		return nil, usagef("--input %d: want a size in 1..%d", input, zoo.MaxInput)
 	}
 	net, err := zoo.Get(name, input)
 	if errors.Is(err, zoo.ErrUnknown) {

@@ -1,0 +1,268 @@
+package onnx
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Shape arithmetic shared by constant folding and the network's tensors.
+
+func axis(a int64, rank int) (int, error) {
+	if a < 0 {
+		a += int64(rank)
+	}
+	if a < 0 || a >= int64(rank) {
+		return 0, fmt.Errorf("axis %d out of range for rank %d", a, rank)
+	}
+	return int(a), nil
+}
+
+func reshapeDims(in, shape []int64, allowZero bool) ([]int64, error) {
+	out := make([]int64, len(shape))
+	infer, known := -1, int64(1)
+	for i, s := range shape {
+		switch {
+		case s == 0 && !allowZero:
+			if i >= len(in) {
+				return nil, fmt.Errorf("reshape %v of %v: 0 copies a dim that does not exist", shape, in)
+			}
+			out[i] = in[i]
+		case s == -1:
+			if infer >= 0 {
+				return nil, fmt.Errorf("reshape %v: more than one -1", shape)
+			}
+			infer = i
+			continue
+		case s < 0:
+			return nil, fmt.Errorf("reshape %v: negative size", shape)
+		default:
+			out[i] = s
+		}
+		if out[i] > 0 && known > (1<<62)/out[i] {
+			return nil, fmt.Errorf("reshape %v: too many elements", shape)
+		}
+		known *= out[i]
+	}
+	total := elems(in)
+	if infer >= 0 {
+		if known == 0 || total%known != 0 {
+			return nil, fmt.Errorf("reshape %v of %v: cannot infer -1", shape, in)
+		}
+		out[infer] = total / known
+	} else if known != total {
+		return nil, fmt.Errorf("reshape %v of %v: %d elements become %d", shape, in, total, known)
+	}
+	return out, nil
+}
+
+func squeezeDims(in, axes []int64) ([]int64, error) {
+	drop := make([]bool, len(in))
+	for _, a := range axes {
+		i, err := axis(a, len(in))
+		if err != nil {
+			return nil, err
+		}
+		if in[i] != 1 {
+			return nil, fmt.Errorf("squeeze axis %d of %v: size is not 1", a, in)
+		}
+		drop[i] = true
+	}
+	var out []int64
+	for i, d := range in {
+		if (len(axes) == 0 && d == 1) || drop[i] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func unsqueezeDims(in, axes []int64) ([]int64, error) {
+	rank := len(in) + len(axes)
+	if rank > 16 {
+		return nil, fmt.Errorf("unsqueeze to rank %d", rank)
+	}
+	one := make([]bool, rank)
+	for _, a := range axes {
+		i, err := axis(a, rank)
+		if err != nil || one[i] {
+			return nil, fmt.Errorf("unsqueeze axes %v of %v: bad or repeated axis", axes, in)
+		}
+		one[i] = true
+	}
+	out := make([]int64, 0, rank)
+	k := 0
+	for i := 0; i < rank; i++ {
+		if one[i] {
+			out = append(out, 1)
+		} else {
+			out = append(out, in[k])
+			k++
+		}
+	}
+	return out, nil
+}
+
+func flattenDims(in []int64, a int64) ([]int64, error) {
+	if a < 0 {
+		a += int64(len(in))
+	}
+	if a < 0 || a > int64(len(in)) {
+		return nil, fmt.Errorf("flatten axis %d of %v", a, in)
+	}
+	return []int64{elems(in[:a]), elems(in[a:])}, nil
+}
+
+func transposeDims(in, perm []int64) ([]int64, error) {
+	if len(perm) == 0 {
+		perm = make([]int64, len(in))
+		for i := range perm {
+			perm[i] = int64(len(in) - 1 - i)
+		}
+	}
+	if len(perm) != len(in) {
+		return nil, fmt.Errorf("transpose perm %v of dims %v", perm, in)
+	}
+	out := make([]int64, len(in))
+	seen := make([]bool, len(in))
+	for i, p := range perm {
+		if p < 0 || p >= int64(len(in)) || seen[p] {
+			return nil, fmt.Errorf("transpose perm %v is not a permutation", perm)
+		}
+		seen[p] = true
+		out[i] = in[p]
+	}
+	return out, nil
+}
+
+// movesData reports whether a transpose changes the order of elements in
+// memory (moving only size-1 dims does not).
+func movesData(in, perm []int64) bool {
+	last := int64(-1)
+	for _, p := range perm {
+		if in[p] == 1 {
+			continue
+		}
+		if p < last {
+			return true
+		}
+		last = p
+	}
+	return false
+}
+
+func broadcastDims(a, b []int64) ([]int64, error) {
+	n := max(len(a), len(b))
+	out := make([]int64, n)
+	for i := 0; i < n; i++ {
+		x, y := int64(1), int64(1)
+		if j := len(a) - n + i; j >= 0 {
+			x = a[j]
+		}
+		if j := len(b) - n + i; j >= 0 {
+			y = b[j]
+		}
+		switch {
+		case x == y || y == 1:
+			out[i] = x
+		case x == 1:
+			out[i] = y
+		default:
+			return nil, fmt.Errorf("dims %v and %v do not broadcast", a, b)
+		}
+	}
+	return out, nil
+}
+
+// sliceSpec is one axis of a Slice: first index, step and count.
+type sliceSpec struct{ start, step, count int64 }
+
+func sliceDims(in, starts, ends, axes, steps []int64) ([]int64, []sliceSpec, error) {
+	if len(ends) != len(starts) || (axes != nil && len(axes) != len(starts)) || (steps != nil && len(steps) != len(starts)) {
+		return nil, nil, fmt.Errorf("slice: starts %v, ends %v, axes %v, steps %v differ in length", starts, ends, axes, steps)
+	}
+	spec := make([]sliceSpec, len(in))
+	for i, d := range in {
+		spec[i] = sliceSpec{0, 1, d}
+	}
+	for k := range starts {
+		a := int64(k)
+		if axes != nil {
+			a = axes[k]
+		}
+		i, err := axis(a, len(in))
+		if err != nil {
+			return nil, nil, err
+		}
+		step := int64(1)
+		if steps != nil {
+			step = steps[k]
+		}
+		if step == 0 {
+			return nil, nil, fmt.Errorf("slice: step 0")
+		}
+		spec[i] = sliceAxis(in[i], starts[k], ends[k], step)
+	}
+	out := make([]int64, len(in))
+	for i, s := range spec {
+		out[i] = s.count
+	}
+	return out, spec, nil
+}
+
+func sliceAxis(d, start, end, step int64) sliceSpec {
+	clamp := func(v, lo, hi int64) int64 { return min(max(v, lo), hi) }
+	if start < 0 {
+		start += d
+	}
+	if end < 0 {
+		end += d
+	}
+	var n int64
+	if step > 0 {
+		start, end = clamp(start, 0, d), clamp(end, 0, d)
+		if end > start {
+			n = (end - start + step - 1) / step
+		}
+	} else {
+		start, end = clamp(start, 0, d-1), clamp(end, -1, d-1)
+		if start > end {
+			n = (start - end - step - 1) / -step
+		}
+	}
+	return sliceSpec{start, step, n}
+}
+
+func concatDims(list [][]int64, a int64) ([]int64, int, error) {
+	if len(list) == 0 {
+		return nil, 0, fmt.Errorf("concat of nothing")
+	}
+	i, err := axis(a, len(list[0]))
+	if err != nil {
+		return nil, 0, err
+	}
+	out := slices.Clone(list[0])
+	for _, d := range list[1:] {
+		if len(d) != len(out) {
+			return nil, 0, fmt.Errorf("concat of dims %v and %v", list[0], d)
+		}
+		for j := range d {
+			if j != i && d[j] != out[j] {
+				return nil, 0, fmt.Errorf("concat on axis %d of dims %v and %v", a, list[0], d)
+			}
+		}
+		out[i] += d[i]
+	}
+	return out, i, nil
+}
+
+// strides returns row-major strides of dims.
+func strides(dims []int64) []int64 {
+	s := make([]int64, len(dims))
+	acc := int64(1)
+	for i := len(dims) - 1; i >= 0; i-- {
+		s[i] = acc
+		acc *= dims[i]
+	}
+	return s
+}

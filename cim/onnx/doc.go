@@ -1,0 +1,2 @@
+// Package onnx reads ONNX model files into cimkit networks.
+package onnx

@@ -1,0 +1,216 @@
+package onnx
+
+import (
+	"math"
+
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+// actOf maps an activation node to cimkit's fused activations; ok is false
+// for parameters cimkit's activations do not have.
+func (c *converter) actOf(n *Node) (nn.Act, bool) {
+	a := attrs{n}
+	near := func(x, y float64) bool { return math.Abs(x-y) < 1e-6 }
+	switch n.OpType {
+	case "Relu":
+		return nn.ActReLU, true
+	case "Sigmoid":
+		return nn.ActSigmoid, true
+	case "HardSwish":
+		return nn.ActHardSwish, true
+	case "LeakyRelu":
+		return nn.ActLeakyReLU, near(a.float("alpha", 0.01), 0.01)
+	case "HardSigmoid":
+		return nn.ActHardSigm, near(a.float("alpha", 0.2), 1.0/6) && near(a.float("beta", 0.5), 0.5)
+	case "Clip":
+		lo, hi := a.float("min", math.Inf(-1)), a.float("max", math.Inf(1))
+		if v := c.in(n, 1); v != nil && v.k != nil && len(v.k.v) == 1 {
+			lo = v.k.v[0]
+		}
+		if v := c.in(n, 2); v != nil && v.k != nil && len(v.k.v) == 1 {
+			hi = v.k.v[0]
+		}
+		if (c.in(n, 1) != nil && c.in(n, 1).k == nil) || (c.in(n, 2) != nil && c.in(n, 2).k == nil) || lo != 0 {
+			return "", false
+		}
+		if hi == 6 {
+			return nn.ActReLU6, true
+		}
+		return nn.ActReLU, math.IsInf(hi, 1)
+	}
+	return "", false
+}
+
+// activation fuses an activation into the layer that produces its input
+// (Conv2D, Dense, Add), or adds an Activation layer; activations cimkit has
+// no kind for become Digital layers.
+func (c *converter) activation(n *Node, x *value) error {
+	act, ok := c.actOf(n)
+	if !ok || c.in(n, 0) != x {
+		return c.digital(n, x.dims)
+	}
+	if c.fusable(n.Inputs[0], nn.Conv2D, nn.Dense, nn.Add) {
+		x.layer.Act = act
+		c.same(n, x)
+		return nil
+	}
+	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Activation, Act: act, Inputs: []string{x.name}}
+	return c.add(n, l, x.dims, x.shape)
+}
+
+// elementwise handles Add, Sub, Mul, Div. A constant per-channel operand is
+// folded into the producing Conv2D/Dense (bias or weight scale); two
+// computed tensors of one shape add as an Add layer; the rest are Digital.
+func (c *converter) elementwise(n *Node, x *value) error {
+	a, b := c.in(n, 0), c.in(n, 1)
+	if a == nil || b == nil {
+		c.problem(n, "needs two inputs")
+		return nil
+	}
+	if a.k == nil && b.k == nil {
+		return c.twoComputed(n, a, b)
+	}
+	dynFirst := b.k != nil
+	k, name := b.k, n.Inputs[0]
+	if !dynFirst {
+		k, name = a.k, n.Inputs[1]
+	}
+	dims, err := broadcastDims(x.dims, k.dims)
+	if err != nil {
+		c.problem(n, "%v", err)
+		return nil
+	}
+	if c.foldInto(n, x, name, k, dynFirst) {
+		return nil
+	}
+	return c.digital(n, dims)
+}
+
+func (c *converter) twoComputed(n *Node, a, b *value) error {
+	if n.OpType != "Add" || !equalDims(a.dims, b.dims) {
+		dims, err := broadcastDims(a.dims, b.dims)
+		if err != nil {
+			c.problem(n, "%v", err)
+			return nil
+		}
+		return c.digital(n, dims)
+	}
+	second, err := c.layout(n, b, a.shape)
+	if err != nil {
+		return err
+	}
+	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Add, Inputs: []string{a.name, second}}
+	return c.add(n, l, a.dims, a.shape)
+}
+
+func equalDims(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// foldInto folds a constant operand into the crossbar layer producing x,
+// when x is that layer's own output, read only here, and the constant is
+// one value or one per output channel.
+func (c *converter) foldInto(n *Node, x *value, name string, k *konst, dynFirst bool) bool {
+	if !c.fusable(name, nn.Conv2D, nn.Dense) || x.layer.Weights == nil {
+		return false
+	}
+	if (n.OpType == "Sub" || n.OpType == "Div") && !dynFirst {
+		return false
+	}
+	per, ok := perChannel(k, x)
+	if !ok {
+		return false
+	}
+	l := x.layer
+	switch n.OpType {
+	case "Add":
+		addBias(l, per)
+	case "Sub":
+		for i := range per {
+			per[i] = -per[i]
+		}
+		addBias(l, per)
+	case "Mul":
+		scaleLayer(l, per)
+	case "Div":
+		for i := range per {
+			per[i] = 1 / per[i]
+		}
+		scaleLayer(l, per)
+	}
+	if n.OpType == "Add" || n.OpType == "Sub" {
+		l.Bias = true
+	}
+	c.same(n, x)
+	return true
+}
+
+// perChannel expands k to one value per output channel of x's layer, if k
+// broadcasts along x's channel axis only.
+func perChannel(k *konst, x *value) ([]float64, bool) {
+	f := x.layer.Filters
+	if len(k.dims) > len(x.dims) {
+		return nil, false
+	}
+	off := len(x.dims) - len(k.dims)
+	for i, d := range k.dims {
+		if d != 1 && (i+off != x.ch || d != int64(f)) {
+			return nil, false
+		}
+	}
+	out := make([]float64, f)
+	for j := range out {
+		out[j] = k.v[j%len(k.v)]
+	}
+	return out, len(k.v) == 1 || len(k.v) == f
+}
+
+func (c *converter) pool(n *Node, x *value) error {
+	if len(x.dims) != 4 || usedOutputs(c, n) > 1 {
+		return c.digital(n, nil)
+	}
+	win, ok := c.readWindow(n, x.dims[2], x.dims[3], 0, 0)
+	if !ok {
+		return nil
+	}
+	if win.kh == 0 {
+		c.problem(n, "kernel_shape missing")
+		return nil
+	}
+	in, ok, err := c.image(n, x)
+	if !ok || err != nil {
+		return err
+	}
+	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.MaxPool, Inputs: []string{in}}
+	if n.OpType == "AveragePool" {
+		l.Kind = nn.AvgPool
+	}
+	win.set(l)
+	oh, ow := win.out(x.dims[2], x.dims[3])
+	if oh < 1 || ow < 1 {
+		c.problem(n, "window does not fit the input %v", x.dims)
+		return nil
+	}
+	dims := []int64{1, x.dims[1], oh, ow}
+	s, _ := canon(dims)
+	return c.add(n, l, dims, s)
+}
+
+func (c *converter) globalPool(n *Node, x *value) error {
+	in, ok, err := c.image(n, x)
+	if !ok || err != nil {
+		return err
+	}
+	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.GlobalAvgPool, Inputs: []string{in}}
+	dims := []int64{1, x.dims[1], 1, 1}
+	s, _ := canon(dims)
+	return c.add(n, l, dims, s)
+}

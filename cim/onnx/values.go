@@ -1,0 +1,227 @@
+package onnx
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+// value is an ONNX value during conversion: a constant (k != nil), or a
+// tensor computed by the network, held in the output of nn layer name
+// (nn.InputName for the network input) with ONNX dims and the (C, H, W)
+// shape that layer gives it.
+type value struct {
+	k     *konst
+	name  string
+	layer *nn.Layer // nil for the network input
+	dims  []int64
+	shape nn.Shape
+	own   bool // dims are layer's own output (not a reshape of it)
+	ch    int  // own: the axis of dims that holds the layer's output channels
+}
+
+// konst is a constant tensor: dims and values in row-major order.
+type konst struct {
+	dims []int64
+	v    []float64
+}
+
+func (k *konst) scalar() (float64, bool) {
+	if len(k.v) != 1 {
+		return 0, false
+	}
+	return k.v[0], true
+}
+
+// ints returns the values as int64, clamping the huge bounds that Slice
+// uses for "to the end".
+func (k *konst) ints() []int64 {
+	out := make([]int64, len(k.v))
+	for i, f := range k.v {
+		switch {
+		case f >= math.MaxInt64/2:
+			out[i] = math.MaxInt64 / 2
+		case f <= math.MinInt64/2:
+			out[i] = math.MinInt64 / 2
+		default:
+			out[i] = int64(f)
+		}
+	}
+	return out
+}
+
+func elems(dims []int64) int64 {
+	n := int64(1)
+	for _, d := range dims {
+		n *= d
+	}
+	return n
+}
+
+// canon is the (C, H, W) shape cimkit gives an ONNX tensor of these dims
+// (batch included):
+//
+//   - rank 4 and more, [N, C, H, W] images: C is the product of all but
+//     the last two dims (N = 1 for images), H and W the last two;
+//   - rank 3 and less, [N, T, D] sequences, [N, D] vectors: C is the last
+//     dim (features), H the product of the others (tokens), W = 1.
+//
+// A matrix multiplication by constant weights then works on C with H*W
+// output vectors, exactly as a 1x1 convolution.
+func canon(dims []int64) (nn.Shape, error) {
+	var c, h, w int64 = 1, 1, 1
+	switch r := len(dims); {
+	case r >= 4:
+		c = elems(dims[:r-2])
+		h, w = dims[r-2], dims[r-1]
+	case r >= 1:
+		c = dims[r-1]
+		h = elems(dims[:r-1])
+	}
+	for _, d := range dims {
+		if d <= 0 || d > nn.MaxElems {
+			return nn.Shape{}, fmt.Errorf("dims %v: every size must be in 1..%d", dims, int64(nn.MaxElems))
+		}
+	}
+	if c > nn.MaxDim || h > nn.MaxDim || w > nn.MaxDim {
+		return nn.Shape{}, fmt.Errorf("dims %v give shape %dx%dx%d, sizes above %d are not accepted", dims, c, h, w, nn.MaxDim)
+	}
+	return nn.Shape{C: int(c), H: int(h), W: int(w)}, nil
+}
+
+// layerName picks a unique nn layer name for a node: its name, else its
+// first output, with a suffix when taken.
+func (c *converter) layerName(n *Node, suffix string) string {
+	base := n.Name
+	if base == "" && len(n.Outputs) > 0 {
+		base = n.Outputs[0]
+	}
+	if base == "" {
+		base = n.OpType
+	}
+	base += suffix
+	name := base
+	for i := 2; c.names[name]; i++ {
+		name = base + "#" + strconv.Itoa(i)
+	}
+	c.names[name] = true
+	return name
+}
+
+// add appends layer l (reading the named values) and binds the node's first
+// output to it with the given dims and shape.
+func (c *converter) add(n *Node, l *nn.Layer, dims []int64, shape nn.Shape) error {
+	return c.addCh(n, l, dims, shape, 1)
+}
+
+// addCh is add for a layer whose output channels are on axis ch of dims.
+func (c *converter) addCh(n *Node, l *nn.Layer, dims []int64, shape nn.Shape, ch int) error {
+	if len(c.net.Layers) >= nn.MaxLayers {
+		return fmt.Errorf("%w: more than %d layers", ErrUnsupported, nn.MaxLayers)
+	}
+	c.net.Layers = append(c.net.Layers, l)
+	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
+		c.vals[n.Outputs[0]] = &value{name: l.Name, layer: l, dims: dims, shape: shape, own: true, ch: ch}
+	}
+	return nil
+}
+
+// alias binds the node's first output to the same data as v with new dims
+// (reshapes, squeezes: no data moves).
+func (c *converter) alias(n *Node, v *value, dims []int64) {
+	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
+		c.vals[n.Outputs[0]] = &value{name: v.name, layer: v.layer, dims: dims, shape: v.shape}
+	}
+}
+
+// layout returns the name of a layer holding v in shape want, adding a
+// relayout layer when v is held in another shape: a Flatten when want is a
+// vector, else a Digital "Reshape".
+func (c *converter) layout(n *Node, v *value, want nn.Shape) (string, error) {
+	if v.shape == want {
+		return v.name, nil
+	}
+	l := &nn.Layer{Name: c.layerName(n, ".relayout"), Inputs: []string{v.name}}
+	if want.H == 1 && want.W == 1 {
+		l.Kind = nn.Flatten
+	} else {
+		l.Kind, l.Op, l.OutShape = nn.Digital, "Reshape", want
+	}
+	if len(c.net.Layers) >= nn.MaxLayers {
+		return "", fmt.Errorf("%w: more than %d layers", ErrUnsupported, nn.MaxLayers)
+	}
+	c.net.Layers = append(c.net.Layers, l)
+	return l.Name, nil
+}
+
+// image checks that v is a batch-1 rank-4 tensor and returns a layer
+// holding it as (C, H, W).
+func (c *converter) image(n *Node, v *value) (string, bool, error) {
+	if len(v.dims) != 4 || v.dims[0] != 1 {
+		c.problem(n, "input dims %v: want a batch-1 image [1, C, H, W]", v.dims)
+		return "", false, nil
+	}
+	name, err := c.layout(n, v, nn.Shape{C: int(v.dims[1]), H: int(v.dims[2]), W: int(v.dims[3])})
+	return name, err == nil, err
+}
+
+// attrs gives typed access to a node's attributes.
+type attrs struct{ n *Node }
+
+func (a attrs) get(name string) *Attribute {
+	for _, at := range a.n.Attrs {
+		if at.Name == name {
+			return at
+		}
+	}
+	return nil
+}
+
+func (a attrs) int(name string, def int64) int64 {
+	if at := a.get(name); at != nil {
+		return at.I
+	}
+	return def
+}
+
+func (a attrs) float(name string, def float64) float64 {
+	if at := a.get(name); at != nil {
+		return at.F
+	}
+	return def
+}
+
+func (a attrs) str(name, def string) string {
+	if at := a.get(name); at != nil {
+		return at.S
+	}
+	return def
+}
+
+func (a attrs) ints(name string) []int64 {
+	if at := a.get(name); at != nil {
+		return at.Ints
+	}
+	return nil
+}
+
+// in returns the node's i-th input value (nil when omitted).
+func (c *converter) in(n *Node, i int) *value {
+	if i >= len(n.Inputs) || n.Inputs[i] == "" {
+		return nil
+	}
+	return c.vals[n.Inputs[i]]
+}
+
+// dynamicInputs returns the inputs computed by the network.
+func (c *converter) dynamicInputs(n *Node) []*value {
+	var out []*value
+	for i := range n.Inputs {
+		if v := c.in(n, i); v != nil && v.k == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}

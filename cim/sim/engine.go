@@ -96,6 +96,7 @@ type machine struct {
 	busFree  int64
 	res      Timing
 	maxSpans int
+	busTab   []int64 // busTab[n] = a.BusCycles(n)
 }
 
 // Execute simulates the programs, one stream per core, on chip a. Stream i
@@ -111,6 +112,10 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 	}
 	m := &machine{a: a, opt: opt, cores: make([]core, len(streams)),
 		pending: make([]uint64, (len(streams)+63)/64), maxSpans: opt.MaxSpans}
+	m.busTab = make([]int64, busTabSize)
+	for n := range m.busTab {
+		m.busTab[n] = a.BusCycles(int64(n))
+	}
 	if m.maxSpans <= 0 {
 		m.maxSpans = DefaultMaxSpans
 	}
@@ -184,7 +189,9 @@ func (m *machine) advance(i int) error {
 			} else {
 				c.stats.MVMs++
 			}
-			m.span(i, c.t, c.t+lat, cl)
+			if m.opt.Trace {
+				m.span(i, c.t, c.t+lat, cl)
+			}
 			c.t += lat
 			c.stats.Busy += lat
 			c.stats.Instrs++
@@ -240,13 +247,26 @@ func (m *machine) grant() {
 	}
 	c := &m.cores[i]
 	c.stats.WaitBus += m.now - c.since
-	m.span(i, c.since, m.now, ClassBusWait)
-	d := m.a.BusCycles(int64(c.in.Bytes))
+	d := m.busCycles(c.in.Bytes)
 	m.busBusy, m.busOwner, m.busFree = true, i, m.now+d
 	m.res.BusBusy += d
 	c.stats.Bus += d
-	m.span(i, m.now, m.busFree, classOf(c.in.Op))
+	if m.opt.Trace {
+		m.span(i, c.since, m.now, ClassBusWait)
+		m.span(i, m.now, m.busFree, classOf(c.in.Op))
+	}
 }
+
+// busCycles is arch.BusCycles, from a table for small transfers.
+func (m *machine) busCycles(n int32) int64 {
+	if int(n) < len(m.busTab) {
+		return m.busTab[n]
+	}
+	return m.a.BusCycles(int64(n))
+}
+
+// busTabSize is the number of transfer sizes whose bus time is tabulated.
+const busTabSize = 4096
 
 // pick returns the pending core with the smallest index at or after m.rr,
 // wrapping around.

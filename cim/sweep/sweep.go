@@ -2,8 +2,8 @@
 // models x crossbar sizes x bus widths x core budgets x schemes, every conv
 // and dense layer of each model on its own, spread over all CPUs.
 //
-// The unit of work is one layer on one crossbar size and one bus width: it
-// is mapped once, the sequential baseline is simulated once and shared by
+// The unit of work is one layer on one crossbar size and one bus width
+// (layers of a model with the same shape share one unit): it is mapped once, the sequential baseline is simulated once and shared by
 // every scheme (it is the speedup's numerator), and each scheme is simulated
 // once and shared by every core budget (a budget only decides whether the
 // layer fits; the programs do not depend on it). Units run on a pool of
@@ -55,13 +55,15 @@ type Spec struct {
 	Progress func(done, total int)
 }
 
-// unit is one layer on one crossbar and bus: its results for every budget
-// and scheme.
+// unit is one layer shape on one crossbar and bus: the layers of a model
+// that have the same shape (ResNet's repeated blocks, MobileNet's middle
+// layers) run the same programs and share one unit.
 type unit struct {
-	model, layer int
-	xbar, bus    int
-	cost         int64
-	res          []sim.Result // [budget][scheme]
+	model     int
+	layers    []int // indices into the model's CrossbarLayers, first one simulated
+	xbar, bus int
+	cost      int64
+	res       [][]sim.Result // per entry of layers: [budget][scheme]
 }
 
 // Run executes the sweep. It stops early, returning ctx.Err(), when ctx is
@@ -137,20 +139,42 @@ func (sp *Spec) maxCores() int {
 	return m
 }
 
-// units lists the work in result order.
+// units lists the work: one unit per model, crossbar, bus and distinct
+// layer shape.
 func (sp *Spec) units() []unit {
 	var out []unit
 	for mi, net := range sp.Models {
 		layers := net.CrossbarLayers()
+		shapes := sameShapes(layers)
 		for xi, x := range sp.Xbars {
 			for bi := range sp.Buses {
-				for li, l := range layers {
-					r, c, g, n := l.Im2col()
+				for _, same := range shapes {
+					r, c, g, n := layers[same[0]].Im2col()
 					cores := int64((r+x.Rows-1)/x.Rows) * int64((c+x.Cols-1)/x.Cols) * int64(g)
-					out = append(out, unit{model: mi, layer: li, xbar: xi, bus: bi, cost: cores * int64(n)})
+					out = append(out, unit{model: mi, layers: same, xbar: xi, bus: bi, cost: cores * int64(n)})
 				}
 			}
 		}
+	}
+	return out
+}
+
+// sameShapes groups layers (by index, in order of first appearance) whose
+// programs are the same: equal kind, shapes, kernel, stride, padding,
+// dilation, groups, filters, bias and activation.
+func sameShapes(layers []*nn.Layer) [][]int {
+	var out [][]int
+	seen := map[string]int{}
+	for i, l := range layers {
+		k := fmt.Sprintf("%s|%v|%v|%d,%d|%d,%d|%d,%d,%d,%d|%d,%d|%d|%d|%v|%s", l.Kind, l.In, l.Out,
+			l.KernelH, l.KernelW, l.StrideH, l.StrideW, l.PadTop, l.PadBottom, l.PadLeft, l.PadRight,
+			l.DilationH, l.DilationW, l.Groups, l.Filters, l.Bias, l.Act)
+		if j, ok := seen[k]; ok {
+			out[j] = append(out[j], i)
+			continue
+		}
+		seen[k] = len(out)
+		out = append(out, []int{i})
 	}
 	return out
 }
@@ -205,13 +229,13 @@ feed:
 	return ctx.Err()
 }
 
-// runUnit maps and simulates one layer on one crossbar and bus.
+// runUnit maps and simulates one layer shape on one crossbar and bus.
 func (sp *Spec) runUnit(u *unit) error {
 	net := sp.Models[u.model]
-	l := net.CrossbarLayers()[u.layer]
+	layers := net.CrossbarLayers()
 	x, bus := sp.Xbars[u.xbar], sp.Buses[u.bus]
 	a := sp.arch(x, bus, sp.maxCores())
-	m, err := mapping.Map(l, a)
+	m, err := mapping.Map(layers[u.layers[0]], a)
 	if err != nil {
 		return fmt.Errorf("sweep: model %s: %w", net.Name, err)
 	}
@@ -230,16 +254,20 @@ func (sp *Spec) runUnit(u *unit) error {
 			}
 		}
 	}
-	u.res = make([]sim.Result, 0, len(sp.Cores)*len(sp.Schemes))
-	for _, c := range sp.Cores {
-		ac := sp.arch(x, bus, c)
-		for i, s := range sp.Schemes {
-			r := sim.Describe(net.Name, m, ac, s)
-			r.Fits = m.Cores <= c
-			if r.Fits {
-				r.SetTiming(runs[i], seq)
+	u.res = make([][]sim.Result, len(u.layers))
+	for k, li := range u.layers {
+		ml := *m
+		ml.Layer = layers[li]
+		for _, c := range sp.Cores {
+			ac := sp.arch(x, bus, c)
+			for i, s := range sp.Schemes {
+				r := sim.Describe(net.Name, &ml, ac, s)
+				r.Fits = m.Cores <= c
+				if r.Fits {
+					r.SetTiming(runs[i], seq)
+				}
+				u.res[k] = append(u.res[k], r)
 			}
-			u.res = append(u.res, r)
 		}
 	}
 	return nil
@@ -247,18 +275,31 @@ func (sp *Spec) runUnit(u *unit) error {
 
 // collect assembles the results in the documented order.
 func (sp *Spec) collect(units []unit) []sim.Result {
+	// table[model][xbar][bus][layer] = results by budget, then scheme.
+	table := make([][][][][]sim.Result, len(sp.Models))
+	for mi, net := range sp.Models {
+		table[mi] = make([][][][]sim.Result, len(sp.Xbars))
+		for xi := range sp.Xbars {
+			table[mi][xi] = make([][][]sim.Result, len(sp.Buses))
+			for bi := range sp.Buses {
+				table[mi][xi][bi] = make([][]sim.Result, len(net.CrossbarLayers()))
+			}
+		}
+	}
+	for _, u := range units {
+		for k, li := range u.layers {
+			table[u.model][u.xbar][u.bus][li] = u.res[k]
+		}
+	}
 	var out []sim.Result
-	k := 0
-	for _, net := range sp.Models {
-		nl := len(net.CrossbarLayers())
-		for range sp.Xbars {
-			for range sp.Buses {
-				block := units[k : k+nl]
-				k += nl
+	for mi := range sp.Models {
+		for xi := range sp.Xbars {
+			for bi := range sp.Buses {
+				block := table[mi][xi][bi]
 				for j := range len(sp.Cores) * len(sp.Schemes) {
 					start := len(out)
 					for li := range block {
-						out = append(out, block[li].res[j])
+						out = append(out, block[li][j])
 					}
 					if sp.Totals {
 						out = append(out, sim.Total(out[start:]))

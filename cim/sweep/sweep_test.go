@@ -16,6 +16,9 @@ import (
 func testNet(t testing.TB, name string, filters int) *nn.Network {
 	net := &nn.Network{Name: name, Input: nn.Shape{C: 16, H: 6, W: 6}, Layers: []*nn.Layer{
 		{Name: "conv1", Kind: nn.Conv2D, KernelH: 3, KernelW: 3, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, Filters: filters},
+		{Name: "conv2", Kind: nn.Conv2D, KernelH: 3, KernelW: 3, StrideH: 2, StrideW: 2, Filters: filters},
+		{Name: "conv3", Kind: nn.Conv2D, KernelH: 3, KernelW: 3, StrideH: 2, StrideW: 2, Filters: filters,
+			Inputs: []string{"conv1"}},
 		{Name: "pool", Kind: nn.GlobalAvgPool},
 		{Name: "fc", Kind: nn.Dense, Filters: 10},
 	}}
@@ -42,7 +45,7 @@ func TestSweepMatchesRunLayer(t *testing.T) {
 	calls := 0
 	sp.Progress = func(done, total int) {
 		calls++
-		if done != calls || total != 16 {
+		if done != calls || total != 24 { // conv2 and conv3 share a unit
 			t.Errorf("progress %d/%d at call %d", done, total, calls)
 		}
 	}
@@ -50,7 +53,7 @@ func TestSweepMatchesRunLayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 2*2*2*2*3*2 || calls != 16 {
+	if len(rs) != 2*2*2*2*3*4 || calls != 24 {
 		t.Fatalf("%d results, %d progress calls", len(rs), calls)
 	}
 	k := 0
@@ -76,8 +79,8 @@ func TestSweepMatchesRunLayer(t *testing.T) {
 			}
 		}
 	}
-	if rs[0].Fits || !rs[6].Fits { // a/conv1 needs 5 cores on 32x32
-		t.Errorf("fits: %v %v", rs[0].Fits, rs[6].Fits)
+	if rs[0].Fits || !rs[12].Fits { // a/conv1 needs 10 cores on 32x32
+		t.Errorf("fits: %v %v", rs[0].Fits, rs[12].Fits)
 	}
 }
 
@@ -97,8 +100,8 @@ func TestSweepDeterministicAcrossWorkers(t *testing.T) {
 	if !reflect.DeepEqual(one, five) {
 		t.Error("results depend on the number of workers")
 	}
-	if len(one) != 2*2*2*2*3*3 || one[2].Layer != sim.TotalLayer || one[2].Fits {
-		t.Errorf("totals: %d records, third %+v", len(one), one[2])
+	if len(one) != 2*2*2*2*3*5 || one[4].Layer != sim.TotalLayer || one[4].Fits {
+		t.Errorf("totals: %d records, fifth %+v", len(one), one[4])
 	}
 }
 

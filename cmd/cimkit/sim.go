@@ -1,0 +1,213 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+func init() {
+	register(command{
+		name:    "sim",
+		summary: "simulate a model's layers (or one) in time: cycles, speedup, bus traffic, memory",
+		run:     runSim,
+	})
+}
+
+// chipFlags are the chip flags of sim and sweep: an optional JSON file
+// with every parameter, and --xbar, --bus, --cores on top of it.
+type chipFlags struct {
+	fs   *flag.FlagSet
+	file string
+}
+
+// register adds --arch to fs.
+func (c *chipFlags) register(fs *flag.FlagSet) {
+	c.fs = fs
+	fs.StringVar(&c.file, "arch", "", "JSON file with chip parameters (timings, widths); flags override it")
+}
+
+// set reports whether flag name was given.
+func (c *chipFlags) set(name string) bool {
+	found := false
+	c.fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// base returns the chip of --arch, or the default one.
+func (c *chipFlags) base() (arch.Arch, error) {
+	if c.file == "" {
+		return arch.Default(), nil
+	}
+	f, err := os.Open(c.file)
+	if err != nil {
+		return arch.Arch{}, usagef("--arch: %v", err)
+	}
+	defer f.Close()
+	a, err := arch.Load(f)
+	if err != nil {
+		return a, usagef("--arch %s: %v", c.file, err)
+	}
+	return a, nil
+}
+
+// simTable are the columns of the table format (CSV and JSON have all).
+var simTable = []string{"layer", "kind", "fits", "pv", "ph", "cores", "vectors", "cycles", "seq_cycles",
+	"speedup", "efficiency", "bus_limit", "overhead", "bus_utilization", "sync_mem_bytes", "puma_attr_bytes"}
+
+func runSim(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var mf modelFlags
+	var cf chipFlags
+	mf.register(fs)
+	cf.register(fs)
+	layer := fs.String("layer", "", "simulate only this layer (default: every conv and dense layer, and the total)")
+	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
+	bus := fs.Int("bus", 16, "bus width in bytes per beat")
+	cores := fs.Int("cores", 1024, "core budget of the chip")
+	scheme := fs.String("scheme", "linear", "synchronisation scheme: sequential|linear|cyclic")
+	trace := fs.String("trace", "", "with --layer: write the run's timeline (core,start,end,class) as CSV to this file")
+	format := formatFlag(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	s, err := compile.ParseScheme(*scheme)
+	if err != nil {
+		return usagef("--scheme: %v", err)
+	}
+	if *trace != "" && *layer == "" {
+		return usagef("--trace needs --layer (a trace of a whole model would be too large)")
+	}
+	a, err := cf.chip(*xbar, *bus, *cores)
+	if err != nil {
+		return err
+	}
+	net, err := mf.load()
+	if err != nil {
+		return err
+	}
+	var rs []sim.Result
+	if *layer == "" {
+		if rs, err = sim.RunModel(net, a, s); err != nil {
+			return err
+		}
+	} else {
+		l := net.Layer(*layer)
+		if l == nil || !l.OnCrossbar() {
+			return usagef("--layer %q: model %s has no conv or dense layer of that name (see cimkit layers)", *layer, net.Name)
+		}
+		r, err := sim.RunLayer(net, *layer, a, s)
+		if err != nil {
+			return err
+		}
+		rs = []sim.Result{*r}
+		if *trace != "" {
+			if err := writeTrace(*trace, l, a, s, stderr); err != nil {
+				return err
+			}
+		}
+	}
+	return emitResults(stdout, *format, rs)
+}
+
+// chip is the base chip with --xbar, --bus and --cores applied (when given,
+// or always without --arch).
+func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
+	a, err := c.base()
+	if err != nil {
+		return a, err
+	}
+	if c.file == "" || c.set("xbar") {
+		if a.XbarRows, a.XbarCols, err = arch.ParseXbar(xbar); err != nil {
+			return a, usagef("--xbar: %v", err)
+		}
+	}
+	if c.file == "" || c.set("bus") {
+		a.BusBytes = bus
+	}
+	if c.file == "" || c.set("cores") {
+		a.Cores = cores
+	}
+	if err := a.Validate(); err != nil {
+		return a, usagef("%v", err)
+	}
+	return a, nil
+}
+
+// writeTrace simulates the layer once more with tracing on and writes the
+// spans to file as CSV.
+func writeTrace(file string, l *nn.Layer, a arch.Arch, s compile.Scheme, stderr io.Writer) error {
+	m, err := mapping.Map(l, a)
+	if err != nil {
+		return err
+	}
+	if !m.Fits {
+		return fmt.Errorf("--trace: layer %s needs %d cores, the chip has %d: nothing to trace", l.Name, m.Cores, a.Cores)
+	}
+	t, err := sim.Simulate(m, a, s, sim.Options{Trace: true})
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if err := sim.WriteTrace(f, t.Trace); err != nil {
+		f.Close()
+		return fmt.Errorf("--trace %s: %w", file, err)
+	}
+	if t.Truncated {
+		fmt.Fprintf(stderr, "cimkit sim: trace cut at %d spans\n", len(t.Trace))
+	}
+	return f.Close()
+}
+
+// emitResults writes results: every column for CSV and JSON, a selection
+// for the table.
+func emitResults(w io.Writer, format string, rs []sim.Result) error {
+	if format == formatTable {
+		cols := sim.Columns()
+		pos := map[string]int{}
+		for i, c := range cols {
+			pos[c] = i
+		}
+		rows := make([][]string, len(rs))
+		for i := range rs {
+			all := rs[i].Strings()
+			for _, c := range simTable {
+				rows[i] = append(rows[i], shortCell(all[pos[c]]))
+			}
+		}
+		return emit(w, format, simTable, rows, nil)
+	}
+	rows := make([][]string, len(rs))
+	for i := range rs {
+		rows[i] = rs[i].Strings()
+	}
+	return emit(w, format, sim.Columns(), rows, rs)
+}
+
+// shortCell rounds long floats for the table.
+func shortCell(s string) string {
+	if len(s) <= 8 {
+		return s
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return strconv.FormatFloat(f, 'f', 4, 64)
+		}
+	}
+	return s
+}

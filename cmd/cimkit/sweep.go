@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/sweep"
+)
+
+func init() {
+	register(command{
+		name:    "sweep",
+		summary: "simulate models x crossbars x bus widths x schemes x core budgets in parallel, to CSV or JSON",
+		run:     runSweep,
+	})
+}
+
+// sweepFlags are the flags of "cimkit sweep".
+type sweepFlags struct {
+	chip                               chipFlags
+	models, xbars, buses, schemes, cor string
+	input, workers                     int
+	out, format                        string
+	totals                             bool
+}
+
+func (f *sweepFlags) register(fs *flag.FlagSet) {
+	f.chip.register(fs)
+	fs.StringVar(&f.models, "models", "resnet18,mobilenet_v1", "comma-separated zoo models")
+	fs.StringVar(&f.xbars, "xbar", "32,64,128", "comma-separated crossbar sizes (N or RxC)")
+	fs.StringVar(&f.buses, "bus", "4,8,16,32,64", "comma-separated bus widths in bytes per beat")
+	fs.StringVar(&f.schemes, "schemes", "sequential,linear,cyclic", "comma-separated schemes")
+	fs.StringVar(&f.cor, "cores", "1024", "comma-separated core budgets")
+	fs.IntVar(&f.input, "input", 224, "input size in pixels, square")
+	fs.IntVar(&f.workers, "workers", 0, "parallel simulations (default: one per CPU)")
+	fs.StringVar(&f.out, "out", "", "output file (default: standard output)")
+	fs.StringVar(&f.format, "format", "", "csv|json (default: from the --out extension, else csv)")
+	fs.BoolVar(&f.totals, "totals", false, "add a \"total\" record per model and configuration")
+}
+
+// spec turns the flags into a sweep; every problem is a usage error.
+func (f *sweepFlags) spec() (sweep.Spec, error) {
+	var sp sweep.Spec
+	var err error
+	if sp.Xbars, err = sweep.ParseXbars(f.xbars); err != nil {
+		return sp, usagef("--xbar: %v", err)
+	}
+	if sp.Buses, err = sweep.ParseInts("--bus", f.buses); err != nil {
+		return sp, usagef("%v", err)
+	}
+	if sp.Cores, err = sweep.ParseInts("--cores", f.cor); err != nil {
+		return sp, usagef("%v", err)
+	}
+	if sp.Schemes, err = sweep.ParseSchemes(f.schemes); err != nil {
+		return sp, usagef("--schemes: %v", err)
+	}
+	if f.workers < 0 {
+		return sp, usagef("--workers %d: want 0 (one per CPU) or more", f.workers)
+	}
+	if sp.Base, err = f.chip.base(); err != nil {
+		return sp, err
+	}
+	names := strings.Split(f.models, ",")
+	for _, n := range names {
+		if strings.TrimSpace(n) == "" {
+			return sp, usagef("--models %q: empty model name (want e.g. resnet18,mobilenet_v1)", f.models)
+		}
+		net, err := loadModel(strings.TrimSpace(n), f.input)
+		if err != nil {
+			return sp, err
+		}
+		sp.Models = append(sp.Models, net)
+	}
+	sp.Workers, sp.Totals = f.workers, f.totals
+	return sp, nil
+}
+
+func runSweep(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f sweepFlags
+	f.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if f.format == "" {
+		f.format = formatCSV
+		if strings.HasSuffix(strings.ToLower(f.out), ".json") {
+			f.format = formatJSON
+		}
+	}
+	if f.format != formatCSV && f.format != formatJSON {
+		return usagef("--format %q: accepted values are csv|json", f.format)
+	}
+	sp, err := f.spec()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	bar := newProgress(stderr)
+	sp.Progress = bar.update
+	start := time.Now()
+	rs, err := sweep.Run(ctx, sp)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	if err := writeResults(f.out, f.format, rs, stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "cimkit sweep: %d records from %d models in %.1f s\n", len(rs), len(sp.Models), time.Since(start).Seconds())
+	return nil
+}
+
+// writeResults writes rs as CSV or JSON to file, or to stdout when file is
+// empty.
+func writeResults(file, format string, rs []sim.Result, stdout io.Writer) error {
+	w := stdout
+	var f *os.File
+	if file != "" {
+		var err error
+		if f, err = os.Create(file); err != nil {
+			return err
+		}
+		w = f
+	}
+	write := sim.WriteCSV
+	if format == formatJSON {
+		write = sim.WriteJSON
+	}
+	err := write(w, rs)
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// progress reports sweep progress on stderr: a redrawn bar on a terminal,
+// a plain line per tenth of the work otherwise.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	shown int
+	drawn bool
+}
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+// update is the sweep's progress callback.
+func (p *progress) update(done, total int) {
+	if p.tty {
+		const width = 40
+		n := done * width / total
+		fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total)
+		p.drawn = true
+		return
+	}
+	if tenth := done * 10 / total; tenth > p.shown {
+		p.shown = tenth
+		fmt.Fprintf(p.w, "cimkit sweep: %d/%d layer configurations done\n", done, total)
+	}
+}
+
+// finish ends the bar's line.
+func (p *progress) finish() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}

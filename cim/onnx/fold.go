@@ -15,9 +15,9 @@ var unary = map[string]func(float64) float64{
 	"Identity": func(x float64) float64 { return x }, "Neg": func(x float64) float64 { return -x },
 	"Sqrt": math.Sqrt, "Abs": math.Abs, "Floor": math.Floor, "Ceil": math.Ceil, "Exp": math.Exp,
 	"Log": math.Log, "Reciprocal": func(x float64) float64 { return 1 / x },
-	"Relu": func(x float64) float64 { return max(x, 0) },
+	"Relu":    func(x float64) float64 { return max(x, 0) },
 	"Sigmoid": func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
-	"Not": func(x float64) float64 { return b2f(x == 0) },
+	"Not":     func(x float64) float64 { return b2f(x == 0) },
 }
 
 var binaryOps = map[string]func(a, b float64) float64{

@@ -257,14 +257,17 @@ func (c *converter) zeroInsert(n *Node, in string, x []int64, win window) (*nn.L
 }
 
 // transposePad gives begin and end padding of a transposed convolution
-// with a requested output size (ONNX: the odd pixel at the beginning for
-// SAME_UPPER, as the operator's reference implementation does).
+// with a requested output size, as the ONNX operator tests expect: the
+// begin padding is half the total rounded toward zero (so a negative total,
+// an output larger than the plain one, adds rows at the end), the rest for
+// SAME_LOWER.
 func transposePad(in, out, k, s, d, op int64, lower bool) (int64, int64) {
 	total := s*(in-1) + op + (k-1)*d + 1 - out
+	begin := total / 2
 	if lower {
-		return total / 2, total - total/2
+		begin = total - begin
 	}
-	return total - total/2, total / 2
+	return begin, total - begin
 }
 
 // flipTranspose turns ConvTranspose weights (C, F/g, kh, kw) into Conv2D

@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/functional"
+	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
 )
 
@@ -135,13 +139,42 @@ func TestOperatorConv(t *testing.T) {
 	}
 }
 
-// runNet evaluates a chain of ZeroInsert and Conv2D layers in float64.
+// runNet evaluates a chain of ZeroInsert and Conv2D layers in float64: each
+// conv is mapped onto 4x4 crossbars (several cores add into each output),
+// compiled for every scheme and run by the functional executor; its output
+// must also agree with refConv.
 func runNet(t *testing.T, net *nn.Network, x []float64) []float64 {
 	t.Helper()
+	a := arch.Default()
+	a.XbarRows, a.XbarCols = 4, 4
 	for _, l := range net.Layers {
 		switch {
 		case l.Kind == nn.Conv2D:
-			x = refConv(l, x)
+			ref := refConv(l, x)
+			m, err := mapping.Map(l, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range compile.Schemes() {
+				p, err := compile.Compile(m, a, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := functional.Run(p, functional.Options{Float: true, Input: x, Seeds: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !r.OK() {
+					t.Fatalf("%s %s: functional run: match %v, %d violations, deadlock %v", l.Name, s, r.Match, r.ViolationCount, r.Deadlock)
+				}
+				for i := range ref {
+					if math.Abs(r.Output[i]-ref[i]) > 1e-9 {
+						t.Fatalf("%s %s: element %d: functional %g, direct %g", l.Name, s, i, r.Output[i], ref[i])
+					}
+				}
+				ref = r.Output
+			}
+			x = ref
 		case l.Kind == nn.Digital && l.Op == "ZeroInsert":
 			x = refZeroInsert(l, x)
 		default:

@@ -138,7 +138,16 @@ func (l *Layer) inferConv(in Shape) (Shape, error) {
 		return Shape{}, invalid(l, "groups %d must divide input channels %d and filters %d", g, in.C, l.Filters)
 	}
 	h, w, err := l.window(in)
-	return Shape{l.Filters, h, w}, err
+	if err != nil {
+		return Shape{}, err
+	}
+	// Bounding the im2col rows keeps MACs, Params and the core counts of the
+	// mapping far from int64 overflow.
+	if rows := int64(l.KernelH) * int64(l.KernelW) * int64(in.C); rows > MaxElems {
+		return Shape{}, invalid(l, "weight matrix of %d rows (kernel %dx%d x %d channels), at most %d are accepted",
+			rows, l.KernelH, l.KernelW, in.C, int64(MaxElems))
+	}
+	return Shape{l.Filters, h, w}, nil
 }
 
 // window computes the output H and W of a sliding-window layer and checks

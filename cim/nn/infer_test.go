@@ -165,6 +165,10 @@ func TestInvalid(t *testing.T) {
 		{"add of one", Shape{3, 8, 8}, bad(func(l *Layer) { l.Kind = Add }), "at least 2"},
 		{"add of different shapes", Shape{3, 8, 8}, bad(func(l *Layer) { l.Kind, l.Inputs = Add, []string{"ok", InputName} }), "shape"},
 		{"concat of different sizes", Shape{3, 8, 8}, []*Layer{conv("ok", 4, 3, 1, 0), {Name: "bad", Kind: Concat, Inputs: []string{"ok", InputName}}}, "H and W"},
+		{"huge weight matrix", Shape{MaxDim, 1, 1}, bad(func(l *Layer) {
+			l.KernelH, l.KernelW, l.PadTop, l.PadBottom, l.PadLeft, l.PadRight = 256, 256, 128, 128, 128, 128
+			l.Inputs = []string{InputName}
+		}), "weight matrix of 4294967296 rows"},
 		{"zero dense units", Shape{3, 8, 8}, bad(func(l *Layer) { l.Kind, l.Filters = Dense, 0 }), "units 0"},
 		{"unknown kind", Shape{3, 8, 8}, bad(func(l *Layer) { l.Kind = "lstm" }), "unknown layer kind"},
 		{"output too big", Shape{3, 8, 8}, bad(func(l *Layer) { l.Kind, l.OutShape = Digital, Shape{1, MaxDim + 1, 1} }), "sizes above"},

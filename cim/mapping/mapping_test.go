@@ -7,6 +7,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/zoo"
 )
 
 // layer returns an inferred conv (k x k, padding k/2) or, for k = 0, dense
@@ -240,5 +241,22 @@ func checkTiles(t *testing.T, m *Layer) {
 	}
 	if u := m.Utilization(); u <= 0 || u > 1 {
 		t.Fatalf("utilisation %v", u)
+	}
+}
+
+// BenchmarkMapResNet50 maps every conv and dense layer of ResNet-50 at 224
+// on 32x32 crossbars with an unlimited budget (all tiles placed).
+func BenchmarkMapResNet50(b *testing.B) {
+	net, err := zoo.Get("resnet50", 224)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := chip(32, 32, 1<<20)
+	for b.Loop() {
+		for _, l := range net.CrossbarLayers() {
+			if _, err := Map(l, a); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }

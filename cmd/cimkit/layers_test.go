@@ -80,8 +80,6 @@ func TestModelUsageErrors(t *testing.T) {
 		{[]string{"map", "--model", "resnet18", "--cores", "0"}, []string{"--cores 0"}},
 		{[]string{"map", "--model", "nope"}, []string{`unknown --model "nope"`}},
 		{[]string{"map", "--model", "lenet5", "--format", "yaml"}, []string{"table|csv|json"}},
-		{[]string{"run", "--format", "tsv"}, []string{"table|csv|json"}},
-		{[]string{"run", "now"}, []string{"unexpected argument"}},
 	} {
 		code, out, errs := cimkit(c.args...)
 		if code != 2 || out != "" {

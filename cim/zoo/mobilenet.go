@@ -6,9 +6,10 @@ import (
 	"github.com/cimkit/cimkit/cim/nn"
 )
 
-// kerasConv is a Keras 3x3 convolution: "same" padding (1 on every side) at
-// stride 1, and at stride 2 the ZeroPadding2D(((0, 1), (0, 1))) plus
-// "valid" padding that keras.applications.MobileNet uses.
+// kerasConv is a Keras 3x3 convolution as keras.applications.MobileNet
+// builds it inside its blocks: "same" padding (1 on every side) at stride 1,
+// and at stride 2 a ZeroPadding2D(((0, 1), (0, 1))) followed by "valid"
+// padding.
 func kerasConv(filters, stride, groups int) *nn.Layer {
 	l := conv{filters: filters, kernel: 3, stride: stride, pad: 1, groups: groups}.layer("")
 	if stride == 2 {
@@ -17,13 +18,25 @@ func kerasConv(filters, stride, groups int) *nn.Layer {
 	return l
 }
 
+// tfSame returns the padding before and after of TensorFlow's "same" mode:
+// ceil(in/stride) outputs, the odd padding cell at the end.
+func tfSame(in, kernel, stride int) (before, after int) {
+	out := (in + stride - 1) / stride
+	total := max((out-1)*stride+kernel-in, 0)
+	return total / 2, total - total/2
+}
+
 // mobilenetV1 is keras.applications.MobileNet with alpha 1.0 and depth
 // multiplier 1: a 3x3 stem, 13 depthwise-separable blocks, global average
 // pool and the 1x1 "conv_preds" classifier (a dense layer here).
 func mobilenetV1(input int) *nn.Network {
 	b := newBuilder("mobilenet_v1", rgb(input))
-	stem := kerasConv(32, 2, 1)
-	stem.Name, stem.BatchNorm, stem.Act = "conv1", true, nn.ActReLU6
+	// The stem is a plain Conv2D with padding="same" (in Keras 2.4 and
+	// later); at even sizes that is the (0, 1) padding of the blocks.
+	stem := conv{filters: 32, kernel: 3, stride: 2}.layer("conv1")
+	stem.PadTop, stem.PadBottom = tfSame(input, 3, 2)
+	stem.PadLeft, stem.PadRight = stem.PadTop, stem.PadBottom
+	stem.BatchNorm, stem.Act = true, nn.ActReLU6
 	b.add(stem)
 	in := 32
 	for i, blk := range []struct{ filters, stride int }{

@@ -16,8 +16,10 @@
 // references do not name, are called "<block>.add"; SqueezeNet's fire
 // concatenations "<fire>.cat". PyTorch's AdaptiveAvgPool2d to a fixed size
 // (AlexNet 6x6, VGG 7x7) is a Digital layer with that output shape; to 1x1
-// it is a GlobalAvgPool. Keras' asymmetric "ZeroPadding2D((0,1),(0,1))"
-// before strided convolutions becomes bottom/right padding of the conv.
+// it is a GlobalAvgPool. In MobileNet v1, Keras' ZeroPadding2D(((0, 1),
+// (0, 1))) before the strided depthwise convolutions becomes bottom/right
+// padding of the conv, and the stem's padding="same" the padding TensorFlow
+// computes for the input size.
 package zoo
 
 import (

@@ -137,6 +137,29 @@ func TestCeilModeMatters(t *testing.T) {
 	}
 }
 
+func TestKerasPadding(t *testing.T) {
+	// At 225 the stem's "same" padding is 1 on each side ((112*2+3-225) = 2
+	// cells): 113 outputs. conv_dw_2's (0, 1) padding then gives
+	// (113+1-3)/2+1 = 56, where "same" would give 57.
+	net, err := Get("mobilenet_v1", 225)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := net.Layer("conv1"); c.Out.H != 113 || c.PadTop != 1 || c.PadBottom != 1 {
+		t.Errorf("conv1 at 225: %s, padding %d/%d; want 113, 1/1", c.Out, c.PadTop, c.PadBottom)
+	}
+	if c := net.Layer("conv_dw_2"); c.Out.H != 56 {
+		t.Errorf("conv_dw_2 at 225: %s, want 56", c.Out)
+	}
+	for _, c := range []struct{ in, k, s, before, after int }{
+		{224, 3, 2, 0, 1}, {225, 3, 2, 1, 1}, {7, 3, 1, 1, 1}, {8, 1, 2, 0, 0}, {5, 7, 1, 3, 3},
+	} {
+		if b, a := tfSame(c.in, c.k, c.s); b != c.before || a != c.after {
+			t.Errorf("tfSame(%d, %d, %d) = %d, %d; want %d, %d", c.in, c.k, c.s, b, a, c.before, c.after)
+		}
+	}
+}
+
 func TestStructure(t *testing.T) {
 	counts := map[string]int{ // conv + dense layers in the reference
 		"lenet5": 5, "alexnet": 8, "vgg11": 11, "vgg16": 16, "resnet18": 21, "resnet34": 37,

@@ -30,7 +30,8 @@ func speedupSVG(rows []sim.Result, c *config) (string, error) {
 const (
 	tlLeft   = 62  // room for the core labels
 	tlWidth  = 900 // drawing width
-	tlRow    = 14  // height of one core's row
+	tlRow    = 14  // largest height of one core's row
+	tlRows   = 320 // height shared by the rows when there are many cores
 	tlTop    = 26  // room for the key
 	tlBottom = 34  // room for the time axis
 )
@@ -60,15 +61,17 @@ func timelineSVG(t *sim.Timing, rows int) string {
 	if n == 0 || t.Cycles == 0 {
 		return ""
 	}
-	h := tlTop + n*tlRow + tlBottom
+	row := max(5, min(tlRow, tlRows/n))
+	every := (11 + row - 1) / row // label every core, or every few when rows are thin
+	h := tlTop + n*row + tlBottom
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Liberation Sans, Arial, sans-serif" font-size="11">`,
 		tlLeft+tlWidth+10, h, tlLeft+tlWidth+10, h)
 	b.WriteString(`<rect width="100%" height="100%" fill="#fff"/>`)
 	timelineKey(&b)
-	for core := 0; core < n; core++ {
-		y := tlTop + core*tlRow
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#333">core %d</text>`, tlLeft-6, y+tlRow-3, core)
+	for core := 0; core < n; core += every {
+		y := tlTop + core*row
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#333" dominant-baseline="middle">core %d</text>`, tlLeft-6, y+row/2, core)
 	}
 	width := int(min(int64(tlWidth), t.Cycles))
 	px := float64(tlWidth) / float64(width)
@@ -81,12 +84,12 @@ func timelineSVG(t *sim.Timing, rows int) string {
 			}
 			if i := line[x0]; i >= 0 {
 				fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"/>`,
-					float64(tlLeft)+float64(x0)*px, tlTop+core*tlRow+1, float64(x1-x0)*px, tlRow-2, timelineClasses[i].color)
+					float64(tlLeft)+float64(x0)*px, tlTop+core*row+1, float64(x1-x0)*px, row-2, timelineClasses[i].color)
 			}
 			x0 = x1
 		}
 	}
-	timelineAxis(&b, t.Cycles, tlTop+n*tlRow)
+	timelineAxis(&b, t.Cycles, tlTop+n*row)
 	b.WriteString(`</svg>`)
 	return b.String()
 }

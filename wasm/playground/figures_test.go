@@ -57,3 +57,12 @@ func TestTimelineSVG(t *testing.T) {
 		t.Error("an empty run has a timeline")
 	}
 }
+
+func TestTimelineRowsThinForManyCores(t *testing.T) {
+	tm := &sim.Timing{Cycles: 100, Cores: make([]sim.CoreStats, 64)}
+	svg := timelineSVG(tm, 64)
+	// 64 rows of 5 px (320/64), labelled every third core (11 px apart).
+	if !strings.Contains(svg, `height="380"`) || !strings.Contains(svg, ">core 3<") || strings.Contains(svg, ">core 1<") {
+		t.Errorf("64-core timeline:\n%.400s", svg)
+	}
+}

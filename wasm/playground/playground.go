@@ -13,6 +13,10 @@
 //     (as cimkit sim does), one sim.Result per layer, the totals
 //     (sim.Total) and the speedup figure as SVG. Each layer's Result is also
 //     passed to the Progress callback as soon as it is ready.
+//   - "run": one layer's sim.Result only. A page with several workers
+//     spreads a model's layers over them with "run" and then asks one of
+//     them for "summary", which checks the Results (Rows) against the
+//     configuration and adds the totals and the figure, as "model" does.
 //   - "layer": one layer's Result, its per-core statistics and a per-core
 //     timeline of the simulation as SVG.
 //   - "listing": the assembly listing of one core of one layer (cut after
@@ -35,6 +39,7 @@ import (
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/zoo"
 )
 
@@ -62,6 +67,9 @@ type Request struct {
 	Layer    string `json:"layer"`
 	Core     int    `json:"core"`
 	MaxLines int    `json:"max_lines"`
+
+	// Rows are the per-layer Results handed back for "summary".
+	Rows []sim.Result `json:"rows,omitempty"`
 }
 
 // Response is the answer to one Request: Data on success, otherwise Error
@@ -107,12 +115,16 @@ func Handle(req Request, progress Progress) (resp Response) {
 		data, err = layers(req)
 	case "model":
 		data, err = simModel(req, progress)
+	case "run":
+		data, err = runLayer(req)
+	case "summary":
+		data, err = summary(req)
 	case "layer":
 		data, err = simLayer(req)
 	case "listing":
 		data, err = listing(req)
 	default:
-		err = fmt.Errorf("unknown operation %q (want info, layers, model, layer or listing)", req.Op)
+		err = fmt.Errorf("unknown operation %q (want info, layers, model, run, summary, layer or listing)", req.Op)
 	}
 	if err != nil {
 		var fe *FieldError

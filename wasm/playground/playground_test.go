@@ -205,3 +205,37 @@ func TestHandleJSONProgress(t *testing.T) {
 		t.Errorf("%d progress items, %d rows", len(items), len(resp.Data.Rows))
 	}
 }
+
+// TestRunAndSummaryEqualModel checks the multi-worker path: "run" per layer
+// and then "summary" give what "model" gives.
+func TestRunAndSummaryEqualModel(t *testing.T) {
+	model := Handle(lenet("model"), nil).Data.(*ModelResult)
+	var rows []sim.Result
+	for _, l := range Handle(lenet("layers"), nil).Data.([]LayerInfo) {
+		req := lenet("run")
+		req.Layer = l.Name
+		resp := Handle(req, nil)
+		if resp.Error != "" {
+			t.Fatal(resp.Error)
+		}
+		rows = append(rows, *resp.Data.(*sim.Result))
+	}
+	req := lenet("summary")
+	req.Rows = rows
+	got := Handle(req, nil)
+	if got.Error != "" {
+		t.Fatal(got.Error)
+	}
+	if !reflect.DeepEqual(got.Data.(*ModelResult), model) {
+		t.Error("run + summary differ from model")
+	}
+	// Rows of another configuration, or too few, are refused.
+	req.Bus = 8
+	if r := Handle(req, nil); !strings.Contains(r.Error, "row 0 (lenet5 conv1) is not layer conv1 of this configuration") {
+		t.Errorf("other bus: %q", r.Error)
+	}
+	req.Bus, req.Rows = 16, rows[:2]
+	if r := Handle(req, nil); !strings.Contains(r.Error, "2 rows for the 5 conv and dense layers") {
+		t.Errorf("too few rows: %q", r.Error)
+	}
+}

@@ -44,19 +44,60 @@ func simModel(req Request, progress Progress) (*ModelResult, error) {
 		return nil, err
 	}
 	ls := c.net.CrossbarLayers()
-	out := &ModelResult{Model: c.net.Name}
+	var rows []sim.Result
 	for i, l := range ls {
 		r, err := sim.RunLayer(c.net, l.Name, c.arch, c.scheme)
 		if err != nil {
 			return nil, err
 		}
-		out.Rows = append(out.Rows, *r)
+		rows = append(rows, *r)
 		progress(i+1, len(ls), r)
 	}
-	out.Total = sim.Total(out.Rows)
+	return summarize(c, rows)
+}
+
+// runLayer answers "run": one layer's Result, without trace or figure, for
+// pages that spread a model's layers over several workers.
+func runLayer(req Request) (*sim.Result, error) {
+	c, err := parse(req)
+	if err != nil {
+		return nil, err
+	}
+	l, err := c.layer(req.Layer)
+	if err != nil {
+		return nil, err
+	}
+	return sim.RunLayer(c.net, l.Name, c.arch, c.scheme)
+}
+
+// summary answers "summary": the totals and figure of the Results of
+// every conv and dense layer of the model (req.Rows, in network order), as
+// "model" gives them.
+func summary(req Request) (*ModelResult, error) {
+	c, err := parse(req)
+	if err != nil {
+		return nil, err
+	}
+	ls := c.net.CrossbarLayers()
+	if len(req.Rows) != len(ls) {
+		return nil, fmt.Errorf("summary: %d rows for the %d conv and dense layers of %s", len(req.Rows), len(ls), c.net.Name)
+	}
+	for i, r := range req.Rows {
+		a := c.arch
+		if r.Model != c.net.Name || r.Layer != ls[i].Name || r.Scheme != string(c.scheme) || r.XbarRows != a.XbarRows ||
+			r.XbarCols != a.XbarCols || r.BusBytes != a.BusBytes || r.CoresBudget != a.Cores {
+			return nil, fmt.Errorf("summary: row %d (%s %s) is not layer %s of this configuration", i, r.Model, r.Layer, ls[i].Name)
+		}
+	}
+	return summarize(c, req.Rows)
+}
+
+// summarize adds the totals and the figure to a model's rows.
+func summarize(c *config, rows []sim.Result) (*ModelResult, error) {
+	out := &ModelResult{Model: c.net.Name, Rows: rows, Total: sim.Total(rows)}
 	t := &out.Totals
-	t.Layers, t.ClockMHz = len(out.Rows), c.arch.ClockMHz
-	for _, r := range out.Rows {
+	t.Layers, t.ClockMHz = len(rows), c.arch.ClockMHz
+	for _, r := range rows {
 		if r.Fits {
 			t.Fitting++
 		}
@@ -65,7 +106,8 @@ func simModel(req Request, progress Progress) (*ModelResult, error) {
 	t.Seconds = c.arch.Seconds(t.Cycles)
 	t.Speedup, t.Efficiency, t.Overhead = out.Total.Speedup, out.Total.Efficiency, out.Total.Overhead
 	if c.scheme != compile.Sequential && t.Fitting > 0 {
-		if out.FigureSVG, err = speedupSVG(out.Rows, c); err != nil {
+		var err error
+		if out.FigureSVG, err = speedupSVG(rows, c); err != nil {
 			return nil, err
 		}
 	}

@@ -27,15 +27,24 @@ const COLUMNS = [
 ];
 
 const $ = (id) => document.getElementById(id);
-const state = { module: null, worker: null, ready: null, nextId: 1, pending: new Map(), rows: [], svgs: {}, layer: "" };
+const state = { module: null, pool: [], nextId: 1, pending: new Map(), rows: [], svgs: {}, layer: "" };
 
-// ---- worker --------------------------------------------------------------
+// ---- workers -------------------------------------------------------------
+// A pool of Web Workers, each running its own instance of the compiled
+// module: the layers of a model are spread over them. Worker 0 also answers
+// the single requests (info, layer details, listings). Cancelling replaces
+// every worker.
+
+function workerCount() {
+  const q = Number(new URLSearchParams(location.search).get("workers"));
+  if (Number.isInteger(q) && q >= 1 && q <= 8) return q;
+  return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
+}
 
 function startWorker() {
-  const w = new Worker("worker.js");
-  state.worker = w;
-  state.ready = new Promise((resolve, reject) => {
-    w.onmessage = (ev) => {
+  const w = { worker: new Worker("worker.js") };
+  w.ready = new Promise((resolve, reject) => {
+    w.worker.onmessage = (ev) => {
       const m = ev.data;
       if (m.type === "ready") resolve(m.ms);
       else if (m.type === "fatal") { reject(new Error(m.message)); fatal(m.message); }
@@ -46,27 +55,55 @@ function startWorker() {
         p?.resolve(m.response);
       }
     };
-    w.onerror = (ev) => { reject(new Error(ev.message)); fatal(ev.message); };
+    w.worker.onerror = (ev) => { reject(new Error(ev.message)); fatal(ev.message); };
   });
-  w.postMessage({ type: "init", module: state.module });
-  return state.ready;
+  w.worker.postMessage({ type: "init", module: state.module });
+  return w;
 }
 
-async function call(request, progress) {
-  await state.ready;
+function startPool() {
+  state.pool = Array.from({ length: workerCount() }, startWorker);
+  return state.pool[0].ready;
+}
+
+// callOn sends one request to worker w and resolves with its response.
+async function callOn(w, request, progress) {
+  await w.ready;
   const id = state.nextId++;
   return new Promise((resolve) => {
     state.pending.set(id, { resolve, progress });
-    state.worker.postMessage({ type: "call", id, request });
+    w.worker.postMessage({ type: "call", id, request });
   });
 }
 
-// cancel stops whatever the worker is doing by replacing it.
+function call(request, progress) { return callOn(state.pool[0], request, progress); }
+
+// cancel stops whatever the workers are doing by replacing them.
 function cancel() {
-  state.worker.terminate();
+  for (const w of state.pool) w.worker.terminate();
   for (const p of state.pending.values()) p.resolve({ cancelled: true });
   state.pending.clear();
-  startWorker();
+  startPool();
+}
+
+// simulateLayers runs every named layer on the pool, each worker taking the
+// next layer when it is free; onRow(i, result) is called as results arrive.
+// It resolves with the rows in order, or with the first error response.
+async function simulateLayers(names, onRow) {
+  const rows = new Array(names.length);
+  let next = 0;
+  let failed = null;
+  const loop = async (w) => {
+    while (next < names.length && !failed) {
+      const i = next++;
+      const resp = await callOn(w, request("run", { layer: names[i] }));
+      if (resp.error || resp.cancelled) { failed = failed || resp; return; }
+      rows[i] = resp.data;
+      onRow(i, resp.data);
+    }
+  };
+  await Promise.all(state.pool.map(loop));
+  return failed || { data: rows };
 }
 
 async function loadModule() {
@@ -193,11 +230,6 @@ function rowElement(r) {
   return tr;
 }
 
-function appendRow(r) {
-  $("layers-section").hidden = false;
-  $("layers").tBodies[0].append(rowElement(r));
-}
-
 function renderSummary(t) {
   const cards = [
     ["Layers simulated", t.fitting + " of " + t.layers],
@@ -234,25 +266,42 @@ async function runModel() {
   busy(true);
   state.rows = [];
   const t0 = performance.now();
-  $("layers").tBodies[0].replaceChildren();
+  const body = $("layers").tBodies[0];
+  body.replaceChildren();
   setStatus("Simulating…", 0);
-  const resp = await call(request("model"), (m) => {
-    setStatus("Layer " + m.done + " of " + m.total + (m.item ? ": " + m.item.layer : ""), m.done / m.total);
-    if (m.item) { state.rows.push(m.item); appendRow(m.item); }
+  const done = (resp) => {
+    busy(false);
+    if (resp.cancelled) setStatus("Cancelled.", 0);
+    else showError(resp);
+  };
+  const list = await call(request("layers"));
+  if (list.error || list.cancelled) return done(list);
+  const names = list.data.map((l) => l.name);
+  let count = 0;
+  const run = await simulateLayers(names, (i, r) => {
+    count++;
+    setStatus("Layer " + count + " of " + names.length + ": " + r.layer, count / names.length);
+    const tr = rowElement(r);
+    tr.dataset.index = i;
+    const after = [...body.rows].find((x) => Number(x.dataset.index) > i);
+    body.insertBefore(tr, after || null);
+    $("layers-section").hidden = false;
   });
+  if (run.error || run.cancelled) return done(run);
+  const resp = await call(request("summary", { rows: run.data }));
+  if (resp.error || resp.cancelled) return done(resp);
   busy(false);
-  if (resp.cancelled) { setStatus("Cancelled.", 0); return; }
-  if (resp.error) { showError(resp); return; }
   const d = resp.data;
   state.rows = d.rows;
-  $("layers").tBodies[0].replaceChildren(...d.rows.map(rowElement));
+  body.replaceChildren(...d.rows.map(rowElement));
   renderSummary(d.totals);
-  if (d.figure_svg) { $("figures").hidden = false; showSVG("fig-speedup", d.figure_svg, "speedup"); }
+  $("figures").hidden = !d.figure_svg;
+  showSVG("fig-speedup", d.figure_svg, "speedup");
   const ms = performance.now() - t0;
-  setStatus(d.rows.length + " layers of " + d.model + " simulated in " + (ms / 1e3).toFixed(2) + " s", 1);
+  setStatus(d.rows.length + " layers of " + d.model + " simulated in " + (ms / 1e3).toFixed(2) + " s on " +
+    state.pool.length + " worker" + (state.pool.length > 1 ? "s" : ""), 1);
   document.body.dataset.runMs = ms.toFixed(1);
   document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1);
-  const names = d.rows.map((r) => r.layer);
   await selectLayer(names.includes(state.layer) ? state.layer : names[0]);
 }
 
@@ -318,7 +367,7 @@ async function main() {
   $("dl-timeline").addEventListener("click", () => download(baseName() + "-" + state.layer + "-timeline.svg", "image/svg+xml", state.svgs.timeline || ""));
   try {
     state.module = await loadModule();
-    await startWorker();
+    await startPool();
   } catch (e) {
     fatal(e.message);
     return;

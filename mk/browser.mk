@@ -1,0 +1,47 @@
+# Browser playground: cimkit compiled to WebAssembly (wasm/), its static page
+# (wasm/web/), `cimkit serve`, and the browser tests (test/browser/).
+#
+#   make wasm          builds wasm/web/cimkit.wasm and copies Go's wasm_exec.js
+#   make playground    builds everything and serves the page on http://127.0.0.1:8080/
+#   make test-browser  headless Debian chromium, driven by npm playwright-core
+#
+# The browser is Debian's chromium (installed with apt-get when missing); no
+# tool is ever allowed to download a browser of its own.
+
+WASM_WEB      := wasm/web
+WASM_OUT      := $(WASM_WEB)/cimkit.wasm
+BROWSER_TEST  := test/browser
+CHROMIUM      ?= /usr/bin/chromium
+PLAYGROUND    ?= 127.0.0.1:8080
+BROWSER_TIMEOUT ?= 600
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: wasm playground browser-deps test-browser
+EXTRA_TESTS += test-browser
+
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM_OUT) ./wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WASM_WEB)/wasm_exec.js
+
+playground: build wasm
+	$(CIMKIT) serve --addr $(PLAYGROUND) --dir $(WASM_WEB)
+
+# Debian chromium (only when missing) and the pinned npm packages.
+browser-deps: $(BROWSER_TEST)/node_modules/.package-lock.json
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing Debian chromium"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	fi
+
+$(BROWSER_TEST)/node_modules/.package-lock.json: $(BROWSER_TEST)/package.json $(BROWSER_TEST)/package-lock.json
+	cd $(BROWSER_TEST) && npm ci --no-audit --no-fund --ignore-scripts
+
+# Starts `cimkit serve` on a free loopback port, runs the node tests against
+# it (with a time limit) and stops the server whatever happens.
+test-browser: build wasm browser-deps
+	CIMKIT=$(abspath $(CIMKIT)) CHROMIUM=$(CHROMIUM) WEB_DIR=$(abspath $(WASM_WEB)) \
+	ARTIFACTS=$(abspath test-artifacts) TIMEOUT=$(BROWSER_TIMEOUT) \
+		sh $(BROWSER_TEST)/run.sh

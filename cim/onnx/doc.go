@@ -1,2 +1,71 @@
-// Package onnx reads ONNX model files into cimkit networks.
+// Package onnx reads ONNX model files into cimkit networks (nn.Network), so
+// that trained models exported from PyTorch, TensorFlow or Paddle can be
+// mapped and simulated like the built-in zoo.
+//
+// # Reader
+//
+// Decode parses the parts of ModelProto, GraphProto, NodeProto,
+// AttributeProto, TensorProto and ValueInfoProto that cimkit needs, directly
+// from the protobuf wire format (google.golang.org/protobuf/encoding/protowire;
+// no generated code). Tensor values are decoded on demand (Tensor.Values)
+// from raw_data or the typed fields (float, double, int32/int64 with the
+// 8/16-bit and float16/bfloat16 types, uint64). Weights come from
+// initializers, Constant nodes, or graph inputs given in Options.Constants.
+//
+// Limits (DefaultLimits) bound the file size, the number of nodes, the
+// elements of one tensor and of all constants, sub-graph nesting and tensor
+// rank, and are checked before anything is allocated. Truncated data, wrong
+// wire types, protobuf groups, huge dims, graph cycles and external-data
+// tensors are errors wrapping ErrFormat, never a panic.
+//
+// # Conversion
+//
+// Network (and Import, ImportFile) turns the graph into an inferred
+// nn.Network of batch 1. Each ONNX tensor computed by the network is held in
+// one nn layer's output with a (C, H, W) shape:
+//
+//   - rank 4 and above ([N, C, H, W] images; N = 1): C is the product of
+//     all but the last two dims, H and W the last two;
+//   - rank 3 and below ([N, T, D] sequences, [N, D] vectors): C is the last
+//     dim (features), H the product of the other dims (tokens), W = 1.
+//
+// Reshape, Flatten, Squeeze, Unsqueeze, Identity and Dropout move no data
+// and add no layer; a layer that needs another (C, H, W) view of its input
+// gets a Flatten or a Digital "Reshape" layer inserted (named
+// "<node>.relayout"). Operators map as follows:
+//
+//   - Conv (group, pads, strides, dilations, auto_pad): Conv2D with the
+//     real weights. ConvTranspose: a Digital "ZeroInsert" layer (StrideH-1
+//     and StrideW-1 zeros between input pixels, PadTop.. zero borders),
+//     then a stride-1 Conv2D with the flipped, transposed kernel: the same
+//     result, computed on crossbars.
+//   - Gemm, and MatMul by a constant 2-D matrix: Dense for one row, else a
+//     1x1 Conv2D over the rows (tokens). MatMul of two computed tensors
+//     (attention) is a Digital "MatMul".
+//   - BatchNormalization after a Conv2D (its only reader): folded into the
+//     weights and bias, BatchNorm set; elsewhere Digital.
+//   - Add, Sub, Mul, Div with a constant that is one value or one per output
+//     channel, after a Conv2D/Dense read by nothing else: folded into its
+//     bias or weights. Add of two computed tensors of equal dims: Add. Other
+//     element-wise operations: Digital.
+//   - Relu, Clip (0..6 is ReLU6, 0..inf ReLU), Sigmoid, HardSwish,
+//     HardSigmoid (alpha 1/6, beta 0.5), LeakyRelu (alpha 0.01): fused
+//     into a Conv2D, Dense or Add that nothing else reads, else an
+//     Activation layer; other parameters give a Digital layer.
+//   - MaxPool, AveragePool, GlobalAveragePool: the pooling kinds; Concat of
+//     images on channels: Concat; Resize, Transpose (when it moves data),
+//     Slice, Softmax, Reduce*, and every other operator: Digital layers
+//     with Op set to the operator type, executed on the digital units.
+//   - Operators whose inputs are all constant (shape arithmetic: Shape,
+//     Gather, Concat, Slice, Cast, Unsqueeze, Range, element-wise math,
+//     ...) are evaluated at import; Shape of a computed tensor is a
+//     constant too, since every dim is known.
+//
+// A graph that cannot be built (control flow, weights computed at run
+// time, an operator on constants that cimkit cannot evaluate, several used
+// outputs of a digital operator) gives an error wrapping ErrUnsupported
+// that lists the operator types and node names.
+//
+// Symbolic input dims (dynamic H and W) take Options.InputH and InputW; the
+// batch dim is 1.
 package onnx

@@ -3,6 +3,7 @@ package onnx
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -32,7 +33,7 @@ func eachField(b []byte, path string, fn func(f field) error) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
-			return formatErr(path, "bad field tag: %v", protowire.ParseError(n))
+			return formatErr(path, "bad field tag: %s", wireErr(n))
 		}
 		b = b[n:]
 		f := field{num: num, typ: typ}
@@ -51,7 +52,7 @@ func eachField(b []byte, path string, fn func(f field) error) error {
 			return formatErr(path, "field %d has wire type %d (groups are not accepted)", num, typ)
 		}
 		if n < 0 {
-			return formatErr(path, "field %d: %v", num, protowire.ParseError(n))
+			return formatErr(path, "field %d: %s", num, wireErr(n))
 		}
 		b = b[n:]
 		if err := fn(f); err != nil {
@@ -87,6 +88,15 @@ func (f field) int64(path, name string, dst *int64) error {
 	return nil
 }
 
+// wireErr describes a protowire error code; a cut-off file says so.
+func wireErr(n int) string {
+	err := protowire.ParseError(n)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "truncated (the data ends inside a field)"
+	}
+	return err.Error()
+}
+
 // maxString bounds names and other strings kept from the file.
 const maxString = 1 << 16
 
@@ -107,7 +117,7 @@ func appendInts(f field, path, name string, dst []int64, max int) ([]int64, erro
 		for len(b) > 0 {
 			v, n := protowire.ConsumeVarint(b)
 			if n < 0 {
-				return nil, formatErr(path, "%s: %v", name, protowire.ParseError(n))
+				return nil, formatErr(path, "%s: %s", name, wireErr(n))
 			}
 			dst = append(dst, int64(v))
 			b = b[n:]

@@ -1,0 +1,31 @@
+package onnx
+
+import (
+	"errors"
+	"testing"
+)
+
+// fuzzLimits keep every fuzz input cheap.
+var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxNodes: 256, MaxTensorElems: 1 << 14, MaxTotalElems: 1 << 16}
+
+// FuzzDecode feeds arbitrary bytes to the reader and the importer: every
+// input must give a network or an error wrapping ErrFormat or
+// ErrUnsupported, never a panic, a hang or a huge allocation. The seed
+// corpus is in testdata/fuzz/FuzzDecode, plus the hand-built test models.
+func FuzzDecode(f *testing.F) {
+	f.Add(convBNModel())
+	f.Add(modelPB([]pb{nodePB("Relu", "r", []string{"x"}, []string{"y"})}, nil, valueInfoPB("x", -1, 3, -1, -1), valueInfoPB("y", 1)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Decode(data, fuzzLimits)
+		if err != nil {
+			if !errors.Is(err, ErrFormat) {
+				t.Fatalf("Decode error %v does not wrap ErrFormat", err)
+			}
+			return
+		}
+		net, err := m.Network(Options{InputH: 8, InputW: 8, Limits: fuzzLimits})
+		if err == nil && len(net.Layers) == 0 {
+			t.Fatal("network without layers and no error")
+		}
+	})
+}

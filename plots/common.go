@@ -182,7 +182,7 @@ func (plainTicks) Ticks(min, max float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(min, max)
 	for i := range ticks {
 		if ticks[i].Label != "" {
-			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', -1, 64)
+			ticks[i].Label = shortNum(ticks[i].Value)
 		}
 	}
 	return ticks
@@ -198,9 +198,14 @@ func (siLogTicks) Ticks(min, max float64) []plot.Tick {
 		return nil
 	}
 	var ticks []plot.Tick
-	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+	lo, hi := math.Floor(math.Log10(min)), math.Ceil(math.Log10(max))
+	minors := 9
+	if hi-lo > 3 {
+		minors = 1 // many decades: minor ticks would crowd
+	}
+	for e := lo; e <= hi; e++ {
 		v := math.Pow(10, e)
-		for k := 1; k < 10; k++ {
+		for k := 1; k <= minors; k++ {
 			t := plot.Tick{Value: v * float64(k)}
 			if t.Value < min*(1-1e-9) || t.Value > max*(1+1e-9) {
 				continue
@@ -223,6 +228,17 @@ func siLabel(v float64) string {
 		if v >= u.f {
 			return strconv.FormatFloat(v/u.f, 'f', -1, 64) + u.s
 		}
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// shortNum writes a tick value briefly: 5000, 15k, 2.5M.
+func shortNum(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
+	case a >= 1e4:
+		return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }

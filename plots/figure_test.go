@@ -156,3 +156,25 @@ func TestEncodeErrors(t *testing.T) {
 		t.Error("unwritable dir: no error")
 	}
 }
+
+func TestStandard(t *testing.T) {
+	df := fakeFrame()
+	c, err := Choose(df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(c) != "{[resnet18] cyclic 64 1024 32}" {
+		t.Errorf("Choose = %v", c)
+	}
+	figs, err := Standard(df)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, " "); got != "speedup_resnet18 overhead_resnet18 memory_resnet18_32 efficiency" {
+		t.Errorf("standard figures %s", got)
+	}
+}

@@ -28,7 +28,7 @@ var (
 // on log axes: the shared IFM, OFM and partial-sum regions (kB) in the top
 // panel; the synchronisation memory of the sequence-register scheme next
 // to a PUMA-style attribute buffer for the same data (bytes) in the bottom
-// panel. Layers that do not fit are left empty. sel must leave one result
+// panel; layers that do not fit the budget are shown too. sel must leave one result
 // per layer (pin crossbar, scheme, bus and core budget).
 func Memory(df dataframe.DataFrame, sel Select) (*Figure, error) {
 	rows, err := selectRows(df, sel, "memory")
@@ -41,7 +41,7 @@ func Memory(df dataframe.DataFrame, sel Select) (*Figure, error) {
 	}
 	layers := layerOrder(rows)
 	x := fmtNum(rows[0].n("xbar_rows"))
-	fig := &Figure{Name: fmt.Sprintf("memory_%s_%s", rows[0].model, x), Columns: 1, Aspect: 0.42,
+	fig := &Figure{Name: fmt.Sprintf("memory_%s_%s", rows[0].model, x), Columns: 1, Aspect: 0.5,
 		Caption: fmt.Sprintf("Memory per layer of %s on %sx%s crossbars: shared IFM/OFM/partial sums, "+
 			"and synchronisation memory next to a PUMA-style attribute buffer (%s).", rows[0].model, x, x, sel)}
 	top, err := memPanel(fig, rows, layers, sharedMem, 0, "shared memory (kB)")
@@ -52,6 +52,7 @@ func Memory(df dataframe.DataFrame, sel Select) (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
+	hideTickLabels(&top.X)
 	fig.Panels = []*plot.Plot{top, bottom}
 	return fig, nil
 }
@@ -69,7 +70,7 @@ func memPanel(fig *Figure, rows []row, layers []string, ms []memSeries, first in
 		var xys plotter.XYs
 		off := (float64(k) - float64(len(ms)-1)/2) * 0.22
 		for _, r := range rows {
-			if v := r.n(m.col) / m.scale; r.fits && v > 0 {
+			if v := r.n(m.col) / m.scale; v > 0 {
 				xys = append(xys, plotter.XY{X: float64(idx[r.layer]) + off, Y: v})
 				b.add(v)
 			}

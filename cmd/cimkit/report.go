@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cimkit/cimkit/cim/sweep"
+	"github.com/cimkit/cimkit/plots"
+	"github.com/cimkit/cimkit/plots/report"
+)
+
+func init() {
+	register(command{
+		name:    "report",
+		summary: "reproduce the paper's evaluation: sweep, results.csv, figures, index.html",
+		run:     runReport,
+	})
+}
+
+// reportFlags are the flags of "cimkit report" (and the defaults of
+// "cimkit run").
+type reportFlags struct {
+	out, formats, models, xbars, buses, schemes, cores string
+	input                                              int
+	quiet                                              bool
+}
+
+func (f *reportFlags) register(fs *flag.FlagSet) {
+	d := report.Default()
+	fs.StringVar(&f.out, "out", "report", "output directory")
+	fs.StringVar(&f.formats, "format", "png,svg,pdf,eps", "figure formats: png,svg,pdf,eps")
+	fs.StringVar(&f.models, "models", strings.Join(d.Models, ","), "zoo models")
+	fs.StringVar(&f.xbars, "xbar", "32,64,128", "crossbar sizes (N or RxC)")
+	fs.StringVar(&f.buses, "bus", "4,8,16,32,64", "bus widths in bytes")
+	fs.StringVar(&f.schemes, "schemes", "sequential,linear,cyclic", "synchronisation schemes")
+	fs.StringVar(&f.cores, "cores", "1024", "core budgets")
+	fs.IntVar(&f.input, "input", d.Input, "input size in pixels (square)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+}
+
+// config turns the flags into a report configuration; bad values are
+// usage errors naming the flag.
+func (f *reportFlags) config() (report.Config, error) {
+	c := report.Default()
+	var err error
+	if c.Formats, err = plots.ParseFormats(f.formats); err != nil {
+		return c, usagef("--format: %v", err)
+	}
+	if c.Xbars, err = sweep.ParseXbars(f.xbars); err != nil {
+		return c, usagef("--xbar: %v", err)
+	}
+	if c.Buses, err = sweep.ParseInts("--bus", f.buses); err != nil {
+		return c, usagef("%v", err)
+	}
+	if c.Cores, err = sweep.ParseInts("--cores", f.cores); err != nil {
+		return c, usagef("%v", err)
+	}
+	if c.Schemes, err = sweep.ParseSchemes(f.schemes); err != nil {
+		return c, usagef("--schemes: %v", err)
+	}
+	c.Models = nil
+	for _, m := range strings.Split(f.models, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			if _, err := loadModel(m, f.input); err != nil {
+				return c, err
+			}
+			c.Models = append(c.Models, m)
+		}
+	}
+	if len(c.Models) == 0 {
+		return c, usagef("--models: empty list")
+	}
+	c.Input = f.input
+	return c, nil
+}
+
+func runReport(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f reportFlags
+	f.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return makeReport(f, stdout, stderr)
+}
+
+// makeReport runs the report, writes it and prints the summary.
+func makeReport(f reportFlags, stdout, stderr io.Writer) error {
+	cfg, err := f.config()
+	if err != nil {
+		return err
+	}
+	var bar *progressBar
+	if !f.quiet {
+		bar = newProgressBar(stderr, "sweep")
+		cfg.Progress = bar.update
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	r, err := report.Run(ctx, cfg)
+	bar.finish()
+	if errors.Is(err, context.Canceled) {
+		return errors.New("interrupted")
+	}
+	if err != nil {
+		return err
+	}
+	index, err := r.Write(f.out)
+	if err != nil {
+		return err
+	}
+	if err := r.WriteSummary(stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d results, %d figures in %d formats, in %s.\nReport: %s\n",
+		len(r.Results), len(r.Figures), len(cfg.Formats), r.Elapsed.Round(100*time.Millisecond), index)
+	return nil
+}
+
+// progressBar draws "sweep [#####.....] 40% 120/300" on a terminal,
+// redrawing one line; elsewhere (logs, CI) it prints a line every 10%.
+type progressBar struct {
+	mu    sync.Mutex
+	w     io.Writer
+	label string
+	tty   bool
+	last  int // last percentage printed
+	drawn bool
+}
+
+func newProgressBar(w io.Writer, label string) *progressBar {
+	return &progressBar{w: w, label: label, tty: isTerminal(w), last: -1}
+}
+
+// isTerminal reports whether w is a character device such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (b *progressBar) update(done, total int) {
+	if b == nil || total <= 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	pct := 100 * done / total
+	if b.tty {
+		const width = 30
+		n := width * done / total
+		fmt.Fprintf(b.w, "\r%s [%s%s] %3d%% %d/%d", b.label, strings.Repeat("#", n),
+			strings.Repeat(".", width-n), pct, done, total)
+		b.drawn = true
+		return
+	}
+	if pct/10 > b.last/10 || b.last < 0 {
+		fmt.Fprintf(b.w, "%s: %d%% (%d/%d)\n", b.label, pct, done, total)
+		b.last = pct
+	}
+}
+
+func (b *progressBar) finish() {
+	if b != nil && b.tty && b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/plots"
+)
+
+// smallReport runs a quick report (ResNet-18, 128x128, one bus) into a
+// temporary directory and returns it.
+func smallReport(t *testing.T, command string) (dir, out string) {
+	t.Helper()
+	dir = t.TempDir()
+	code, out, errs := cimkit(command, "--out", dir, "--models", "resnet18", "--xbar", "128", "--bus", "64",
+		"--schemes", "sequential,cyclic", "--format", "svg,png", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	return dir, out
+}
+
+func TestReportWritesEverything(t *testing.T) {
+	dir, out := smallReport(t, "report")
+	index := filepath.Join(dir, "index.html")
+	if !strings.Contains(out, "Report: "+index) || !strings.Contains(out, "128x128  cyclic") {
+		t.Errorf("summary:\n%s", out)
+	}
+	html, err := os.ReadFile(index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"The paper's claims", "below 4% of bus traffic", "figures/speedup_resnet18_2col.svg",
+		"figures/timeline_2col.svg", `href="results.csv"`, "layer4.1.conv2"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	df, err := plots.ReadResults(f, "results.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 conv layers (the fc layer is left out) x 2 schemes.
+	if df.Nrow() != 40 {
+		t.Errorf("results.csv has %d rows, want 40", df.Nrow())
+	}
+	figs, _ := filepath.Glob(filepath.Join(dir, "figures", "*"))
+	// speedup, overhead, memory, efficiency, timeline, bus utilisation;
+	// 2 formats x 2 sizes each.
+	if len(figs) != 6*4 {
+		t.Errorf("%d figure files, want 24: %v", len(figs), figs)
+	}
+}
+
+func TestRunIsTheReport(t *testing.T) {
+	dir, out := smallReport(t, "run")
+	if !strings.Contains(out, filepath.Join(dir, "index.html")) {
+		t.Errorf("run does not print the report path:\n%s", out)
+	}
+}
+
+func TestReportUsageErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "gif"}, `unknown figure format "gif"`},
+		{[]string{"--bus", "0"}, "--bus"},
+		{[]string{"--xbar", ""}, "--xbar"},
+		{[]string{"--schemes", "zigzag"}, "--schemes"},
+		{[]string{"--models", "nope"}, `unknown --model "nope"`},
+		{[]string{"--models", ","}, "--models: empty list"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		code, _, errs := cimkit(append([]string{"report"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("report %v: exit %d, %q; want 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+func TestPlotRedraws(t *testing.T) {
+	dir, _ := smallReport(t, "report")
+	out := t.TempDir()
+	code, stdout, errs := cimkit("plot", "--in", filepath.Join(dir, "results.csv"), "--out", out, "--format", "pdf,eps", "--size", "1col")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	files := strings.Fields(stdout)
+	// No trace in a CSV: speedup, overhead, memory, efficiency.
+	if len(files) != 8 || !strings.HasSuffix(files[0], "efficiency_1col.eps") {
+		t.Errorf("plot wrote %v", files)
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestPlotBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(strings.Join(plots.Columns, ",")+"\n"+strings.Repeat("x,", len(plots.Columns)-1)+"x\n"), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{}, 2, "--in is required"},
+		{[]string{"--in", filepath.Join(dir, "missing.csv")}, 1, "missing.csv: no such file"},
+		{[]string{"--in", bad}, 1, `bad.csv: row 1, column xbar_rows: "x" is not a number`},
+		{[]string{"--in", bad, "--format", "jpeg"}, 2, `unknown figure format "jpeg"`},
+		{[]string{"--in", bad, "--size", "a4"}, 2, `unknown size "a4"`},
+	} {
+		code, _, errs := cimkit(append([]string{"plot", "--out", dir}, c.args...)...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("plot %v: exit %d, %q; want %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}
+
+func TestProgressBarPlain(t *testing.T) {
+	var buf bytes.Buffer
+	b := newProgressBar(&buf, "sweep")
+	for i := 1; i <= 20; i++ {
+		b.update(i, 20)
+	}
+	b.finish()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 11 || lines[0] != "sweep: 5% (1/20)" || lines[1] != "sweep: 10% (2/20)" || lines[10] != "sweep: 100% (20/20)" {
+		t.Errorf("progress lines:\n%s", buf.String())
+	}
+	var nilBar *progressBar
+	nilBar.update(1, 2) // --quiet: no bar, no panic
+	nilBar.finish()
+}

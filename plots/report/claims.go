@@ -1,0 +1,263 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+// Verdict says whether a claim of the paper holds in cimkit's results.
+type Verdict string
+
+// The verdicts.
+const (
+	Holds  Verdict = "holds"
+	Partly Verdict = "partly"  // holds for at least 80% of the cases checked
+	Fails  Verdict = "fails"   // holds for fewer than 80% of the cases
+	NoData Verdict = "no data" // the sweep has no case the claim speaks about
+)
+
+// Claim is one claim of the paper next to what cimkit measured.
+type Claim struct {
+	ID       string  // short key, e.g. "sync32"
+	Paper    string  // the claim, as the paper states it (PAPER.md section 6)
+	Checked  string  // how cimkit checks it: which runs, which condition
+	Measured string  // what cimkit measured
+	Verdict  Verdict // whether it holds
+}
+
+// share returns the verdict for ok cases out of n.
+func share(ok, n int) Verdict {
+	switch {
+	case n == 0:
+		return NoData
+	case ok == n:
+		return Holds
+	case float64(ok) >= 0.8*float64(n):
+		return Partly
+	}
+	return Fails
+}
+
+// parallel returns the results of the linear and cyclic schemes that fit
+// and have something to parallelise (PV > 1), without model totals.
+func parallel(rs []sim.Result) []sim.Result {
+	var out []sim.Result
+	for _, r := range rs {
+		if r.Fits && r.PV > 1 && r.Layer != sim.TotalLayer && (r.Scheme == "linear" || r.Scheme == "cyclic") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Claims checks the paper's headline results (PAPER.md section 6) on a
+// sweep's results.
+func Claims(rs []sim.Result) []Claim {
+	p := parallel(rs)
+	return []Claim{
+		claimLimit(p), claimSync(p, 32, 0.04, "sync32"), claimSync(p, 64, 0.02, "sync64"),
+		claimCyclic(p), claimXbar(p), claimBus(p), claimMemory(p),
+	}
+}
+
+// claimLimit: linear and cyclic reach 99% of PV where neither the bus nor
+// the pipeline fill limits them.
+func claimLimit(p []sim.Result) Claim {
+	c := Claim{ID: "limit", Paper: "Linear and cyclic reach a speedup above 99% of the limit PV.",
+		Checked: "Linear and cyclic runs where the bus is not the bottleneck (bus_limit >= 1.2 PV) and the " +
+			"layer has enough output vectors to fill the pipeline (N >= 99 (PV-1), since a pipeline of PV " +
+			"cores needs N+PV-1 steps for N vectors)."}
+	ok, n, other := 0, 0, 0
+	worst := sim.Result{Efficiency: 2}
+	for _, r := range p {
+		if r.BusLimit < 1.2*float64(r.PV) || r.Vectors < 99*(r.PV-1) {
+			other++
+			continue
+		}
+		n++
+		if r.Efficiency >= 0.99 {
+			ok++
+		}
+		if r.Efficiency < worst.Efficiency {
+			worst = r
+		}
+	}
+	c.Verdict = share(ok, n)
+	if n > 0 {
+		c.Measured = fmt.Sprintf("%d of %d runs reach 99%% of PV; lowest %.2f%% (%s %s, %dx%d, %d B, %s). "+
+			"%d runs are bus- or fill-limited and left out.", ok, n, 100*worst.Efficiency, worst.Model,
+			worst.Layer, worst.XbarRows, worst.XbarCols, worst.BusBytes, worst.Scheme, other)
+	}
+	return c
+}
+
+// claimSync: synchronisation traffic below bound on xbar x xbar crossbars.
+func claimSync(p []sim.Result, xbar int, bound float64, id string) Claim {
+	c := Claim{ID: id, Paper: fmt.Sprintf("Synchronisation traffic stays below %g%% of bus traffic with %dx%d crossbars.",
+		100*bound, xbar, xbar),
+		Checked: fmt.Sprintf("Every linear and cyclic run on %dx%d crossbars (PV > 1): sync_bytes / bus_bytes_total.", xbar, xbar)}
+	ok, n := 0, 0
+	var worst sim.Result
+	for _, r := range p {
+		if r.XbarRows != xbar {
+			continue
+		}
+		n++
+		if r.Overhead < bound {
+			ok++
+		}
+		if r.Overhead > worst.Overhead {
+			worst = r
+		}
+	}
+	c.Verdict = share(ok, n)
+	if n > 0 {
+		c.Measured = fmt.Sprintf("%d of %d runs below %g%%; highest %.2f%% (%s %s, PV %d).",
+			ok, n, 100*bound, 100*worst.Overhead, worst.Model, worst.Layer, worst.PV)
+	}
+	return c
+}
+
+// key identifies a run up to its scheme.
+type key struct {
+	model, layer      string
+	xbar, bus, budget int
+}
+
+func keyOf(r sim.Result) key { return key{r.Model, r.Layer, r.XbarRows, r.BusBytes, r.CoresBudget} }
+
+// claimCyclic: cyclic at least as fast as linear.
+func claimCyclic(p []sim.Result) Claim {
+	c := Claim{ID: "cyclic", Paper: "Cyclic is slightly faster than linear.",
+		Checked: "Every layer and configuration run in both schemes: cycles(cyclic) <= cycles(linear)."}
+	lin := map[key]sim.Result{}
+	for _, r := range p {
+		if r.Scheme == "linear" {
+			lin[keyOf(r)] = r
+		}
+	}
+	ok, n, faster := 0, 0, 0
+	gain, worst := 0.0, 0.0
+	for _, r := range p {
+		l, found := lin[keyOf(r)]
+		if r.Scheme != "cyclic" || !found || r.Cycles == 0 {
+			continue
+		}
+		n++
+		g := float64(l.Cycles)/float64(r.Cycles) - 1
+		gain += g
+		worst = math.Min(worst, g)
+		if r.Cycles <= l.Cycles {
+			ok++
+		}
+		if r.Cycles < l.Cycles {
+			faster++
+		}
+	}
+	c.Verdict = share(ok, n)
+	if n > 0 {
+		c.Measured = fmt.Sprintf("cyclic at least as fast in %d of %d pairs, faster in %d; mean gain %.2f%%, worst %.2f%%.",
+			ok, n, faster, 100*gain/float64(n), 100*worst)
+	}
+	return c
+}
+
+// claimXbar: 32x32 crossbars give up to 2x the speedup of 64x64 at up to
+// 4x the cores.
+func claimXbar(p []sim.Result) Claim {
+	c := Claim{ID: "xbar", Paper: "Smaller crossbars give more speedup: up to 2x going from 64x64 to 32x32, at up to 4x more cores.",
+		Checked: "Each layer fitting both 32x32 and 64x64 crossbars (same bus, budget and scheme): the ratios of " +
+			"speedup and of cores, 32x32 over 64x64. Holds when the largest speedup ratio is 1.8 to 2.2 and no core ratio exceeds 4.5."}
+	at64 := map[key]sim.Result{}
+	for _, r := range p {
+		if r.XbarRows == 64 {
+			k := keyOf(r)
+			k.xbar = 0
+			at64[k] = r
+		}
+	}
+	var sp, co []float64
+	for _, r := range p {
+		k := keyOf(r)
+		k.xbar = 0
+		b, ok := at64[k]
+		if r.XbarRows != 32 || !ok || b.Speedup == 0 || r.Scheme != "cyclic" {
+			continue
+		}
+		sp = append(sp, r.Speedup/b.Speedup)
+		co = append(co, float64(r.Cores)/float64(b.Cores))
+	}
+	if len(sp) == 0 {
+		c.Verdict = NoData
+		return c
+	}
+	sort.Float64s(sp)
+	sort.Float64s(co)
+	maxS, maxC := sp[len(sp)-1], co[len(co)-1]
+	c.Measured = fmt.Sprintf("over %d layer runs (cyclic): speedup ratio median %.2fx, max %.2fx; cores ratio median %.2fx, max %.2fx.",
+		len(sp), sp[len(sp)/2], maxS, co[len(co)/2], maxC)
+	c.Verdict = Fails
+	if maxS >= 1.8 && maxS <= 2.2 && maxC <= 4.5 {
+		c.Verdict = Holds
+	}
+	return c
+}
+
+// claimBus: a narrow bus carries a few tens of cores, a wide one hundreds.
+func claimBus(p []sim.Result) Claim {
+	c := Claim{ID: "bus", Paper: "A narrow bus limits how many cores still get near the limit; a wide bus supports hundreds.",
+		Checked: "For the narrowest and the widest bus: the most cores used by a layer (cyclic) whose bus alone allows " +
+			"its full limit (bus_limit >= PV). Holds when the narrow bus stops below 100 cores and the wide one carries at least 200."}
+	narrow, wide := math.MaxInt, 0
+	for _, r := range p {
+		narrow, wide = min(narrow, r.BusBytes), max(wide, r.BusBytes)
+	}
+	if wide == 0 || narrow == wide {
+		c.Verdict = NoData
+		return c
+	}
+	carried := func(bus int) int {
+		most := 0
+		for _, r := range p {
+			if r.BusBytes == bus && r.Scheme == "cyclic" && r.BusLimit >= float64(r.PV) {
+				most = max(most, r.Cores)
+			}
+		}
+		return most
+	}
+	cn, cw := carried(narrow), carried(wide)
+	c.Measured = fmt.Sprintf("%d B bus carries layers of up to %d cores; %d B bus up to %d cores.", narrow, cn, wide, cw)
+	c.Verdict = Fails
+	if cn < 100 && cw >= 200 {
+		c.Verdict = Holds
+	}
+	return c
+}
+
+// claimMemory: sequence registers need at least 87.5% less memory than a
+// PUMA-style attribute buffer.
+func claimMemory(p []sim.Result) Claim {
+	c := Claim{ID: "memory", Paper: "Synchronisation memory is at least 87.5% smaller than PUMA's attribute buffer.",
+		Checked: "Every linear and cyclic run: 1 - sync_mem_bytes / puma_attr_bytes."}
+	ok, n := 0, 0
+	lowest := 1.0
+	for _, r := range p {
+		if r.PumaAttrBytes == 0 {
+			continue
+		}
+		n++
+		saving := 1 - float64(r.SyncMemBytes)/float64(r.PumaAttrBytes)
+		if saving >= 0.875 {
+			ok++
+		}
+		lowest = math.Min(lowest, saving)
+	}
+	c.Verdict = share(ok, n)
+	if n > 0 {
+		c.Measured = fmt.Sprintf("%d of %d runs save at least 87.5%%; smallest saving %.1f%%.", ok, n, 100*lowest)
+	}
+	return c
+}

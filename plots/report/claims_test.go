@@ -1,0 +1,70 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+// res builds a fitting result for the claims.
+func res(layer, scheme string, xbar, bus, pv, cores, vectors int, cycles int64, eff, busLimit, overhead float64) sim.Result {
+	return sim.Result{Model: "m", Layer: layer, Kind: "conv2d", XbarRows: xbar, XbarCols: xbar, BusBytes: bus,
+		CoresBudget: 1024, Scheme: scheme, Fits: true, PV: pv, Cores: cores, Vectors: vectors, Cycles: cycles,
+		Speedup: eff * float64(pv), Limit: pv, Efficiency: eff, BusLimit: busLimit, Overhead: overhead,
+		SyncMemBytes: int64(4 * cores), PumaAttrBytes: 1000}
+}
+
+func find(cs []Claim, id string) Claim {
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	return Claim{}
+}
+
+func TestClaims(t *testing.T) {
+	rs := []sim.Result{
+		// a: PV 2 with plenty of vectors and bus: counted for the limit.
+		res("a", "linear", 32, 64, 2, 4, 1000, 1000, 0.995, 10, 0.01),
+		res("a", "cyclic", 32, 64, 2, 4, 1000, 990, 0.999, 10, 0.01),
+		// b: too few vectors for PV 4 (needs 297): left out of the limit.
+		res("b", "linear", 32, 64, 4, 8, 100, 2000, 0.9, 10, 0.05),
+		res("b", "cyclic", 32, 64, 4, 8, 100, 2100, 0.85, 10, 0.03),
+		// a on 64x64: PV 1, not parallel; c on 64x64 with overhead 1%.
+		res("a", "cyclic", 64, 64, 1, 1, 1000, 2000, 1, 10, 0),
+		res("c", "cyclic", 64, 64, 2, 300, 1000, 2000, 0.5, 1, 0.01),
+		res("c", "cyclic", 32, 64, 4, 1200, 1000, 2000, 0.5, 1, 0.01),
+		// narrow bus: a layer of 8 cores is carried.
+		res("b", "cyclic", 32, 4, 4, 8, 100, 9000, 0.5, 4, 0.03),
+		// sequential and non-fitting rows never count.
+		{Model: "m", Layer: "a", Scheme: "sequential", Fits: true, PV: 2, Overhead: 0.5},
+		{Model: "m", Layer: "z", Scheme: "linear", Fits: false, PV: 9, Overhead: 0.5},
+	}
+	cs := Claims(rs)
+	if len(cs) != 7 {
+		t.Fatalf("%d claims", len(cs))
+	}
+	check := func(id string, v Verdict, measured string) {
+		t.Helper()
+		c := find(cs, id)
+		if c.Verdict != v || !strings.Contains(c.Measured, measured) {
+			t.Errorf("%s: %s, %q; want %s and %q", id, c.Verdict, c.Measured, v, measured)
+		}
+	}
+	check("limit", Holds, "2 of 2 runs reach 99% of PV; lowest 99.50%")
+	// 32x32: 6 parallel runs, b linear at 5% is above 4%: 5 of 6 = 83%.
+	check("sync32", Partly, "5 of 6 runs below 4%; highest 5.00% (m b, PV 4)")
+	check("sync64", Holds, "1 of 1 runs below 2%")
+	// a: cyclic 990 <= linear 1000; b: cyclic 2100 > linear 2000.
+	check("cyclic", Fails, "cyclic at least as fast in 1 of 2 pairs, faster in 1")
+	// c: cyclic 32x32 (speedup 2) over 64x64 (speedup 1) = 2x at 4x cores.
+	check("xbar", Holds, "max 2.00x; cores ratio median 4.00x, max 4.00x")
+	check("bus", Fails, "4 B bus carries layers of up to 8 cores; 64 B bus up to 8 cores")
+	// sync memory 4*cores vs 1000 B: c has 1200 B and 4800 B: 5 of 7 = 71%.
+	check("memory", Fails, "5 of 7 runs save at least 87.5%; smallest saving -380.0%")
+	if v := share(0, 0); v != NoData {
+		t.Errorf("share(0, 0) = %s", v)
+	}
+}

@@ -1,0 +1,221 @@
+// Package report reproduces the paper's evaluation in one call: it runs the
+// paper's sweep (the conv layers of MobileNet v1 and ResNet-18 at 224x224,
+// crossbars 32/64/128, buses 4 to 64 B, every scheme), simulates one layer
+// with a trace for the timeline figures, checks each claim of the paper
+// against the measurements, and writes results.csv, every figure in every
+// format and size, and an index.html page that shows it all.
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/go-gota/gota/dataframe"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/sweep"
+	"github.com/cimkit/cimkit/cim/zoo"
+	"github.com/cimkit/cimkit/plots"
+)
+
+// Config is what a report runs and draws.
+type Config struct {
+	Models  []string         // zoo models
+	Input   int              // input size in pixels (square)
+	Xbars   []sweep.Xbar     // crossbar sizes
+	Buses   []int            // bus widths in bytes
+	Cores   []int            // core budgets
+	Schemes []compile.Scheme // synchronisation schemes
+	Formats []plots.Format   // figure formats
+	Sizes   []plots.Size     // figure widths
+
+	// Trace is the layer simulated with a trace for the timeline and bus
+	// utilisation figures.
+	Trace TraceConfig
+
+	// Progress, when set, is called as sweep work completes.
+	Progress func(done, total int)
+}
+
+// TraceConfig chooses the layer whose per-core timeline is drawn.
+type TraceConfig struct {
+	Model, Layer string
+	Xbar, Bus    int
+	Scheme       compile.Scheme
+	Cores        int // cores shown in the timeline
+	Vectors      int // about how many output vectors of the run the timeline window shows
+}
+
+// Default returns the paper's configuration: MobileNet v1 and ResNet-18 at
+// 224, 32/64/128 crossbars, 4..64 B buses, 1024 cores, every scheme, every
+// format in both paper widths; the timeline of ResNet-18 layer1.0.conv1
+// (PV 9) on 64x64 crossbars with a 16 B bus under the cyclic scheme.
+func Default() Config {
+	return Config{
+		Models: []string{"mobilenet_v1", "resnet18"}, Input: 224,
+		Xbars: []sweep.Xbar{{Rows: 32, Cols: 32}, {Rows: 64, Cols: 64}, {Rows: 128, Cols: 128}},
+		Buses: []int{4, 8, 16, 32, 64}, Cores: []int{1024}, Schemes: compile.Schemes(),
+		Formats: plots.Formats(), Sizes: plots.Sizes(),
+		Trace: TraceConfig{Model: "resnet18", Layer: "layer1.0.conv1", Xbar: 64, Bus: 16,
+			Scheme: compile.Cyclic, Cores: 9, Vectors: 3},
+	}
+}
+
+// Report is a finished reproduction.
+type Report struct {
+	Config  Config
+	Results []sim.Result        // conv layers only, in sweep order
+	Frame   dataframe.DataFrame // Results as a DataFrame
+	Figures []*plots.Figure
+	Claims  []Claim
+	Elapsed time.Duration // wall time of the sweep and the traced run
+	Trace   *sim.Timing   // the traced run
+}
+
+// Run runs the sweep and the traced layer and evaluates the claims.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	start := time.Now()
+	nets, err := models(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := sweep.Run(ctx, sweep.Spec{Models: nets, Xbars: cfg.Xbars, Buses: cfg.Buses,
+		Cores: cfg.Cores, Schemes: cfg.Schemes, Progress: cfg.Progress})
+	if err != nil {
+		return nil, err
+	}
+	rs = convOnly(rs)
+	if len(rs) == 0 {
+		return nil, errors.New("report: the sweep has no conv layers")
+	}
+	r := &Report{Config: cfg, Results: rs, Frame: sim.DataFrame(rs), Claims: Claims(rs)}
+	if r.Figures, err = plots.Standard(r.Frame); err != nil {
+		return nil, err
+	}
+	if err := r.traceFigures(nets); err != nil {
+		return nil, err
+	}
+	r.Elapsed = time.Since(start)
+	return r, nil
+}
+
+// models loads the configured networks from the zoo.
+func models(cfg Config) ([]*nn.Network, error) {
+	if len(cfg.Models) == 0 {
+		return nil, errors.New("report: no models")
+	}
+	var nets []*nn.Network
+	for _, name := range cfg.Models {
+		net, err := zoo.Get(name, cfg.Input)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		nets = append(nets, net)
+	}
+	return nets, nil
+}
+
+// convOnly keeps the conv layers: the paper evaluates conv2D layers.
+func convOnly(rs []sim.Result) []sim.Result {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if r.Kind == string(nn.Conv2D) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// traceFigures simulates the configured layer with a trace and adds the
+// timeline and bus utilisation figures. A missing model or layer skips
+// them (the sweep figures stand on their own).
+func (r *Report) traceFigures(nets []*nn.Network) error {
+	tc := r.Config.Trace
+	var layer *nn.Layer
+	for _, n := range nets {
+		if n.Name == tc.Model {
+			layer = n.Layer(tc.Layer)
+		}
+	}
+	if layer == nil {
+		return nil
+	}
+	a := arch.Default()
+	a.XbarRows, a.XbarCols, a.BusBytes = tc.Xbar, tc.Xbar, tc.Bus
+	if len(r.Config.Cores) > 0 {
+		a.Cores = r.Config.Cores[len(r.Config.Cores)-1]
+	}
+	m, err := mapping.Map(layer, a)
+	if err != nil || !m.Fits {
+		return fmt.Errorf("report: timeline layer %s %s does not map on %dx%d: %v", tc.Model, tc.Layer, tc.Xbar, tc.Xbar, err)
+	}
+	t, err := sim.Simulate(m, a, tc.Scheme, sim.Options{Trace: true})
+	if err != nil {
+		return fmt.Errorf("report: timeline layer %s %s: %w", tc.Model, tc.Layer, err)
+	}
+	r.Trace = t
+	return r.addTraceFigures(m, t)
+}
+
+// addTraceFigures draws the timeline window and the bus utilisation.
+func (r *Report) addTraceFigures(m *mapping.Layer, t *sim.Timing) error {
+	tc := r.Config.Trace
+	spans := plots.FromSim(t.Trace)
+	vecs := max(1, m.Vectors)
+	window := float64(t.Cycles) * float64(min(vecs, tc.Vectors)) / float64(vecs+m.PV-1)
+	title := fmt.Sprintf("%s %s, %dx%d, %d B bus, %s", tc.Model, tc.Layer, tc.Xbar, tc.Xbar, tc.Bus, tc.Scheme)
+	tl, err := plots.Timeline(spans, plots.TimelineOptions{Name: "timeline", Title: title,
+		To: window, Cores: min(tc.Cores, plots.MaxTimelineCores)})
+	if err != nil {
+		return err
+	}
+	bu, err := plots.BusUtilization(spans, 100, title)
+	if err != nil {
+		return err
+	}
+	r.Figures = append(r.Figures, tl, bu)
+	return nil
+}
+
+// Write writes results.csv, the figures (in figures/) and index.html into
+// dir, creating it, and returns the path of index.html.
+func (r *Report) Write(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	f, err := os.Create(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	err = sim.WriteCSV(f, r.Results)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("report: results.csv: %w", err)
+	}
+	if _, err := plots.SaveAll(r.Figures, filepath.Join(dir, "figures"), r.Config.Formats, r.Config.Sizes); err != nil {
+		return "", err
+	}
+	index := filepath.Join(dir, "index.html")
+	h, err := os.Create(index)
+	if err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	err = r.HTML(h)
+	if cerr := h.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("report: index.html: %w", err)
+	}
+	return index, nil
+}

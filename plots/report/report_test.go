@@ -1,0 +1,108 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/sweep"
+	"github.com/cimkit/cimkit/plots"
+)
+
+// small is a quick configuration: ResNet-18 on 128x128 crossbars, two
+// buses, SVG only.
+func small() Config {
+	c := Default()
+	c.Models = []string{"resnet18"}
+	c.Xbars = []sweep.Xbar{{Rows: 128, Cols: 128}}
+	c.Buses = []int{8, 64}
+	c.Schemes = []compile.Scheme{compile.Sequential, compile.Linear, compile.Cyclic}
+	c.Formats = []plots.Format{plots.SVG}
+	c.Sizes = []plots.Size{plots.OneColumn}
+	return c
+}
+
+func TestRunAndWrite(t *testing.T) {
+	calls, last, lastTotal := 0, 0, 0
+	cfg := small()
+	cfg.Progress = func(done, total int) { calls, last, lastTotal = calls+1, done, total }
+	r, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 conv layers x 2 buses x 3 schemes; the fc layer is left out.
+	if len(r.Results) != 120 {
+		t.Errorf("%d results, want 120", len(r.Results))
+	}
+	if calls == 0 || last != lastTotal {
+		t.Errorf("progress: %d calls, last %d of %d", calls, last, lastTotal)
+	}
+	for _, x := range r.Results {
+		if x.Kind != "conv2d" {
+			t.Fatalf("non-conv result %s %s", x.Layer, x.Kind)
+		}
+	}
+	if r.Trace == nil || r.Trace.Cycles == 0 {
+		t.Error("no traced run")
+	}
+	dir := t.TempDir()
+	index, err := r.Write(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, _ := os.ReadFile(index)
+	for _, c := range r.Claims {
+		if !strings.Contains(string(html), escaped(c.Paper)) {
+			t.Errorf("index.html lacks claim %q", c.Paper)
+		}
+	}
+	for _, f := range r.Figures {
+		name := f.FileName(plots.SVG, plots.OneColumn)
+		if _, err := os.Stat(filepath.Join(dir, "figures", name)); err != nil {
+			t.Errorf("figure %s: %v", name, err)
+		}
+		if !strings.Contains(string(html), `src="figures/`+name+`"`) {
+			t.Errorf("index.html does not show %s", name)
+		}
+	}
+	var sum bytes.Buffer
+	if err := r.WriteSummary(&sum); err != nil || !strings.Contains(sum.String(), "resnet18  128x128  cyclic") {
+		t.Errorf("summary %v:\n%s", err, sum.String())
+	}
+}
+
+// escaped escapes text as html/template does for the claims.
+func escaped(s string) string {
+	return strings.NewReplacer("'", "&#39;", "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+func TestRunErrors(t *testing.T) {
+	c := small()
+	c.Models = []string{"nope"}
+	if _, err := Run(context.Background(), c); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("unknown model: %v", err)
+	}
+	c = small()
+	c.Models = nil
+	if _, err := Run(context.Background(), c); err == nil {
+		t.Error("no models: no error")
+	}
+	c = small()
+	c.Buses = nil
+	if _, err := Run(context.Background(), c); err == nil || !strings.Contains(err.Error(), "bus") {
+		t.Errorf("no buses: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, small()); err == nil {
+		t.Error("cancelled: no error")
+	}
+	r := &Report{Config: small()}
+	if _, err := r.Write("/proc/nonexistent/dir"); err == nil {
+		t.Error("unwritable directory: no error")
+	}
+}

@@ -1,0 +1,81 @@
+package plots
+
+import (
+	"fmt"
+
+	"github.com/go-gota/gota/dataframe"
+)
+
+// Choice is the configuration the standard figures pin down where a figure
+// shows a single value of a sweep axis.
+type Choice struct {
+	Models []string // every model, in order of first appearance
+	Scheme string   // "cyclic" if present, else the last parallel scheme
+	Bus    int      // widest bus
+	Cores  int      // largest core budget
+	Xbar   int      // smallest crossbar (the memory figure)
+}
+
+// Choose picks the standard configuration from the results in df.
+func Choose(df dataframe.DataFrame) (Choice, error) {
+	rows, err := table(df, "results")
+	if err != nil {
+		return Choice{}, err
+	}
+	if len(rows) == 0 {
+		return Choice{}, fmt.Errorf("results: no rows")
+	}
+	var c Choice
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.model] {
+			seen[r.model] = true
+			c.Models = append(c.Models, r.model)
+		}
+	}
+	c.Scheme = rows[0].scheme
+	if ps := parallelSchemes(rows); len(ps) > 0 {
+		c.Scheme = ps[len(ps)-1]
+	}
+	for _, s := range parallelSchemes(rows) {
+		if s == "cyclic" {
+			c.Scheme = s
+		}
+	}
+	bus, cores, xbar := values(rows, "bus_bytes"), values(rows, "cores_budget"), values(rows, "xbar_rows")
+	c.Bus, c.Cores, c.Xbar = int(bus[len(bus)-1]), int(cores[len(cores)-1]), int(xbar[0])
+	return c, nil
+}
+
+// Standard builds the figures of a results sweep with the configuration of
+// [Choose]: for each model the speedup, overhead and memory figures, then
+// the efficiency figure over all models.
+func Standard(df dataframe.DataFrame) ([]*Figure, error) {
+	c, err := Choose(df)
+	if err != nil {
+		return nil, err
+	}
+	var figs []*Figure
+	for _, m := range c.Models {
+		for _, build := range []func() (*Figure, error){
+			func() (*Figure, error) { return Speedup(df, Select{Model: m, Bus: c.Bus, Cores: c.Cores}) },
+			func() (*Figure, error) {
+				return Overhead(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores})
+			},
+			func() (*Figure, error) {
+				return Memory(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar})
+			},
+		} {
+			f, err := build()
+			if err != nil {
+				return nil, err
+			}
+			figs = append(figs, f)
+		}
+	}
+	f, err := Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores})
+	if err != nil {
+		return nil, err
+	}
+	return append(figs, f), nil
+}

@@ -3,6 +3,7 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -108,6 +109,9 @@ func Decode(data []byte, lim Limits) (*Model, error) {
 		return nil
 	})
 	if err != nil {
+		if strings.HasPrefix(err.Error(), ErrFormat.Error()+": model:") {
+			err = fmt.Errorf("%w (is this an ONNX model file?)", err)
+		}
 		return nil, err
 	}
 	if m.Graph == nil {

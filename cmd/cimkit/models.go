@@ -16,6 +16,7 @@ import (
 type modelFlags struct {
 	fs    *flag.FlagSet
 	model string
+	onnx  string
 	input int
 }
 
@@ -24,6 +25,7 @@ func (m *modelFlags) register(fs *flag.FlagSet) {
 	m.fs = fs
 	fs.StringVar(&m.model, "model", "", "model from the zoo: "+strings.Join(zoo.Names(), "|"))
 	fs.IntVar(&m.input, "input", 224, "input size in pixels, square (lenet5 defaults to 32)")
+	fs.StringVar(&m.onnx, "onnx", "", "ONNX model `file` instead of --model (--input sets its unknown H and W)")
 }
 
 // inputSet reports whether --input was given on the command line.
@@ -38,6 +40,12 @@ func (m *modelFlags) inputSet() bool {
 // load builds and infers the chosen network. A missing or unknown model and
 // a bad input size are usage errors.
 func (m *modelFlags) load() (*nn.Network, error) {
+	if m.onnx != "" {
+		if m.model != "" {
+			return nil, usagef("give --model or --onnx, not both")
+		}
+		return loadONNX(m.onnx, m.input)
+	}
 	if m.model == "" {
 		return nil, usagef("--model is required: one of %s", strings.Join(zoo.Names(), ", "))
 	}

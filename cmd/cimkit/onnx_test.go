@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestONNXFlagErrors: a missing file and --model with --onnx are usage
+// errors (exit 2); a file that is not ONNX fails (exit 1) naming it.
+func TestONNXFlagErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(bad, []byte("not a model\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"layers", "--onnx", filepath.Join(t.TempDir(), "none.onnx")}, 2, "no such file"},
+		{[]string{"layers", "--onnx", bad, "--model", "resnet18"}, 2, "not both"},
+		{[]string{"sim", "--onnx", bad}, 1, "notes.txt"},
+		{[]string{"layers", "--onnx", bad, "--input", "0"}, 2, "--input 0"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(c.args, &out, &errb); code != c.code || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, errb.String(), c.code, c.want)
+		}
+	}
+}
+
+// TestONNXFlagModels runs layers and sim on the PaddleOCR classifier
+// (CIMKIT_ONNX_MODELS, set by make test-onnx).
+func TestONNXFlagModels(t *testing.T) {
+	dir := os.Getenv("CIMKIT_ONNX_MODELS")
+	if dir == "" {
+		t.Skip("CIMKIT_ONNX_MODELS not set (make test-onnx sets it)")
+	}
+	cls := filepath.Join(dir, "ch_ppocr_mobile_v2.0_cls_infer.onnx")
+	for _, args := range [][]string{
+		{"layers", "--onnx", cls, "--input", "48"},
+		{"sim", "--onnx", cls, "--input", "48", "--scheme", "cyclic"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		if s := out.String(); !strings.Contains(s, "p2o.Conv.0") || !strings.Contains(s, "total") {
+			t.Errorf("%v: output lacks the first conv or the total:\n%s", args, s)
+		}
+	}
+}

@@ -70,6 +70,9 @@ func (c *converter) elementwise(n *Node, x *value) error {
 	if a.k == nil && b.k == nil {
 		return c.twoComputed(n, a, b)
 	}
+	if ok, err := c.hardSwish(n, x); ok || err != nil {
+		return err
+	}
 	dynFirst := b.k != nil
 	k, name := b.k, n.Inputs[0]
 	if !dynFirst {
@@ -213,4 +216,62 @@ func (c *converter) globalPool(n *Node, x *value) error {
 	dims := []int64{1, x.dims[1], 1, 1}
 	s, _ := canon(dims)
 	return c.add(n, l, dims, s)
+}
+
+// hardSwish recognises x * Clip(x + 3, 0, 6) / 6, the way Paddle (and
+// others) export HardSwish, at its Add node, and converts it as one
+// HardSwish activation of x. Every intermediate value must have exactly one
+// reader, and x no reader outside the pattern.
+func (c *converter) hardSwish(add *Node, x *value) (bool, error) {
+	if add.OpType != "Add" || !c.isConst(add, 3) {
+		return false, nil
+	}
+	xname := add.Inputs[0]
+	if c.vals[xname] != x {
+		xname = add.Inputs[1]
+	}
+	clip := c.onlyReader(add.Outputs)
+	if clip == nil || clip.OpType != "Clip" || clip.Inputs[0] != add.Outputs[0] {
+		return false, nil
+	}
+	if act, ok := c.actOf(clip); !ok || act != nn.ActReLU6 {
+		return false, nil
+	}
+	mul := c.onlyReader(clip.Outputs)
+	if mul == nil || mul.OpType != "Mul" || len(mul.Inputs) != 2 ||
+		!(mul.Inputs[0] == xname || mul.Inputs[1] == xname) {
+		return false, nil
+	}
+	div := c.onlyReader(mul.Outputs)
+	if div == nil || div.OpType != "Div" || div.Inputs[0] != mul.Outputs[0] || !c.isConst(div, 6) {
+		return false, nil
+	}
+	c.skip[clip], c.skip[mul], c.skip[div] = true, true, true
+	if c.fusableUses(xname, 2, nn.Conv2D, nn.Dense, nn.Add) {
+		x.layer.Act = nn.ActHardSwish
+		c.same(div, x)
+		return true, nil
+	}
+	l := &nn.Layer{Name: c.layerName(div, ".hardswish"), Kind: nn.Activation, Act: nn.ActHardSwish, Inputs: []string{x.name}}
+	return true, c.add(div, l, x.dims, x.shape)
+}
+
+// isConst reports whether one input of n is the scalar constant v.
+func (c *converter) isConst(n *Node, v float64) bool {
+	for i := range n.Inputs {
+		if in := c.in(n, i); in != nil && in.k != nil {
+			s, ok := in.k.scalar()
+			return ok && s == v
+		}
+	}
+	return false
+}
+
+// onlyReader returns the one node reading outs[0], if it is read once and
+// no other output is used.
+func (c *converter) onlyReader(outs []string) *Node {
+	if len(outs) != 1 || c.uses[outs[0]] != 1 || len(c.readers[outs[0]]) != 1 {
+		return nil
+	}
+	return c.readers[outs[0]][0]
 }

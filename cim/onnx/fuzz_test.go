@@ -15,6 +15,7 @@ var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxNodes: 256, MaxTensorElems: 1 
 func FuzzDecode(f *testing.F) {
 	f.Add(convBNModel())
 	f.Add(modelPB([]pb{nodePB("Relu", "r", []string{"x"}, []string{"y"})}, nil, valueInfoPB("x", -1, 3, -1, -1), valueInfoPB("y", 1)))
+	f.Add(hardSwishModel(true))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Decode(data, fuzzLimits)
 		if err != nil {

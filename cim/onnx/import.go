@@ -77,6 +77,8 @@ type converter struct {
 	info     map[string][]int64
 	total    int64
 	problems []string
+	readers  map[string][]*Node // nodes reading each value
+	skip     map[*Node]bool     // nodes folded into a pattern
 }
 
 func newConverter(g *Graph, opt Options) *converter {
@@ -85,6 +87,7 @@ func newConverter(g *Graph, opt Options) *converter {
 		net:  &nn.Network{Name: opt.Name},
 		vals: map[string]*value{}, uses: map[string]int{},
 		names: map[string]bool{nn.InputName: true}, info: map[string][]int64{},
+		readers: map[string][]*Node{}, skip: map[*Node]bool{},
 	}
 	if c.net.Name == "" {
 		c.net.Name = g.Name
@@ -255,6 +258,7 @@ func (c *converter) sort() ([]*Node, error) {
 				continue
 			}
 			c.uses[in]++
+			c.readers[in] = append(c.readers[in], n)
 			if p, ok := producer[in]; ok {
 				indeg[i]++
 				next[p] = append(next[p], i)

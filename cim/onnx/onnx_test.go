@@ -223,3 +223,42 @@ func TestHostile(t *testing.T) {
 func protowire_group() []byte {
 	return []byte{0x3b, 0x3c} // field 7 start group, end group
 }
+
+// hardSwishModel is x[1,1,2,2] -> Conv 1x1 -> x*Clip(x+3, 0, 6)/6 (the
+// way Paddle exports HardSwish); extra adds a Relu that also reads the
+// conv output.
+func hardSwishModel(extra bool) []byte {
+	k := func(name string, v float64) pb { return tensorPB(name, nil, []float64{v}) }
+	nodes := []pb{
+		nodePB("Conv", "conv", []string{"x", "W"}, []string{"c"}),
+		nodePB("Add", "add3", []string{"c", "three"}, []string{"a"}),
+		nodePB("Clip", "clip", []string{"a", "zero", "six"}, []string{"cl"}),
+		nodePB("Mul", "mul", []string{"c", "cl"}, []string{"m"}),
+		nodePB("Div", "div6", []string{"m", "six"}, []string{"y"}),
+	}
+	if extra {
+		nodes = append(nodes, nodePB("Relu", "relu", []string{"c"}, []string{"r"}))
+	}
+	inits := []pb{tensorPB("W", []int64{2, 1, 1, 1}, []float64{1, 2}), k("three", 3), k("zero", 0), k("six", 6)}
+	return modelPB(nodes, inits, valueInfoPB("x", 1, 1, 2, 2), valueInfoPB("y", 1, 2, 2, 2))
+}
+
+// TestHardSwishPattern: the four nodes fuse into the conv's activation, or
+// become one Activation layer when the conv output has another reader.
+func TestHardSwishPattern(t *testing.T) {
+	net, err := Import(hardSwishModel(false), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(net); !slices.Equal(got, []string{"conv2d"}) || net.Layers[0].Act != nn.ActHardSwish {
+		t.Fatalf("layers %v, act %q", got, net.Layers[0].Act)
+	}
+	net, err = Import(hardSwishModel(true), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(net); !slices.Equal(got, []string{"conv2d", "activation", "activation"}) ||
+		net.Layers[0].Act != nn.ActNone || net.Layers[1].Act != nn.ActHardSwish || net.Layers[2].Act != nn.ActReLU {
+		t.Fatalf("layers %v", got)
+	}
+}

@@ -42,6 +42,9 @@ func (c *converter) node(n *Node) error {
 	if n.OpType == "Constant" {
 		return c.constant(n)
 	}
+	if c.skip[n] {
+		return nil // part of a pattern handled at its first node
+	}
 	if refused[n.OpType] {
 		c.problem(n, "control flow and sequence operators are not supported")
 		return nil
@@ -122,8 +125,14 @@ func usedOutputs(c *converter, n *Node) int {
 // without an activation, and v has no other reader, so that an operation
 // on v can be folded into it.
 func (c *converter) fusable(name string, kinds ...nn.Kind) bool {
+	return c.fusableUses(name, 1, kinds...)
+}
+
+// fusableUses is fusable for a value that the fused operation reads uses
+// times.
+func (c *converter) fusableUses(name string, uses int, kinds ...nn.Kind) bool {
 	v := c.vals[name]
-	return v != nil && v.own && v.layer != nil && v.layer.Act == nn.ActNone && c.uses[name] == 1 &&
+	return v != nil && v.own && v.layer != nil && v.layer.Act == nn.ActNone && c.uses[name] == uses &&
 		slices.Contains(kinds, v.layer.Kind)
 }
 

@@ -26,7 +26,7 @@ const (
 var spanNames = []string{"MVM", "bus transfer", "waiting for ownership", "waiting for the bus", "digital op"}
 
 // spanColors are fixed per kind so that timelines compare across figures.
-var spanColors = []int{5, 1, 6, 2, 3}
+var spanColors = []int{5, 1, 7, 4, 3}
 
 // String names the kind as in the figure key.
 func (k SpanKind) String() string {

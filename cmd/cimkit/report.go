@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -117,6 +118,9 @@ func makeReport(f reportFlags, stdout, stderr io.Writer) error {
 	index, err := r.Write(f.out)
 	if err != nil {
 		return err
+	}
+	if abs, err := filepath.Abs(index); err == nil {
+		index = abs
 	}
 	if err := r.WriteSummary(stdout); err != nil {
 		return err

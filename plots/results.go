@@ -156,6 +156,7 @@ func (s Select) keep(r row) bool {
 		(s.Cores == 0 || int(r.n("cores_budget")) == s.Cores)
 }
 
+// String lists the fields set, e.g. "model=resnet18 bus=64".
 func (s Select) String() string {
 	var parts []string
 	add := func(k, v string) { parts = append(parts, k+"="+v) }

@@ -132,7 +132,7 @@ func addLimits(p *plot.Plot, xys plotter.XYs) error {
 	if err != nil {
 		return err
 	}
-	s.GlyphStyle = draw.GlyphStyle{Color: OkabeIto[0], Radius: 3, Shape: dashGlyph{}}
+	s.GlyphStyle = draw.GlyphStyle{Color: OkabeIto[0], Radius: 2.4, Shape: dashGlyph{}}
 	p.Add(s)
 	return nil
 }

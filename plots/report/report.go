@@ -138,7 +138,8 @@ func convOnly(rs []sim.Result) []sim.Result {
 // timeline and bus utilisation figures. A missing model or layer skips
 // them (the sweep figures stand on their own).
 func (r *Report) traceFigures(nets []*nn.Network) error {
-	tc := r.Config.Trace
+	tc := r.traceChoice()
+	r.Config.Trace = tc
 	var layer *nn.Layer
 	for _, n := range nets {
 		if n.Name == tc.Model {
@@ -163,6 +164,27 @@ func (r *Report) traceFigures(nets []*nn.Network) error {
 	}
 	r.Trace = t
 	return r.addTraceFigures(m, t)
+}
+
+// traceChoice returns the configured timeline layer when the sweep has its
+// model, else the first swept layer that fits with 2 to 16 cores in a group
+// on the configured crossbar (or on any crossbar).
+func (r *Report) traceChoice() TraceConfig {
+	tc := r.Config.Trace
+	for _, m := range r.Config.Models {
+		if m == tc.Model {
+			return tc
+		}
+	}
+	for _, anyXbar := range []bool{false, true} {
+		for _, x := range r.Results {
+			if x.Fits && x.PV >= 2 && x.PV <= 16 && x.Cores <= plots.MaxTimelineCores && (anyXbar || x.XbarRows == tc.Xbar) {
+				tc.Model, tc.Layer, tc.Xbar, tc.Cores = x.Model, x.Layer, x.XbarRows, x.Cores
+				return tc
+			}
+		}
+	}
+	return tc
 }
 
 // addTraceFigures draws the timeline window and the bus utilisation.

@@ -106,3 +106,25 @@ func TestRunErrors(t *testing.T) {
 		t.Error("unwritable directory: no error")
 	}
 }
+
+func TestTraceFallback(t *testing.T) {
+	c := small()
+	c.Models = []string{"mobilenet_v1"}
+	c.Buses = []int{64}
+	c.Schemes = []compile.Scheme{compile.Sequential, compile.Cyclic}
+	r, err := Run(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := r.Config.Trace
+	if tc.Model != "mobilenet_v1" || r.Trace == nil {
+		t.Fatalf("trace %+v, timing %v", tc, r.Trace)
+	}
+	names := map[string]bool{}
+	for _, f := range r.Figures {
+		names[f.Name] = true
+	}
+	if !names["timeline"] || !names["bus_utilization"] {
+		t.Errorf("figures %v lack the timeline", names)
+	}
+}

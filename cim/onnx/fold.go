@@ -289,7 +289,7 @@ func foldSlice(c *converter, n *Node, in []*konst) (*konst, error) {
 	return out, nil
 }
 
-func foldGather(_ *converter, n *Node, in []*konst) (*konst, error) {
+func foldGather(c *converter, n *Node, in []*konst) (*konst, error) {
 	if len(in) < 2 || in[1] == nil {
 		return nil, fmt.Errorf("Gather without indices")
 	}
@@ -303,6 +303,9 @@ func foldGather(_ *converter, n *Node, in []*konst) (*konst, error) {
 	}
 	outer, d, inner := elems(data.dims[:ax]), data.dims[ax], elems(data.dims[ax+1:])
 	dims := append(append(append([]int64{}, data.dims[:ax]...), idx.dims...), data.dims[ax+1:]...)
+	if len(idx.v) > 0 && outer*inner > c.lim.MaxTensorElems/int64(len(idx.v)) {
+		return nil, fmt.Errorf("Gather output %v exceeds %d elements", dims, c.lim.MaxTensorElems)
+	}
 	out := &konst{dims: dims, v: make([]float64, 0, elems(dims))}
 	for o := int64(0); o < outer; o++ {
 		for _, x := range idx.ints() {

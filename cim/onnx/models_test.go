@@ -189,3 +189,24 @@ func checkMapAndSim(t *testing.T, net *nn.Network) {
 		t.Error("no layer simulated")
 	}
 }
+
+// BenchmarkImport decodes and converts each PaddleOCR model (the
+// recognition model is 10.8 MB with 765 nodes).
+func BenchmarkImport(b *testing.B) {
+	dir := modelDir(b)
+	for _, m := range ocrModels {
+		data, err := os.ReadFile(filepath.Join(dir, m.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(m.file, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Import(data, Options{InputH: m.h, InputW: m.w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -54,8 +54,13 @@
 //     Activation layer; other parameters give a Digital layer.
 //   - MaxPool, AveragePool, GlobalAveragePool: the pooling kinds; Concat of
 //     images on channels: Concat; Resize, Transpose (when it moves data),
-//     Slice, Softmax, Reduce*, and every other operator: Digital layers
-//     with Op set to the operator type, executed on the digital units.
+//     Slice, Softmax, Reduce*, Pad, GlobalMaxPool, Gather, Expand, Tile,
+//     DepthToSpace, SpaceToDepth, ArgMax/ArgMin (each with its output dims
+//     computed), Split (one Digital layer per used output), and every other
+//     operator: Digital layers with Op set to the operator type, executed on
+//     the digital units. An unknown operator's output dims come from the
+//     graph's value_info when given, else from broadcasting its computed
+//     inputs (right for element-wise operators).
 //   - Operators whose inputs are all constant (shape arithmetic: Shape,
 //     Gather, Concat, Slice, Cast, Unsqueeze, Range, element-wise math,
 //     ...) are evaluated at import; Shape of a computed tensor is a

@@ -262,3 +262,29 @@ func TestHardSwishPattern(t *testing.T) {
 		t.Fatalf("layers %v", got)
 	}
 }
+
+// TestShapeChangingDigital: Pad, Split and GlobalMaxPool are digital layers
+// with their own output dims, and a conv after a Split reads its part.
+func TestShapeChangingDigital(t *testing.T) {
+	nodes := []pb{
+		nodePB("Pad", "pad", []string{"x", "pads"}, []string{"p"}),
+		nodePB("Split", "split", []string{"p", "sizes"}, []string{"a", "b"}, intAttr("axis", 1)),
+		nodePB("Conv", "conv", []string{"b", "W"}, []string{"y"}),
+		nodePB("GlobalMaxPool", "gmp", []string{"a"}, []string{"g"}),
+	}
+	inits := []pb{tensorPB("pads", []int64{8}, []float64{0, 0, 1, 1, 0, 0, 1, 1}), tensorPB("sizes", []int64{2}, []float64{1, 3}),
+		tensorPB("W", []int64{2, 3, 3, 3}, fill(54, 1))}
+	net, err := Import(modelPB(nodes, inits, valueInfoPB("x", 1, 4, 3, 3), valueInfoPB("y", 1, 2, 3, 3)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(net); !slices.Equal(got, []string{"digital:Pad", "digital:Split", "digital:Split", "conv2d", "digital:GlobalMaxPool"}) {
+		t.Fatalf("layers %v", got)
+	}
+	want := []nn.Shape{{C: 4, H: 5, W: 5}, {C: 1, H: 5, W: 5}, {C: 3, H: 5, W: 5}, {C: 2, H: 3, W: 3}, {C: 1, H: 1, W: 1}}
+	for i, l := range net.Layers {
+		if l.Out != want[i] {
+			t.Errorf("%s: out %v, want %v", l.Name, l.Out, want[i])
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package onnx
+
+import (
+	"slices"
+
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+// Digital operators that change the dims of their input: their output dims
+// are computed here rather than taken from the input.
+
+func init() {
+	for op, f := range map[string]opFn{
+		"Pad": (*converter).pad, "GlobalMaxPool": (*converter).globalMax,
+		"Gather": (*converter).gather, "Expand": (*converter).expand, "Tile": (*converter).tile,
+		"DepthToSpace": (*converter).depthSpace, "SpaceToDepth": (*converter).depthSpace,
+		"ArgMax": (*converter).argReduce, "ArgMin": (*converter).argReduce,
+		"Split": (*converter).split,
+	} {
+		ops[op] = f
+	}
+}
+
+// constInts returns constant input i as ints (attr name for old opsets).
+func (c *converter) constInts(n *Node, i int, attr string) ([]int64, bool) {
+	if v := c.in(n, i); v != nil {
+		if v.k == nil {
+			return nil, false
+		}
+		return v.k.ints(), true
+	}
+	a := attrs{n}.ints(attr)
+	return a, a != nil
+}
+
+func (c *converter) pad(n *Node, x *value) error {
+	pads, ok := c.constInts(n, 1, "pads")
+	if !ok || c.in(n, 0) != x {
+		c.problem(n, "pads must be constant")
+		return nil
+	}
+	axes, _ := c.constInts(n, 3, "")
+	if axes == nil {
+		for i := range x.dims {
+			axes = append(axes, int64(i))
+		}
+	}
+	if len(pads) != 2*len(axes) {
+		c.problem(n, "%d pads for %d axes", len(pads), len(axes))
+		return nil
+	}
+	dims := slices.Clone(x.dims)
+	for k, a := range axes {
+		i, err := axis(a, len(dims))
+		if err != nil {
+			c.problem(n, "%v", err)
+			return nil
+		}
+		dims[i] += pads[k] + pads[k+len(axes)]
+		if dims[i] < 1 {
+			c.problem(n, "pads %v empty the input %v", pads, x.dims)
+			return nil
+		}
+	}
+	return c.digital(n, dims)
+}
+
+func (c *converter) globalMax(n *Node, x *value) error {
+	if len(x.dims) < 3 {
+		return c.digital(n, nil)
+	}
+	dims := slices.Clone(x.dims)
+	for i := 2; i < len(dims); i++ {
+		dims[i] = 1
+	}
+	return c.digital(n, dims)
+}
+
+func (c *converter) gather(n *Node, x *value) error {
+	idx := c.in(n, 1)
+	if c.in(n, 0) != x || idx == nil || idx.k == nil {
+		return c.digital(n, nil) // indices computed at run time: value_info or the input dims
+	}
+	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	if err != nil {
+		c.problem(n, "%v", err)
+		return nil
+	}
+	dims := append(append(slices.Clone(x.dims[:ax]), idx.k.dims...), x.dims[ax+1:]...)
+	if len(dims) == 0 {
+		dims = []int64{1}
+	}
+	return c.digital(n, dims)
+}
+
+func (c *converter) expand(n *Node, x *value) error {
+	shape, ok := c.constInts(n, 1, "")
+	if !ok || c.in(n, 0) != x {
+		c.problem(n, "the target shape must be constant")
+		return nil
+	}
+	dims, err := broadcastDims(x.dims, shape)
+	if err != nil {
+		c.problem(n, "%v", err)
+		return nil
+	}
+	return c.digital(n, dims)
+}
+
+func (c *converter) tile(n *Node, x *value) error {
+	rep, ok := c.constInts(n, 1, "")
+	if !ok || c.in(n, 0) != x || len(rep) != len(x.dims) {
+		c.problem(n, "repeats must be constant, one per dim")
+		return nil
+	}
+	dims := slices.Clone(x.dims)
+	for i, r := range rep {
+		if r < 1 || r > nn.MaxDim {
+			c.problem(n, "repeat %d", r)
+			return nil
+		}
+		dims[i] *= r
+	}
+	return c.digital(n, dims)
+}
+
+func (c *converter) depthSpace(n *Node, x *value) error {
+	b := attrs{n}.int("blocksize", 0)
+	if len(x.dims) != 4 || b < 1 || b > nn.MaxDim {
+		c.problem(n, "want an image and a blocksize")
+		return nil
+	}
+	d := slices.Clone(x.dims)
+	if n.OpType == "DepthToSpace" {
+		if d[1]%(b*b) != 0 {
+			c.problem(n, "channels %d not divisible by %d", d[1], b*b)
+			return nil
+		}
+		d[1], d[2], d[3] = d[1]/(b*b), d[2]*b, d[3]*b
+	} else {
+		if d[2]%b != 0 || d[3]%b != 0 {
+			c.problem(n, "size %dx%d not divisible by %d", d[2], d[3], b)
+			return nil
+		}
+		d[1], d[2], d[3] = d[1]*b*b, d[2]/b, d[3]/b
+	}
+	return c.digital(n, d)
+}
+
+func (c *converter) argReduce(n *Node, x *value) error {
+	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	if err != nil {
+		c.problem(n, "%v", err)
+		return nil
+	}
+	dims := slices.Clone(x.dims)
+	if (attrs{n}).int("keepdims", 1) != 0 {
+		dims[ax] = 1
+	} else {
+		dims = slices.Delete(dims, ax, ax+1)
+	}
+	if len(dims) == 0 {
+		dims = []int64{1}
+	}
+	return c.digital(n, dims)
+}
+
+// split adds one Digital "Split" layer per used output, each reading x.
+func (c *converter) split(n *Node, x *value) error {
+	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	if err != nil || c.in(n, 0) != x || len(n.Outputs) == 0 {
+		c.problem(n, "bad axis or input: %v", err)
+		return nil
+	}
+	sizes, ok := c.constInts(n, 1, "split")
+	if !ok || sizes == nil {
+		k := int64(len(n.Outputs))
+		if x.dims[ax]%k != 0 {
+			c.problem(n, "dim %d does not split in %d equal parts", x.dims[ax], k)
+			return nil
+		}
+		sizes = make([]int64, k)
+		for i := range sizes {
+			sizes[i] = x.dims[ax] / k
+		}
+	}
+	var sum int64
+	for _, s := range sizes {
+		sum += s
+	}
+	if len(sizes) != len(n.Outputs) || sum != x.dims[ax] {
+		c.problem(n, "split sizes %v do not divide dim %d into %d outputs", sizes, x.dims[ax], len(n.Outputs))
+		return nil
+	}
+	for i, o := range n.Outputs {
+		if o == "" || c.uses[o] == 0 || sizes[i] < 1 {
+			continue
+		}
+		dims := slices.Clone(x.dims)
+		dims[ax] = sizes[i]
+		shape, err := canon(dims)
+		if err != nil {
+			c.problem(n, "%v", err)
+			return nil
+		}
+		part := &Node{Name: n.Name, OpType: n.OpType, Outputs: []string{o}}
+		l := &nn.Layer{Name: c.layerName(part, "."+o), Kind: nn.Digital, Op: "Split", OutShape: shape, Inputs: []string{x.name}}
+		if err := c.add(part, l, dims, shape); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -20,8 +20,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 .PHONY: wasm playground browser-deps test-browser
 EXTRA_TESTS += test-browser
 
+# The .gz beside the wasm is what `cimkit serve` sends to browsers: gzip -9
+# packs it about 1% tighter than Go's compress/gzip.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WASM_OUT) ./wasm
+	gzip -9 -n -k -f $(WASM_OUT)
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WASM_WEB)/wasm_exec.js
 
 playground: build wasm

@@ -157,6 +157,9 @@ func (s *staticHandler) warm() {
 			return nil
 		}
 		defer f.Close()
+		if gz, err := s.root.Stat(p + ".gz"); err == nil && !gz.ModTime().Before(info.ModTime()) {
+			return nil // served precompressed
+		}
 		if info.Size() <= maxGzipFile {
 			_, _ = s.gzipped(p, f, info)
 		}
@@ -195,6 +198,9 @@ func (s *staticHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if compressible[ext] && acceptsGzip(r) && info.Size() <= maxGzipFile {
 		w.Header().Add("Vary", "Accept-Encoding")
+		if s.servePrecompressed(w, r, rel, info) {
+			return
+		}
 		if gz, err := s.gzipped(rel, f, info); err == nil {
 			w.Header().Set("Content-Encoding", "gzip")
 			http.ServeContent(w, r, rel, info.ModTime(), bytes.NewReader(gz))
@@ -206,6 +212,23 @@ func (s *staticHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.ServeContent(w, r, rel, info.ModTime(), f)
+}
+
+// servePrecompressed sends rel+".gz" when it exists and is at least as new
+// as rel (as made by "make wasm" with gzip -9, which compresses better than
+// compress/gzip). It reports whether it answered.
+func (s *staticHandler) servePrecompressed(w http.ResponseWriter, r *http.Request, rel string, info fs.FileInfo) bool {
+	f, gzInfo, err := s.open(rel + ".gz")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if gzInfo.IsDir() || gzInfo.ModTime().Before(info.ModTime()) {
+		return false
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	http.ServeContent(w, r, rel, info.ModTime(), f)
+	return true
 }
 
 // open opens rel inside the root; "index.html" of a folder is found by the

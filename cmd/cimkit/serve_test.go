@@ -200,3 +200,42 @@ func TestServeWarmFillsCache(t *testing.T) {
 		t.Error("blob.bin compressed, its type is not compressible")
 	}
 }
+
+func gzipBytes(t *testing.T, s string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(s))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestServePrecompressed: a current .gz beside a file is sent as it is; a
+// stale one (older than the file) is ignored.
+func TestServePrecompressed(t *testing.T) {
+	dir, h := newTestSite(t)
+	p := filepath.Join(dir, "cimkit.wasm.gz")
+	if err := os.WriteFile(p, gzipBytes(t, "precompressed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, h, "GET", "/cimkit.wasm", "gzip")
+	if got := string(body(t, r)); got != "precompressed" || r.Header.Get("Content-Type") != "application/wasm" {
+		t.Errorf("got %q as %q", got, r.Header.Get("Content-Type"))
+	}
+	if got := body(t, get(t, h, "GET", "/cimkit.wasm", "")); bytes.Contains(got, []byte("precompressed")) {
+		t.Error("the .gz was sent to a client that does not accept gzip")
+	}
+	earlier := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(p, earlier, earlier); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(body(t, get(t, h, "GET", "/cimkit.wasm", "gzip"))); got == "precompressed" {
+		t.Error("a stale .gz was sent")
+	}
+}

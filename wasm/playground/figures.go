@@ -6,24 +6,69 @@ import (
 	"html"
 	"strings"
 
+	"github.com/go-gota/gota/dataframe"
+
 	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/plots"
 )
 
-// speedupSVG draws the model's speedup per layer next to its limit with
-// plots.Speedup, at the width of two paper columns.
-func speedupSVG(rows []sim.Result, c *config) (string, error) {
-	sel := plots.Select{Model: c.net.Name, Scheme: string(c.scheme), Xbar: c.arch.XbarRows,
-		Bus: c.arch.BusBytes, Cores: c.arch.Cores}
-	fig, err := plots.Speedup(sim.DataFrame(rows), sel)
+// Figure is one figure of the page, as SVG.
+type Figure struct {
+	Name  string `json:"name"`  // speedup, overhead, memory or efficiency
+	Title string `json:"title"` // heading for the page
+	SVG   string `json:"svg"`
+}
+
+// figureKinds are the figures "figure" draws from a list of Results.
+var figureKinds = []struct {
+	name, title string
+	draw        func(dataframe.DataFrame, plots.Select) (*plots.Figure, error)
+	pinBus      bool // the figure shows one bus width
+}{
+	{"speedup", "Speedup per layer next to its limit PV", plots.Speedup, true},
+	{"overhead", "Synchronisation traffic per layer", plots.Overhead, true},
+	{"memory", "Memory per layer: shared regions, sequence registers and PUMA-style attributes", plots.Memory, true},
+	{"efficiency", "Efficiency against the cores a layer uses, per bus width", plots.Efficiency, false},
+}
+
+// drawFigure draws the named figure of rows for configuration c at the
+// width of two paper columns.
+func drawFigure(name string, rows []sim.Result, c *config) (*Figure, error) {
+	for _, k := range figureKinds {
+		if k.name != name {
+			continue
+		}
+		sel := plots.Select{Model: c.net.Name, Scheme: string(c.scheme), Xbar: c.arch.XbarRows, Cores: c.arch.Cores}
+		if k.pinBus {
+			sel.Bus = c.arch.BusBytes
+		}
+		fig, err := k.draw(sim.DataFrame(rows), sel)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := fig.Encode(&buf, plots.SVG, plots.TwoColumn.Width); err != nil {
+			return nil, err
+		}
+		return &Figure{Name: k.name, Title: k.title, SVG: buf.String()}, nil
+	}
+	names := make([]string, len(figureKinds))
+	for i, k := range figureKinds {
+		names[i] = k.name
+	}
+	return nil, fieldErr("figure", "figure %q: want one of %s", name, strings.Join(names, ", "))
+}
+
+// figure answers "figure": req.Figure drawn from req.Rows.
+func figure(req Request) (*Figure, error) {
+	c, err := parse(req)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := fig.Encode(&buf, plots.SVG, plots.TwoColumn.Width); err != nil {
-		return "", err
+	if len(req.Rows) == 0 {
+		return nil, fmt.Errorf("figure %q: no results to draw", req.Figure)
 	}
-	return buf.String(), nil
+	return drawFigure(req.Figure, req.Rows, c)
 }
 
 // Timeline geometry, in SVG user units (pixels).

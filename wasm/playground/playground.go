@@ -11,12 +11,17 @@
 //   - "layers": the model's conv and dense layers with shapes, MACs, params.
 //   - "model": every conv and dense layer mapped and simulated on its own
 //     (as cimkit sim does), one sim.Result per layer, the totals
-//     (sim.Total) and the speedup figure as SVG. Each layer's Result is also
+//     (sim.Total) and the speedup, sync-traffic and memory figures as SVG. Each layer's Result is also
 //     passed to the Progress callback as soon as it is ready.
 //   - "run": one layer's sim.Result only. A page with several workers
 //     spreads a model's layers over them with "run" and then asks one of
 //     them for "summary", which checks the Results (Rows) against the
 //     configuration and adds the totals and the figure, as "model" does.
+//   - "sweep": every conv and dense layer at each bus width of Buses, with
+//     cim/sweep (crossbar, budget and scheme from the request); progress
+//     counts the sweep's units.
+//   - "figure": the figure named by Figure (speedup, overhead, memory or
+//     efficiency, from cim's plots package) drawn from Rows, as SVG.
 //   - "layer": one layer's Result, its per-core statistics and a per-core
 //     timeline of the simulation as SVG.
 //   - "listing": the assembly listing of one core of one layer (cut after
@@ -24,7 +29,8 @@
 //
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
-// "input", "xbar", "bus", "cores", "scheme", "layer", "core"). Handle never
+// "input", "xbar", "bus", "cores", "scheme", "layer", "core", "buses",
+// "figure"). Handle never
 // panics: a panic in the code below is turned into an error Response.
 package playground
 
@@ -68,8 +74,12 @@ type Request struct {
 	Core     int    `json:"core"`
 	MaxLines int    `json:"max_lines"`
 
-	// Rows are the per-layer Results handed back for "summary".
+	// Rows are the per-layer Results handed back for "summary" and "figure".
 	Rows []sim.Result `json:"rows,omitempty"`
+	// Buses are the bus widths of a "sweep".
+	Buses []int `json:"buses,omitempty"`
+	// Figure names the figure to draw: speedup, overhead, memory, efficiency.
+	Figure string `json:"figure,omitempty"`
 }
 
 // Response is the answer to one Request: Data on success, otherwise Error
@@ -119,12 +129,16 @@ func Handle(req Request, progress Progress) (resp Response) {
 		data, err = runLayer(req)
 	case "summary":
 		data, err = summary(req)
+	case "sweep":
+		data, err = runSweep(req, progress)
+	case "figure":
+		data, err = figure(req)
 	case "layer":
 		data, err = simLayer(req)
 	case "listing":
 		data, err = listing(req)
 	default:
-		err = fmt.Errorf("unknown operation %q (want info, layers, model, run, summary, layer or listing)", req.Op)
+		err = fmt.Errorf("unknown operation %q (want info, layers, model, run, summary, sweep, figure, layer or listing)", req.Op)
 	}
 	if err != nil {
 		var fe *FieldError

@@ -127,8 +127,13 @@ func TestModelMatchesSim(t *testing.T) {
 		tot.Seconds != float64(tot.Cycles)/1e9 || tot.ClockMHz != 1000 {
 		t.Errorf("totals %+v from total %+v", tot, got.Total)
 	}
-	if !strings.HasPrefix(got.FigureSVG, "<?xml") && !strings.HasPrefix(got.FigureSVG, "<svg") {
-		t.Errorf("figure is not SVG: %.60q", got.FigureSVG)
+	if names := figureNames(got.Figures); !reflect.DeepEqual(names, []string{"speedup", "overhead", "memory"}) {
+		t.Errorf("figures %v", names)
+	}
+	for _, f := range got.Figures {
+		if !strings.Contains(f.SVG, "<svg") || f.Title == "" {
+			t.Errorf("figure %s is not SVG: %.60q", f.Name, f.SVG)
+		}
 	}
 }
 
@@ -136,8 +141,8 @@ func TestModelSequentialHasNoFigure(t *testing.T) {
 	req := lenet("model")
 	req.Scheme = "sequential"
 	got := Handle(req, nil).Data.(*ModelResult)
-	if got.FigureSVG != "" || got.Totals.Speedup != 1 {
-		t.Errorf("sequential: figure %d bytes, speedup %v", len(got.FigureSVG), got.Totals.Speedup)
+	if names := figureNames(got.Figures); !reflect.DeepEqual(names, []string{"overhead", "memory"}) || got.Totals.Speedup != 1 {
+		t.Errorf("sequential: figures %v, speedup %v", names, got.Totals.Speedup)
 	}
 }
 
@@ -237,5 +242,51 @@ func TestRunAndSummaryEqualModel(t *testing.T) {
 	req.Bus, req.Rows = 16, rows[:2]
 	if r := Handle(req, nil); !strings.Contains(r.Error, "2 rows for the 5 conv and dense layers") {
 		t.Errorf("too few rows: %q", r.Error)
+	}
+}
+
+func figureNames(fs []*Figure) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+// TestSweepAndEfficiencyFigure sweeps two bus widths and draws the
+// efficiency figure from the rows.
+func TestSweepAndEfficiencyFigure(t *testing.T) {
+	req := lenet("sweep")
+	req.Xbar, req.Buses = "16x16", []int{4, 64}
+	calls := 0
+	resp := Handle(req, func(done, total int, item any) { calls++ })
+	if resp.Error != "" {
+		t.Fatal(resp.Error)
+	}
+	rows := resp.Data.([]sim.Result)
+	if len(rows) != 10 || rows[0].BusBytes != 4 || rows[5].BusBytes != 64 || calls == 0 {
+		t.Fatalf("%d rows, %d progress calls", len(rows), calls)
+	}
+	// The rows at 64 B equal a model run at 64 B.
+	m := lenet("model")
+	m.Xbar, m.Bus = "16x16", 64
+	if model := Handle(m, nil).Data.(*ModelResult); !reflect.DeepEqual(model.Rows, rows[5:]) {
+		t.Errorf("sweep rows at 64 B differ from the model run:\n%+v\n%+v", rows[5:], model.Rows)
+	}
+	f := lenet("figure")
+	f.Xbar, f.Figure, f.Rows = "16x16", "efficiency", rows
+	fig := Handle(f, nil)
+	if fig.Error != "" || !strings.Contains(fig.Data.(*Figure).SVG, "<svg") {
+		t.Errorf("efficiency figure: %+v", fig.Error)
+	}
+	f.Figure = "pie"
+	if r := Handle(f, nil); r.Field != "figure" || !strings.Contains(r.Error, `figure "pie"`) {
+		t.Errorf("unknown figure: %+v", r)
+	}
+	for _, buses := range [][]int{nil, {0}, {4, 5000}} {
+		req.Buses = buses
+		if r := Handle(req, nil); r.Field != "buses" {
+			t.Errorf("buses %v: %+v", buses, r)
+		}
 	}
 }

@@ -2,11 +2,15 @@ package playground
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sweep"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/sim"
 )
@@ -17,9 +21,9 @@ type ModelResult struct {
 	Rows   []sim.Result `json:"rows"`   // one per conv/dense layer, network order
 	Total  sim.Result   `json:"total"`  // sim.Total of Rows
 	Totals Totals       `json:"totals"` // the summary cards
-	// FigureSVG is the speedup-per-layer figure (empty for the sequential
-	// scheme, whose speedup is 1 by definition).
-	FigureSVG string `json:"figure_svg,omitempty"`
+	// Figures: speedup per layer (not for the sequential scheme, whose
+	// speedup is 1 by definition), sync traffic and memory.
+	Figures []*Figure `json:"figures"`
 }
 
 // Totals are the page's summary of a whole-model run (layer by layer).
@@ -105,11 +109,19 @@ func summarize(c *config, rows []sim.Result) (*ModelResult, error) {
 	t.Cycles, t.SeqCycles, t.MaxCores = out.Total.Cycles, out.Total.SeqCycles, out.Total.Cores
 	t.Seconds = c.arch.Seconds(t.Cycles)
 	t.Speedup, t.Efficiency, t.Overhead = out.Total.Speedup, out.Total.Efficiency, out.Total.Overhead
-	if c.scheme != compile.Sequential && t.Fitting > 0 {
-		var err error
-		if out.FigureSVG, err = speedupSVG(rows, c); err != nil {
+	if t.Fitting == 0 {
+		return out, nil
+	}
+	names := []string{"speedup", "overhead", "memory"}
+	if c.scheme == compile.Sequential {
+		names = names[1:]
+	}
+	for _, name := range names {
+		f, err := drawFigure(name, rows, c)
+		if err != nil {
 			return nil, err
 		}
+		out.Figures = append(out.Figures, f)
 	}
 	return out, nil
 }
@@ -245,3 +257,31 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*lineWriter)(nil)
+
+// MaxSweepBuses is the most bus widths one "sweep" request may ask for.
+const MaxSweepBuses = 16
+
+// runSweep answers "sweep": every conv and dense layer of the model at each
+// bus width of req.Buses (crossbar, budget and scheme from the request),
+// with cim/sweep. progress counts sweep units.
+func runSweep(req Request, progress Progress) ([]sim.Result, error) {
+	c, err := parse(req)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Buses) == 0 || len(req.Buses) > MaxSweepBuses {
+		return nil, fieldErr("buses", "give 1 to %d bus widths to sweep", MaxSweepBuses)
+	}
+	for _, b := range req.Buses {
+		if b < 1 || b > arch.MaxBus {
+			return nil, fieldErr("buses", "bus widths must be whole numbers of bytes per beat in 1..%d, separated by commas", arch.MaxBus)
+		}
+	}
+	sp := sweep.Spec{
+		Models: []*nn.Network{c.net}, Xbars: []sweep.Xbar{{Rows: c.arch.XbarRows, Cols: c.arch.XbarCols}},
+		Buses: req.Buses, Cores: []int{c.arch.Cores}, Schemes: []compile.Scheme{c.scheme},
+		Base: c.arch, Workers: 1,
+		Progress: func(done, total int) { progress(done, total, nil) },
+	}
+	return sweep.Run(context.Background(), sp)
+}

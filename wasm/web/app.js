@@ -86,24 +86,24 @@ function cancel() {
   startPool();
 }
 
-// simulateLayers runs every named layer on the pool, each worker taking the
-// next layer when it is free; onRow(i, result) is called as results arrive.
-// It resolves with the rows in order, or with the first error response.
-async function simulateLayers(names, onRow) {
-  const rows = new Array(names.length);
+// parallel runs one request per task on the pool, each worker taking the
+// next task when it is free; onResult(i, data) is called as results arrive.
+// It resolves with the results in task order, or with the first error.
+async function parallel(requests, onResult) {
+  const out = new Array(requests.length);
   let next = 0;
   let failed = null;
   const loop = async (w) => {
-    while (next < names.length && !failed) {
+    while (next < requests.length && !failed) {
       const i = next++;
-      const resp = await callOn(w, request("run", { layer: names[i] }));
+      const resp = await callOn(w, requests[i]);
       if (resp.error || resp.cancelled) { failed = failed || resp; return; }
-      rows[i] = resp.data;
-      onRow(i, resp.data);
+      out[i] = resp.data;
+      onResult(i, resp.data);
     }
   };
   await Promise.all(state.pool.map(loop));
-  return failed || { data: rows };
+  return failed || { data: out };
 }
 
 async function loadModule() {
@@ -253,6 +253,32 @@ function renderSummary(t) {
   el.hidden = false;
 }
 
+// renderFigures shows the model's figures, each with its download link.
+function renderFigures(figs) {
+  $("figures").hidden = figs.length === 0;
+  $("figure-list").replaceChildren(...figs.map((f) => {
+    state.svgs[f.name] = f.svg;
+    const el = document.createElement("figure");
+    el.dataset.figure = f.name;
+    el.style.margin = "0";
+    const head = document.createElement("div");
+    head.className = "section-head";
+    const h = document.createElement("h3");
+    h.textContent = f.title;
+    const dl = document.createElement("button");
+    dl.type = "button";
+    dl.className = "link";
+    dl.textContent = "Download SVG";
+    dl.addEventListener("click", () => download(baseName() + "-" + f.name + ".svg", "image/svg+xml", f.svg));
+    head.append(h, dl);
+    const body = document.createElement("div");
+    body.className = "figure";
+    body.innerHTML = f.svg;
+    el.append(head, body);
+    return el;
+  }));
+}
+
 function showSVG(where, svg, key) {
   state.svgs[key] = svg;
   $(where).innerHTML = svg || "";
@@ -278,7 +304,7 @@ async function runModel() {
   if (list.error || list.cancelled) return done(list);
   const names = list.data.map((l) => l.name);
   let count = 0;
-  const run = await simulateLayers(names, (i, r) => {
+  const run = await parallel(names.map((layer) => request("run", { layer })), (i, r) => {
     count++;
     setStatus("Layer " + count + " of " + names.length + ": " + r.layer, count / names.length);
     const tr = rowElement(r);
@@ -295,14 +321,44 @@ async function runModel() {
   state.rows = d.rows;
   body.replaceChildren(...d.rows.map(rowElement));
   renderSummary(d.totals);
-  $("figures").hidden = !d.figure_svg;
-  showSVG("fig-speedup", d.figure_svg, "speedup");
+  renderFigures(d.figures || []);
+  $("sweep-section").hidden = false;
   const ms = performance.now() - t0;
   setStatus(d.rows.length + " layers of " + d.model + " simulated in " + (ms / 1e3).toFixed(2) + " s on " +
     state.pool.length + " worker" + (state.pool.length > 1 ? "s" : ""), 1);
   document.body.dataset.runMs = ms.toFixed(1);
   document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1);
   await selectLayer(names.includes(state.layer) ? state.layer : names[0]);
+}
+
+async function runSweep() {
+  $("err-buses").textContent = "";
+  $("buses").removeAttribute("aria-invalid");
+  const parts = $("buses").value.split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const buses = parts.map((x) => (/^\d+$/.test(x) ? Number(x) : -1));
+  if (buses.length === 0) buses.push(-1);
+  busy(true);
+  $("sweep").disabled = true;
+  setStatus("Sweeping " + buses.length + " bus widths…", 0);
+  let count = 0;
+  const t0 = performance.now();
+  const run = await parallel(buses.map((b) => request("sweep", { buses: [b] })), () => {
+    count++;
+    setStatus("Bus widths done: " + count + " of " + buses.length, count / buses.length);
+  });
+  const finish = () => { busy(false); $("sweep").disabled = false; };
+  if (run.error || run.cancelled) { finish(); return run.cancelled ? setStatus("Cancelled.", 0) : showError(run); }
+  state.sweepRows = run.data.flat();
+  const fig = await call(request("figure", { figure: "efficiency", rows: state.sweepRows }));
+  finish();
+  if (fig.error || fig.cancelled) return fig.cancelled ? setStatus("Cancelled.", 0) : showError(fig);
+  state.svgs.sweep = fig.data.svg;
+  $("sweep-figure").hidden = false;
+  $("sweep-figure").innerHTML = fig.data.svg;
+  $("dl-sweep-csv").hidden = $("dl-sweep-svg").hidden = false;
+  setStatus("Sweep of " + buses.length + " bus widths (" + state.sweepRows.length + " results) in " +
+    ((performance.now() - t0) / 1e3).toFixed(2) + " s", 1);
+  document.body.dataset.sweeps = String(Number(document.body.dataset.sweeps || 0) + 1);
 }
 
 async function selectLayer(name) {
@@ -363,7 +419,9 @@ async function main() {
   $("cancel").addEventListener("click", () => { cancel(); busy(false); });
   $("core").addEventListener("change", showListing);
   $("dl-csv").addEventListener("click", () => download(baseName() + ".csv", "text/csv", csv(state.rows)));
-  $("dl-speedup").addEventListener("click", () => download(baseName() + "-speedup.svg", "image/svg+xml", state.svgs.speedup || ""));
+  $("sweep").addEventListener("click", runSweep);
+  $("dl-sweep-csv").addEventListener("click", () => download(baseName() + "-sweep.csv", "text/csv", csv(state.sweepRows || [])));
+  $("dl-sweep-svg").addEventListener("click", () => download(baseName() + "-efficiency.svg", "image/svg+xml", state.svgs.sweep || ""));
   $("dl-timeline").addEventListener("click", () => download(baseName() + "-" + state.layer + "-timeline.svg", "image/svg+xml", state.svgs.timeline || ""));
   try {
     state.module = await loadModule();

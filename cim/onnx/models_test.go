@@ -39,14 +39,15 @@ func modelDir(t testing.TB) string {
 }
 
 // rawCount walks the protobuf of a model file on its own, without the
-// package's decoder: it counts Conv, ConvTranspose, and MatMul/Gemm nodes
-// with a constant second input, and the elements of those weight tensors.
-func rawCount(t *testing.T, data []byte) (convs, crossbar int, weights int64) {
+// package's decoder: it finds the Conv nodes (name -> weight elements),
+// counts Conv, ConvTranspose, and MatMul/Gemm nodes with a constant second
+// input, and the elements of those weight tensors.
+func rawCount(t *testing.T, data []byte) (convs map[string]int64, crossbar int, weights int64) {
 	t.Helper()
 	elems := map[string]int64{}
 	type node struct {
-		op  string
-		ins []string
+		op, name string
+		ins      []string
 	}
 	var nodes []node
 	graph := fields(t, data)[7][0]
@@ -58,6 +59,9 @@ func rawCount(t *testing.T, data []byte) (convs, crossbar int, weights int64) {
 	for _, nb := range gf[1] {
 		nf := fields(t, nb)
 		n := node{op: string(nf[4][0])}
+		if len(nf[3]) > 0 {
+			n.name = string(nf[3][0])
+		}
 		for _, in := range nf[1] {
 			n.ins = append(n.ins, string(in))
 		}
@@ -67,6 +71,7 @@ func rawCount(t *testing.T, data []byte) (convs, crossbar int, weights int64) {
 		}
 		nodes = append(nodes, n)
 	}
+	convs = map[string]int64{}
 	for _, n := range nodes {
 		if len(n.ins) < 2 {
 			continue
@@ -74,7 +79,7 @@ func rawCount(t *testing.T, data []byte) (convs, crossbar int, weights int64) {
 		w, constant := elems[n.ins[1]]
 		switch {
 		case n.op == "Conv":
-			convs++
+			convs[n.name] = w
 		case n.op == "ConvTranspose", (n.op == "MatMul" || n.op == "Gemm") && constant:
 		default:
 			continue
@@ -152,8 +157,13 @@ func TestOCRModels(t *testing.T) {
 			for _, l := range net.CrossbarLayers() {
 				got += int64(len(l.Weights))
 			}
-			if n := len(net.CrossbarLayers()); n != xbar || got != weights || convs == 0 {
-				t.Errorf("crossbar layers %d, weights %d; the file has %d (%d Conv), %d", n, got, xbar, convs, weights)
+			if n := len(net.CrossbarLayers()); n != xbar || got != weights || len(convs) == 0 {
+				t.Errorf("crossbar layers %d, weights %d; the file has %d (%d Conv), %d", n, got, xbar, len(convs), weights)
+			}
+			for name, w := range convs {
+				if l := net.Layer(name); l == nil || l.Kind != nn.Conv2D || int64(len(l.Weights)) != w || l.MACs() == 0 {
+					t.Errorf("Conv node %s (%d weights): layer %+v", name, w, l)
+				}
 			}
 			ops := map[string]int{}
 			for _, l := range net.Layers {

@@ -62,9 +62,13 @@ kernel: jupyter-deps $(GONB) $(GOIMPORTS)
 kernel-user: jupyter-deps $(GONB) $(GOIMPORTS)
 	kernel/spec/install.sh $$($(JUPYTER_PY) -m jupyter --data-dir) $(GONB) $(JUPYTER_BIN) $(CURDIR)
 
+# Jupyter refuses to run as root unless told; on the project's machines
+# (root) it is told.
+NB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 notebook: jupyter-notebook-deps kernel
 	$(JUPYTER_ENV) $(JUPYTER_PY) -m notebook --ip=127.0.0.1 --port=$(NB_PORT) \
-		--no-browser --notebook-dir=$(CURDIR)/notebooks
+		--no-browser $(NB_ROOT_FLAG) --notebook-dir=$(CURDIR)/notebooks
 
 # Each notebook runs in a fresh kernel; nbconvert exits non-zero on any cell
 # error. The executed copies go to out/notebooks, then nbcheck reads them.

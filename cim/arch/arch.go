@@ -12,8 +12,14 @@
 //     paper sweeps 4 to 64 B.
 //   - Clock 1000 MHz: one clock for cores and bus; every time is counted in
 //     its cycles.
-//   - MVM 800 cycles: an 8-bit input applied bit-serially, one 100 ns
-//     crossbar read and conversion per bit (as in ISAAC), is 800 ns.
+//   - MVM 3200 cycles: an 8-bit input applied bit-serially, eight crossbar
+//     reads, each converting every column with an 8-bit ADC shared by the
+//     columns: 400 ns per read (ISAAC needs 100 ns per read with a
+//     1.28 GS/s ADC; fabricated RRAM macros with slower SAR ADCs take
+//     several times that). Chosen with the paper's trends (see cim/sim):
+//     with it a 4-byte bus saturates at a few tens of cores and a 64-byte
+//     bus carries over a hundred, as the paper reports; at 800 cycles a
+//     64-byte bus saturates near 60 cores.
 //   - Bus overhead 2 cycles per transaction: an address phase and a write
 //     response or read turnaround on AXI4.
 //   - Burst 256 beats: the AXI4 limit for incrementing bursts.
@@ -58,7 +64,7 @@ type Arch struct {
 func Default() Arch {
 	return Arch{
 		XbarRows: 64, XbarCols: 64, Cores: 1024,
-		BusBytes: 16, ClockMHz: 1000, MVMCycles: 800, BusOverheadCycles: 2,
+		BusBytes: 16, ClockMHz: 1000, MVMCycles: 3200, BusOverheadCycles: 2,
 		BurstBeats: 256, DigitalCycles: 4,
 		ActBytes: 1, WeightBits: 8, PsumBytes: 4, SeqRegBytes: 4,
 		SharedMemBytes: 64 << 20,

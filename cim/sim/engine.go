@@ -15,9 +15,52 @@ type Options struct {
 	// Trace records one Span per instruction (and per wait) for timeline
 	// figures. Off by default: a large layer has millions of instructions.
 	Trace bool
+	// BlockingMVM makes a core wait for its own MVM to finish before the
+	// next instruction. By default the crossbar works on its own: only an
+	// instruction that reads Out or writes In (MOV, LOAD In, STORE Out, the
+	// next MVM) waits for it, so the MVM overlaps the WAIT and the
+	// partial-sum LOAD that follow it (the compiler's pipeline).
+	BlockingMVM bool
+	// Arbiter is the bus arbitration policy; the zero value is RoundRobin.
+	Arbiter Arbiter
 	// MaxSpans caps the trace; further spans are dropped and
 	// Timing.Truncated is set. 0 means DefaultMaxSpans.
 	MaxSpans int
+}
+
+// Arbiter is a bus arbitration policy. Both are fair: a waiting core is
+// served before any core is served twice.
+type Arbiter uint8
+
+// The arbitration policies.
+const (
+	// RoundRobin grants the first waiting core at or after a pointer that
+	// moves past each granted core (the classic AXI interconnect arbiter).
+	RoundRobin Arbiter = iota
+	// Oldest grants the core that has waited longest (first come, first
+	// served), breaking ties of the same cycle round-robin.
+	Oldest
+)
+
+func (a Arbiter) String() string {
+	switch a {
+	case RoundRobin:
+		return "rr"
+	case Oldest:
+		return "oldest"
+	}
+	return fmt.Sprintf("Arbiter(%d)", uint8(a))
+}
+
+// ParseArbiter reads "rr" (or "round-robin") or "oldest" (or "fcfs").
+func ParseArbiter(s string) (Arbiter, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "rr", "round-robin", "roundrobin":
+		return RoundRobin, nil
+	case "oldest", "fcfs":
+		return Oldest, nil
+	}
+	return 0, fmt.Errorf("arbiter %q: want rr or oldest", s)
 }
 
 // DefaultMaxSpans is the trace cap used when Options.MaxSpans is 0
@@ -69,6 +112,7 @@ type core struct {
 	done    bool
 	blocked bool  // in WAIT, register below the awaited value
 	t       int64 // local time: the held instruction may start at t
+	xbar    int64 // the crossbar is busy with an MVM until xbar
 	idx     int64 // index of the held instruction in the program
 	reg     int64 // sequence-number register
 	since   int64 // start of the current bus request or WAIT block
@@ -90,7 +134,8 @@ type machine struct {
 	heap     []event
 	pending  []uint64 // bit per core: waiting for the bus
 	npending int
-	rr       int // round-robin pointer: the core considered first at the next grant
+	fifo     []int32 // Oldest: waiting cores in request order
+	rr       int     // round-robin pointer: the core considered first at the next grant
 	busBusy  bool
 	busOwner int
 	busFree  int64
@@ -175,6 +220,7 @@ func (m *machine) advance(i int) error {
 		if !c.has {
 			if !c.s.Next(&c.in) {
 				c.done = true
+				c.t = max(c.t, c.xbar)
 				c.stats.End = c.t
 				return nil
 			}
@@ -182,15 +228,13 @@ func (m *machine) advance(i int) error {
 			c.idx++
 		}
 		switch c.in.Op {
-		case isa.MVM, isa.MOV:
-			lat, cl := int64(m.a.MVMCycles), ClassMVM
-			if c.in.Op == isa.MOV {
-				lat, cl = int64(m.a.DigitalCycles), ClassMOV
-			} else {
-				c.stats.MVMs++
-			}
+		case isa.MVM:
+			m.mvm(i, c)
+		case isa.MOV:
+			m.stall(c)
+			lat := int64(m.a.DigitalCycles)
 			if m.opt.Trace {
-				m.span(i, c.t, c.t+lat, cl)
+				m.span(i, c.t, c.t+lat, ClassMOV)
 			}
 			c.t += lat
 			c.stats.Busy += lat
@@ -208,6 +252,9 @@ func (m *machine) advance(i int) error {
 			c.stats.Instrs++
 			c.has = false
 		case isa.LOAD, isa.STORE, isa.CALL:
+			if c.in.Op != isa.CALL && c.in.Reg != isa.Acc {
+				m.stall(c) // LOAD In, STORE Out: the crossbar must be done
+			}
 			if c.t > m.now {
 				m.push(c.t, i)
 				return nil
@@ -216,6 +263,34 @@ func (m *machine) advance(i int) error {
 		default:
 			return fmt.Errorf("sim: core %d instruction %d: unknown operation %v", i, c.idx, c.in.Op)
 		}
+	}
+}
+
+// mvm starts core i's MVM once its crossbar is free. The crossbar then
+// works for MVMCycles while the core goes on (unless Options.BlockingMVM).
+func (m *machine) mvm(i int, c *core) {
+	start := max(c.t, c.xbar)
+	lat := int64(m.a.MVMCycles)
+	if m.opt.Trace {
+		m.span(i, start, start+lat, ClassMVM)
+	}
+	c.stats.Busy += start - c.t
+	c.stats.MVMs++
+	c.stats.Instrs++
+	c.has = false
+	c.xbar, c.t = start+lat, start
+	if m.opt.BlockingMVM {
+		c.stats.Busy += lat
+		c.t = c.xbar
+	}
+}
+
+// stall holds core c until its crossbar has finished: the held instruction
+// reads Out or writes In. The stall counts as busy time.
+func (m *machine) stall(c *core) {
+	if c.t < c.xbar {
+		c.stats.Busy += c.xbar - c.t
+		c.t = c.xbar
 	}
 }
 
@@ -232,13 +307,21 @@ func (m *machine) request(i int) error {
 	c.since = m.now
 	m.pending[i>>6] |= 1 << (i & 63)
 	m.npending++
+	if m.opt.Arbiter == Oldest {
+		m.fifo = append(m.fifo, int32(i))
+	}
 	return nil
 }
 
 // grant gives the idle bus to the first waiting core at or after the
 // round-robin pointer.
 func (m *machine) grant() {
-	i := m.pick()
+	var i int
+	if m.opt.Arbiter == Oldest {
+		i = m.pickOldest()
+	} else {
+		i = m.pick()
+	}
 	m.pending[i>>6] &^= 1 << (i & 63)
 	m.npending--
 	m.rr = i + 1
@@ -267,6 +350,27 @@ func (m *machine) busCycles(n int32) int64 {
 
 // busTabSize is the number of transfer sizes whose bus time is tabulated.
 const busTabSize = 4096
+
+// pickOldest removes and returns the core that has waited longest; among
+// cores that asked at the same cycle, the first at or after m.rr.
+func (m *machine) pickOldest() int {
+	q := m.fifo
+	t := m.cores[q[0]].since
+	best, bestKey := 0, len(m.cores)
+	for k := 0; k < len(q) && m.cores[q[k]].since == t; k++ {
+		key := int(q[k]) - m.rr
+		if key < 0 {
+			key += len(m.cores)
+		}
+		if key < bestKey {
+			best, bestKey = k, key
+		}
+	}
+	i := int(q[best])
+	copy(q[best:], q[best+1:])
+	m.fifo = q[:len(q)-1]
+	return i
+}
 
 // pick returns the pending core with the smallest index at or after m.rr,
 // wrapping around.

@@ -49,9 +49,9 @@ func streams(progs [][]isa.Instr) []isa.Stream {
 	return out
 }
 
-// TestExecuteHandWorked checks every figure of the pv2 run against this
-// hand-worked schedule (8-byte load = 2 beats + 2 = 4 cycles, 16 bytes = 6,
-// 4 bytes = 3):
+// TestExecuteHandWorked checks every figure of the pv2 run with blocking
+// MVMs against this hand-worked schedule (8-byte load = 2 beats + 2 = 4
+// cycles, 16 bytes = 6, 4 bytes = 3):
 //
 //	 0- 4 c0 LOAD in        c1 waits for the bus (round robin starts at 0)
 //	 4- 8 c1 LOAD in        c0 MVM 4-14
@@ -66,7 +66,7 @@ func streams(progs [][]isa.Instr) []isa.Stream {
 //	49-52 c0 CALL c1,2      c0 ends at 52; c1 wakes at 52 (waited 2)
 //	52-58 c1 LOAD acc, 58-60 MOV MOV, 60-63 STORE: c1 ends at 63.
 func TestExecuteHandWorked(t *testing.T) {
-	tm, err := Execute(tinyArch(), streams(pv2()), Options{Trace: true})
+	tm, err := Execute(tinyArch(), streams(pv2()), Options{Trace: true, BlockingMVM: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,5 +160,31 @@ func TestRoundRobin(t *testing.T) {
 	}
 	if !reflect.DeepEqual(order, []int32{0, 1, 2, 0, 1, 2}) || tm.Cycles != 18 {
 		t.Errorf("grant order %v cycles %d, want [0 1 2 0 1 2] 18", order, tm.Cycles)
+	}
+}
+
+// TestExecuteAsyncMVM runs pv2 with the default overlapping MVM: core 1's
+// WAIT and partial-sum LOAD no longer wait for its MVM, only the MOV does.
+//
+//	 0- 4 c0 LOAD in, 4- 8 c1 LOAD in; c0 MVM 4-14, its STORE stalls to 14
+//	      (a stall for the crossbar counts as busy: 10 per vector for c0)
+//	 8    c1 MVM 8-18 issued, WAIT 1 blocks at 8
+//	14-20 c0 STORE, 20-23 c0 CALL: c1 wakes at 23 (waited 15)
+//	23-29 c1 LOAD acc (rr pointer at 1), c0 LOAD in waits, runs 29-33
+//	29-31 c1 MOV MOV, STORE waits 31-33, runs 33-36; c0 MVM 33-43
+//	36-40 c1 LOAD in, MVM 40-50 issued; WAIT 2 blocks at 40
+//	43-49 c0 STORE, 49-52 CALL (c0 ends); c1 wakes at 52 (waited 12)
+//	52-58 c1 LOAD acc, 58-60 MOV MOV, 60-63 STORE.
+func TestExecuteAsyncMVM(t *testing.T) {
+	tm, err := Execute(tinyArch(), streams(pv2()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CoreStats{
+		{Core: 0, Instrs: 8, MVMs: 2, Busy: 20, Bus: 26, WaitBus: 6, WaitOwner: 0, Idle: 11, End: 52, BusBytes: 56, SyncBytes: 8},
+		{Core: 1, Instrs: 14, MVMs: 2, Busy: 4, Bus: 26, WaitBus: 6, WaitOwner: 27, Idle: 0, End: 63, BusBytes: 56},
+	}
+	if tm.Cycles != 63 || !reflect.DeepEqual(tm.Cores, want) {
+		t.Errorf("cycles %d, cores:\n got %+v\nwant %+v", tm.Cycles, tm.Cores, want)
 	}
 }

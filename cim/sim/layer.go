@@ -89,6 +89,13 @@ func ratio(a, b int64) float64 {
 // layer's Result. A layer that does not fit the core budget gives a Result
 // with Fits false and no timing, not an error.
 func RunLayer(net *nn.Network, layer string, a arch.Arch, s compile.Scheme) (*Result, error) {
+	return RunLayerWith(net, layer, a, s, Options{})
+}
+
+// RunLayerWith is RunLayer with simulation options (the trace option is
+// ignored).
+func RunLayerWith(net *nn.Network, layer string, a arch.Arch, s compile.Scheme, opt Options) (*Result, error) {
+	opt.Trace = false
 	l := net.Layer(layer)
 	if l == nil {
 		return nil, fmt.Errorf("sim: model %q has no layer %q", net.Name, layer)
@@ -101,13 +108,13 @@ func RunLayer(net *nn.Network, layer string, a arch.Arch, s compile.Scheme) (*Re
 	if !m.Fits {
 		return &r, nil
 	}
-	t, err := Simulate(m, a, s, Options{})
+	t, err := Simulate(m, a, s, opt)
 	if err != nil {
 		return nil, err
 	}
 	seq := t
 	if s != compile.Sequential {
-		if seq, err = Simulate(m, a, compile.Sequential, Options{}); err != nil {
+		if seq, err = Simulate(m, a, compile.Sequential, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -119,9 +126,14 @@ func RunLayer(net *nn.Network, layer string, a arch.Arch, s compile.Scheme) (*Re
 // does), in network order, and returns their Results followed by Total of
 // them.
 func RunModel(net *nn.Network, a arch.Arch, s compile.Scheme) ([]Result, error) {
+	return RunModelWith(net, a, s, Options{})
+}
+
+// RunModelWith is RunModel with simulation options.
+func RunModelWith(net *nn.Network, a arch.Arch, s compile.Scheme, opt Options) ([]Result, error) {
 	var out []Result
 	for _, l := range net.CrossbarLayers() {
-		r, err := RunLayer(net, l.Name, a, s)
+		r, err := RunLayerWith(net, l.Name, a, s, opt)
 		if err != nil {
 			return nil, err
 		}

@@ -45,6 +45,9 @@ type Spec struct {
 	// Base gives every other chip parameter (timings, element widths);
 	// the zero value means arch.Default().
 	Base arch.Arch
+	// Sim are the simulation options (arbiter, MVM model); Trace is
+	// ignored.
+	Sim sim.Options
 	// Workers is the number of parallel simulations; 0 means GOMAXPROCS.
 	Workers int
 	// Totals appends, after each model's layers under one configuration,
@@ -241,15 +244,17 @@ func (sp *Spec) runUnit(u *unit) error {
 	}
 	runs := make([]*sim.Timing, len(sp.Schemes))
 	var seq *sim.Timing
+	opt := sp.Sim
+	opt.Trace = false
 	if m.Fits {
-		if seq, err = sim.Simulate(m, a, compile.Sequential, sim.Options{}); err != nil {
+		if seq, err = sim.Simulate(m, a, compile.Sequential, opt); err != nil {
 			return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
 		}
 		for i, s := range sp.Schemes {
 			if runs[i] = seq; s == compile.Sequential {
 				continue
 			}
-			if runs[i], err = sim.Simulate(m, a, s, sim.Options{}); err != nil {
+			if runs[i], err = sim.Simulate(m, a, s, opt); err != nil {
 				return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
 			}
 		}

@@ -23,16 +23,30 @@ func init() {
 }
 
 // chipFlags are the chip flags of sim and sweep: an optional JSON file
-// with every parameter, and --xbar, --bus, --cores on top of it.
+// with every parameter, and --xbar, --bus, --cores on top of it; and the
+// simulator's model options.
 type chipFlags struct {
-	fs   *flag.FlagSet
-	file string
+	fs       *flag.FlagSet
+	file     string
+	arbiter  string
+	blocking bool
 }
 
-// register adds --arch to fs.
+// register adds --arch, --arbiter and --blocking-mvm to fs.
 func (c *chipFlags) register(fs *flag.FlagSet) {
 	c.fs = fs
 	fs.StringVar(&c.file, "arch", "", "JSON file with chip parameters (timings, widths); flags override it")
+	fs.StringVar(&c.arbiter, "arbiter", sim.Options{}.Arbiter.String(), "bus arbitration: rr|oldest")
+	fs.BoolVar(&c.blocking, "blocking-mvm", false, "cores wait for their own MVM (default: the crossbar overlaps the WAIT and partial-sum load)")
+}
+
+// options returns the simulator options of the flags.
+func (c *chipFlags) options() (sim.Options, error) {
+	arb, err := sim.ParseArbiter(c.arbiter)
+	if err != nil {
+		return sim.Options{}, usagef("--arbiter: %v", err)
+	}
+	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking}, nil
 }
 
 // set reports whether flag name was given.
@@ -94,13 +108,17 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	opt, err := cf.options()
+	if err != nil {
+		return err
+	}
 	net, err := mf.load()
 	if err != nil {
 		return err
 	}
 	var rs []sim.Result
 	if *layer == "" {
-		if rs, err = sim.RunModel(net, a, s); err != nil {
+		if rs, err = sim.RunModelWith(net, a, s, opt); err != nil {
 			return err
 		}
 	} else {
@@ -108,13 +126,13 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 		if l == nil || !l.OnCrossbar() {
 			return usagef("--layer %q: model %s has no conv or dense layer of that name (see cimkit layers)", *layer, net.Name)
 		}
-		r, err := sim.RunLayer(net, *layer, a, s)
+		r, err := sim.RunLayerWith(net, *layer, a, s, opt)
 		if err != nil {
 			return err
 		}
 		rs = []sim.Result{*r}
 		if *trace != "" {
-			if err := writeTrace(*trace, l, a, s, stderr); err != nil {
+			if err := writeTrace(*trace, l, a, s, opt, stderr); err != nil {
 				return err
 			}
 		}
@@ -148,7 +166,7 @@ func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
 
 // writeTrace simulates the layer once more with tracing on and writes the
 // spans to file as CSV.
-func writeTrace(file string, l *nn.Layer, a arch.Arch, s compile.Scheme, stderr io.Writer) error {
+func writeTrace(file string, l *nn.Layer, a arch.Arch, s compile.Scheme, opt sim.Options, stderr io.Writer) error {
 	m, err := mapping.Map(l, a)
 	if err != nil {
 		return err
@@ -156,7 +174,8 @@ func writeTrace(file string, l *nn.Layer, a arch.Arch, s compile.Scheme, stderr 
 	if !m.Fits {
 		return fmt.Errorf("--trace: layer %s needs %d cores, the chip has %d: nothing to trace", l.Name, m.Cores, a.Cores)
 	}
-	t, err := sim.Simulate(m, a, s, sim.Options{Trace: true})
+	opt.Trace = true
+	t, err := sim.Simulate(m, a, s, opt)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,9 @@ func (f *sweepFlags) spec() (sweep.Spec, error) {
 	if sp.Base, err = f.chip.base(); err != nil {
 		return sp, err
 	}
+	if sp.Sim, err = f.chip.options(); err != nil {
+		return sp, err
+	}
 	names := strings.Split(f.models, ",")
 	for _, n := range names {
 		if strings.TrimSpace(n) == "" {

@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -224,24 +226,53 @@ func (f *Figure) Save(dir string, format Format, size Size) (string, error) {
 }
 
 // SaveAll writes every figure in every format and size into dir (created
-// if missing) and returns the paths written, sorted.
+// if missing) and returns the paths written, sorted. Figures are drawn in
+// parallel, one goroutine per figure, on up to GOMAXPROCS goroutines.
 func SaveAll(figs []*Figure, dir string, formats []Format, sizes []Size) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
-	var paths []string
-	for _, f := range figs {
-		for _, format := range formats {
-			for _, size := range sizes {
-				p, err := f.Save(dir, format, size)
-				if err != nil {
-					return paths, err
-				}
-				paths = append(paths, p)
+	paths := make([][]string, len(figs))
+	errs := make([]error, len(figs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(figs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				paths[i], errs[i] = saveOne(figs[i], dir, formats, sizes)
 			}
+		}()
+	}
+	for i := range figs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []string
+	for i := range figs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all = append(all, paths[i]...)
+	}
+	sort.Strings(all)
+	return all, nil
+}
+
+// saveOne writes one figure in every format and size.
+func saveOne(f *Figure, dir string, formats []Format, sizes []Size) ([]string, error) {
+	var paths []string
+	for _, format := range formats {
+		for _, size := range sizes {
+			p, err := f.Save(dir, format, size)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, p)
 		}
 	}
-	sort.Strings(paths)
 	return paths, nil
 }
 

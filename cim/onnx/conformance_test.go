@@ -1,10 +1,12 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -234,4 +236,90 @@ func refZeroInsert(l *nn.Layer, x []float64) []float64 {
 		}
 	}
 	return y
+}
+
+// noDims lists operators whose output dims depend on data or on attributes
+// cimkit does not read; without value_info in the file their Digital layer
+// takes the broadcast input dims, so TestOperatorModels does not compare
+// them. Split is multi-output: its last layer is not output 0.
+var noDims = []string{"NonMaxSuppression", "TfIdfVectorizer", "OneHot", "GridSample", "RNN", "LSTM", "GRU",
+	"DFT", "STFT", "RoiAlign", "MaxUnpool", "ConstantOfShape", "Einsum", "Split"}
+
+// TestOperatorModels imports every model of libonnx-testdata (1072 in
+// Debian bookworm's 1.12.0), feeding inputs after the first as constants:
+// each gives a network or an error wrapping ErrUnsupported or ErrFormat,
+// never a panic, and a batch-1 network's last layer has as many elements
+// as the test's expected output.
+func TestOperatorModels(t *testing.T) {
+	root := os.Getenv("CIMKIT_ONNX_TESTDATA")
+	if root == "" {
+		t.Skip("CIMKIT_ONNX_TESTDATA not set (make test-onnx sets it)")
+	}
+	models, err := filepath.Glob(filepath.Join(root, "*", "*", "model.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := 0
+	for _, path := range models {
+		net, batch1, err := importOperatorModel(t, path)
+		if err != nil {
+			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrFormat) {
+				t.Errorf("%s: error %v wraps neither ErrUnsupported nor ErrFormat", path, err)
+			}
+			continue
+		}
+		built++
+		last := net.Layers[len(net.Layers)-1]
+		out, err := os.ReadFile(filepath.Join(filepath.Dir(path), "test_data_set_0", "output_0.pb"))
+		if err != nil || !batch1 || slices.Contains(noDims, last.Op) {
+			continue
+		}
+		want, err := DecodeTensor(out, Limits{})
+		if err != nil {
+			continue // string tensors
+		}
+		if want.Elems() != last.Out.Elems() {
+			t.Errorf("%s: last layer %s (%s %s) is %v, the expected output has dims %v", path, last.Name, last.Kind, last.Op, last.Out, want.Dims)
+		}
+	}
+	if len(models) < 1000 || built < 800 {
+		t.Errorf("%d of %d models imported; want at least 800 of 1000 or more", built, len(models))
+	}
+}
+
+// importOperatorModel imports one operator test model with its later
+// inputs as constants; batch1 is false when the first input's batch had to
+// be cut to 1.
+func importOperatorModel(t *testing.T, path string) (*nn.Network, bool, error) {
+	data, err := ReadFile(path, Limits{})
+	if err != nil {
+		return nil, false, err
+	}
+	m, err := Decode(data, Limits{})
+	if err != nil {
+		return nil, false, err
+	}
+	opt := Options{InputH: 8, InputW: 8, Constants: map[string]*Tensor{}}
+	inits := map[string]bool{}
+	for _, in := range m.Graph.Initializers {
+		inits[in.Name] = true
+	}
+	batch1, k := true, 0
+	for i := range m.Graph.Inputs {
+		in := &m.Graph.Inputs[i]
+		if inits[in.Name] {
+			continue
+		}
+		if k == 0 && len(in.Dims) > 1 && in.Dims[0] != 1 {
+			in.Dims[0], batch1 = 1, false
+		}
+		if b, err := os.ReadFile(filepath.Join(filepath.Dir(path), "test_data_set_0", fmt.Sprintf("input_%d.pb", k))); k > 0 && err == nil {
+			if tn, err := DecodeTensor(b, Limits{}); err == nil {
+				opt.Constants[in.Name] = tn
+			}
+		}
+		k++
+	}
+	net, err := m.Network(opt)
+	return net, batch1, err
 }

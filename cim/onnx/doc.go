@@ -38,7 +38,9 @@
 //     real weights. ConvTranspose: a Digital "ZeroInsert" layer (StrideH-1
 //     and StrideW-1 zeros between input pixels, PadTop.. zero borders),
 //     then a stride-1 Conv2D with the flipped, transposed kernel: the same
-//     result, computed on crossbars.
+//     result, computed on crossbars. ConvInteger and QLinearConv: Conv2D
+//     with the dequantized weights ((w - zero point) * scale); activation
+//     scales and zero points (requantisation) are not modelled.
 //   - Gemm, and MatMul by a constant 2-D matrix: Dense for one row, else a
 //     1x1 Conv2D over the rows (tokens). MatMul of two computed tensors
 //     (attention) is a Digital "MatMul".
@@ -58,9 +60,10 @@
 //     DepthToSpace, SpaceToDepth, ArgMax/ArgMin (each with its output dims
 //     computed), Split (one Digital layer per used output), and every other
 //     operator: Digital layers with Op set to the operator type, executed on
-//     the digital units. An unknown operator's output dims come from the
-//     graph's value_info when given, else from broadcasting its computed
-//     inputs (right for element-wise operators).
+//     the digital units. MaxPool and AveragePool over other than 2 spatial
+//     dims are Digital too. An unknown operator's output dims come from the
+//     graph's value_info when given, else from broadcasting its inputs
+//     (right for element-wise operators).
 //   - Operators whose inputs are all constant (shape arithmetic: Shape,
 //     Gather, Concat, Slice, Cast, Unsqueeze, Range, element-wise math,
 //     ...) are evaluated at import; Shape of a computed tensor is a

@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"math"
+	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
 )
@@ -178,7 +179,7 @@ func perChannel(k *konst, x *value) ([]float64, bool) {
 
 func (c *converter) pool(n *Node, x *value) error {
 	if len(x.dims) != 4 || usedOutputs(c, n) > 1 {
-		return c.digital(n, nil)
+		return c.poolDigital(n, x)
 	}
 	win, ok := c.readWindow(n, x.dims[2], x.dims[3], 0, 0)
 	if !ok {
@@ -274,4 +275,37 @@ func (c *converter) onlyReader(outs []string) *Node {
 		return nil
 	}
 	return c.readers[outs[0]][0]
+}
+
+// poolDigital is a pooling over other than two spatial dims (1-D, 3-D), or
+// with its indices output used: a Digital layer with the pooled dims.
+func (c *converter) poolDigital(n *Node, x *value) error {
+	a := attrs{n}
+	k := a.ints("kernel_shape")
+	sp := len(x.dims) - 2
+	if len(k) != sp || sp < 1 {
+		c.problem(n, "kernel_shape %v does not fit input %v", k, x.dims)
+		return nil
+	}
+	st, di, pd := a.ints("strides"), a.ints("dilations"), a.ints("pads")
+	dims := slices.Clone(x.dims)
+	for i := 0; i < sp; i++ {
+		in, s, d := x.dims[i+2], pick(st, i, 1), pick(di, i, 1)
+		p0, p1 := pick(pd, i, 0), pick(pd, i+sp, 0)
+		if ap := a.str("auto_pad", "NOTSET"); ap == "SAME_UPPER" || ap == "SAME_LOWER" {
+			p0, p1 = samePad(in, k[i], s, d, ap == "SAME_LOWER")
+		} else if ap == "VALID" {
+			p0, p1 = 0, 0
+		}
+		if k[i] < 1 || s < 1 || d < 1 || p0 < 0 || p1 < 0 || k[i] > nn.MaxDim || s > nn.MaxDim || d > nn.MaxDim || p0 > nn.MaxDim || p1 > nn.MaxDim {
+			c.problem(n, "kernel %v, strides %v, dilations %v, pads %v out of range", k, st, di, pd)
+			return nil
+		}
+		dims[i+2] = outSize(in, k[i], s, d, p0, p1, a.int("ceil_mode", 0) != 0)
+		if dims[i+2] < 1 {
+			c.problem(n, "window does not fit the input %v", x.dims)
+			return nil
+		}
+	}
+	return c.digital(n, dims)
 }

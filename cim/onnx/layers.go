@@ -138,30 +138,103 @@ func (c *converter) bias(n *Node, i, f int) ([]float64, bool) {
 
 func (c *converter) conv(n *Node, x *value) error {
 	w := c.weights(n, 1, 0)
-	if w == nil || c.in(n, 0) != x {
-		if w != nil {
-			c.problem(n, "the data input must be the computed tensor")
-		}
+	if w == nil {
 		return nil
 	}
 	if len(w.dims) != 4 || len(x.dims) != 4 {
 		c.problem(n, "only 2-D convolutions are supported (weights %v, input %v)", w.dims, x.dims)
 		return nil
 	}
-	g := attrs{n}.int("group", 1)
-	f, cg := w.dims[0], w.dims[1]
-	if g < 1 || cg*g != x.dims[1] || f%g != 0 {
-		c.problem(n, "weights %v with group %d do not fit input %v", w.dims, g, x.dims)
+	b, ok := c.bias(n, 2, int(w.dims[0]))
+	if !ok {
 		return nil
 	}
-	b, ok := c.bias(n, 2, int(f))
-	win, ok2 := c.readWindow(n, x.dims[2], x.dims[3], w.dims[2], w.dims[3])
-	in, ok3, err := c.image(n, x)
-	if !ok || !ok2 || !ok3 || err != nil {
+	return c.convLayer(n, x, w.dims, w.v, b)
+}
+
+// quantConv maps ConvInteger and QLinearConv to a Conv2D with the
+// dequantized weights (w - w_zero_point) * w_scale (per tensor or per
+// output channel) and, for QLinearConv, the bias B * x_scale * w_scale.
+// Activation scales and zero points (requantisation on the digital units)
+// are not modelled.
+func (c *converter) quantConv(n *Node, x *value) error {
+	wi, si, zi := 1, -1, 3
+	if n.OpType == "QLinearConv" {
+		wi, si, zi = 3, 4, 5
+	}
+	w := c.weights(n, wi, 4)
+	if w == nil {
+		return nil
+	}
+	if len(x.dims) != 4 {
+		c.problem(n, "only 2-D convolutions are supported (input %v)", x.dims)
+		return nil
+	}
+	f := int(w.dims[0])
+	scale, ok1 := c.perFilter(n, si, f, 1)
+	zero, ok2 := c.perFilter(n, zi, f, 0)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	per := len(w.v) / max(f, 1)
+	deq := make([]float64, len(w.v))
+	for i, v := range w.v {
+		deq[i] = (v - zero[i/per]) * scale[i/per]
+	}
+	var b []float64
+	if n.OpType == "QLinearConv" {
+		xs, ok3 := c.perFilter(n, 1, 1, 1)
+		var ok4 bool
+		if b, ok4 = c.bias(n, 8, f); !ok3 || !ok4 {
+			return nil
+		}
+		for j := range b {
+			b[j] *= xs[0] * scale[j]
+		}
+	}
+	return c.convLayer(n, x, w.dims, deq, b)
+}
+
+// perFilter reads optional constant input i as f values (one value is
+// repeated); def when the input is omitted.
+func (c *converter) perFilter(n *Node, i, f int, def float64) ([]float64, bool) {
+	out := make([]float64, f)
+	v := c.in(n, i)
+	if i < 0 || v == nil {
+		for j := range out {
+			out[j] = def
+		}
+		return out, true
+	}
+	if v.k == nil || (len(v.k.v) != 1 && len(v.k.v) != f) {
+		c.problem(n, "input %d must be a constant of 1 or %d values", i, f)
+		return nil, false
+	}
+	for j := range out {
+		out[j] = v.k.v[j%len(v.k.v)]
+	}
+	return out, true
+}
+
+// convLayer adds a Conv2D of x with weights w (dims F, C/g, kh, kw).
+func (c *converter) convLayer(n *Node, x *value, wd []int64, w, b []float64) error {
+	if c.in(n, 0) != x {
+		c.problem(n, "the data input must be the computed tensor")
+		return nil
+	}
+	g := attrs{n}.int("group", 1)
+	f, cg := wd[0], wd[1]
+	if g < 1 || cg*g != x.dims[1] || f%g != 0 {
+		c.problem(n, "weights %v with group %d do not fit input %v", wd, g, x.dims)
+		return nil
+	}
+	win, ok := c.readWindow(n, x.dims[2], x.dims[3], wd[2], wd[3])
+	in, ok2, err := c.image(n, x)
+	if !ok || !ok2 || err != nil {
 		return err
 	}
 	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Conv2D, Inputs: []string{in}, Filters: int(f), Groups: int(g),
-		Bias: b != nil, Weights: w.v, BiasValues: b}
+		Bias: b != nil, Weights: w, BiasValues: b}
 	win.set(l)
 	return c.addConv(n, l, win, x.dims)
 }

@@ -13,6 +13,7 @@ var ops map[string]opFn
 func init() {
 	ops = map[string]opFn{
 		"Conv": (*converter).conv, "ConvTranspose": (*converter).convTranspose,
+		"ConvInteger": (*converter).quantConv, "QLinearConv": (*converter).quantConv,
 		"Gemm": (*converter).gemm, "MatMul": (*converter).matmul,
 		"BatchNormalization": (*converter).batchNorm,
 		"Relu":               (*converter).activation, "Clip": (*converter).activation,
@@ -78,12 +79,7 @@ func (c *converter) digital(n *Node, dims []int64) error {
 	if dims == nil {
 		dims = c.info[first(n.Outputs)]
 		if dims == nil || slices.Contains(dims, -1) || (len(dims) > 0 && dims[0] != 1 && len(dims) == len(dyn[0].dims) && dyn[0].dims[0] == 1) {
-			dims = dyn[0].dims
-			for _, v := range dyn[1:] {
-				if b, err := broadcastDims(dims, v.dims); err == nil {
-					dims = b
-				}
-			}
+			dims = c.broadcastInputs(n, dyn[0].dims)
 		}
 	}
 	if used := usedOutputs(c, n); used > 1 {
@@ -102,6 +98,26 @@ func (c *converter) digital(n *Node, dims []int64) error {
 		}
 	}
 	return c.add(n, l, dims, shape)
+}
+
+// broadcastInputs broadcasts dims with the dims of every input (computed
+// or constant) that broadcasts with them: the output of an element-wise
+// operator.
+func (c *converter) broadcastInputs(n *Node, dims []int64) []int64 {
+	for i := range n.Inputs {
+		v := c.in(n, i)
+		if v == nil {
+			continue
+		}
+		d := v.dims
+		if v.k != nil {
+			d = v.k.dims
+		}
+		if b, err := broadcastDims(dims, d); err == nil && elems(b) <= nn.MaxElems {
+			dims = b
+		}
+	}
+	return dims
 }
 
 func first(s []string) string {

@@ -77,16 +77,24 @@ func (c *converter) globalMax(n *Node, x *value) error {
 }
 
 func (c *converter) gather(n *Node, x *value) error {
-	idx := c.in(n, 1)
-	if c.in(n, 0) != x || idx == nil || idx.k == nil {
-		return c.digital(n, nil) // indices computed at run time: value_info or the input dims
+	data, idx := c.in(n, 0), c.in(n, 1)
+	if idx == nil {
+		c.problem(n, "indices missing")
+		return nil
 	}
-	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	dd, id := data.dims, idx.dims // data: computed (or a constant table, as in embeddings)
+	if data.k != nil {
+		dd = data.k.dims
+	}
+	if idx.k != nil {
+		id = idx.k.dims
+	}
+	ax, err := axis(attrs{n}.int("axis", 0), len(dd))
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil
 	}
-	dims := append(append(slices.Clone(x.dims[:ax]), idx.k.dims...), x.dims[ax+1:]...)
+	dims := append(append(slices.Clone(dd[:ax]), id...), dd[ax+1:]...)
 	if len(dims) == 0 {
 		dims = []int64{1}
 	}

@@ -209,7 +209,7 @@ func (a attrs) ints(name string) []int64 {
 
 // in returns the node's i-th input value (nil when omitted).
 func (c *converter) in(n *Node, i int) *value {
-	if i >= len(n.Inputs) || n.Inputs[i] == "" {
+	if i < 0 || i >= len(n.Inputs) || n.Inputs[i] == "" {
 		return nil
 	}
 	return c.vals[n.Inputs[i]]

@@ -203,8 +203,33 @@ func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) (err error)
 		return fmt.Errorf("figure %s: unknown format %q (accepted: png, svg, pdf, eps)", f.Name, format)
 	}
 	f.Draw(draw.New(cw))
-	_, err = cw.WriteTo(w)
+	if format != SVG && format != EPS {
+		_, err = cw.WriteTo(w)
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err = cw.WriteTo(&buf); err != nil {
+		return err
+	}
+	_, err = w.Write(fixVector(format, buf.Bytes()))
 	return err
+}
+
+// fixVector patches two details of gonum's vector output: SVG text names
+// only Liberation Sans, so fall back to the metric-compatible Arial and
+// Helvetica where it is not installed; the EPS header starts with "%%!PS"
+// where readers expect "%!PS".
+func fixVector(format Format, b []byte) []byte {
+	switch format {
+	case SVG:
+		return bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"),
+			[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+	case EPS:
+		if bytes.HasPrefix(b, []byte("%%!PS")) {
+			return b[1:]
+		}
+	}
+	return b
 }
 
 // FileName returns the file name used by Save: name_size.format.

@@ -81,6 +81,7 @@ func TestEveryFigureEveryFormatAndSize(t *testing.T) {
 				if buf.Len() < 1000 {
 					t.Errorf("%s %s %s: only %d bytes", f.Name, format, sz.Name, buf.Len())
 				}
+				checkHeader(t, f.Name, format, buf.Bytes())
 				w, h := size(t, format, buf.Bytes())
 				tol := 0.5 // PDF/EPS round to whole points, PNG to pixels
 				if math.Abs(w-float64(sz.Width)) > tol || math.Abs(h-float64(f.Height(sz.Width))) > tol {
@@ -176,5 +177,17 @@ func TestStandard(t *testing.T) {
 	}
 	if got := strings.Join(names, " "); got != "speedup_resnet18 overhead_resnet18 memory_resnet18_32 efficiency" {
 		t.Errorf("standard figures %s", got)
+	}
+}
+
+// checkHeader checks the magic bytes readers look for.
+func checkHeader(t *testing.T, name string, format Format, b []byte) {
+	t.Helper()
+	want := map[Format]string{PNG: "\x89PNG", SVG: "<?xml", PDF: "%PDF-", EPS: "%!PS-Adobe-3.0 EPSF-3.0"}[format]
+	if !bytes.HasPrefix(b, []byte(want)) {
+		t.Errorf("%s %s starts with %q, want %q", name, format, b[:min(len(b), 24)], want)
+	}
+	if format == SVG && !bytes.Contains(b, []byte("'Liberation Sans',Arial")) {
+		t.Errorf("%s svg: no font fallback", name)
 	}
 }

@@ -13,10 +13,11 @@ import (
 )
 
 // glyphs gives each series a distinct marker shape as well as a colour, so
-// that figures still read in black and white.
+// that figures still read in black and white; filled shapes come first as
+// they stay visible when small.
 var glyphs = []draw.GlyphDrawer{
-	draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{},
-	draw.PyramidGlyph{}, draw.RingGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{},
+	draw.CircleGlyph{}, draw.PyramidGlyph{}, draw.BoxGlyph{},
+	draw.RingGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.CrossGlyph{},
 }
 
 func seriesGlyph(i int) draw.GlyphStyle {

@@ -140,7 +140,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .v{font-weight:bold;padding:.1rem .45rem;border-radius:.3rem;white-space:nowrap}
 .v-holds{background:#009E73;color:#fff}.v-partly{background:#E69F00;color:#000}
 .v-fails{background:#D55E00;color:#fff}.v-no.data{background:#999;color:#fff}
-figure{margin:1.5rem 0}figure img{max-width:100%;border:1px solid #eee}
+figure{margin:1.5rem 0}figure img{width:100%;border:1px solid #eee}
 figcaption{font-size:.9rem;color:#444}.links a{margin-right:.6rem;font-size:.85rem}
 .small{font-size:.85rem;color:#555}
 </style></head><body>

@@ -19,11 +19,23 @@ type data struct {
 	six    float64 // ReLU6 bound
 	act    nn.Act
 	input  []float64 // CHW
-	wts    []float64 // (F, C/groups, KH, KW)
+	w      []float64 // weights in im2col matrix order: (group, ky, kx, c) rows x F/groups columns
 	bias   []float64 // F
 	ref    []float64 // CHW
-	xbars  [][]float64
+	xbars  []xbar    // per core: where its crossbar rows lie in w
 }
+
+// xbar locates one core's crossbar in the weight matrix: row r holds
+// w[start[r] : start[r]+hi[r]-lo[r]] in columns lo[r]..hi[r]-1 (zero
+// elsewhere: block-diagonal packing).
+type xbar struct {
+	start  []int
+	lo, hi []int32
+}
+
+// MaxWeights is the largest weight count of a layer that Run accepts (one
+// float64 each: 1 GiB).
+const MaxWeights = 1 << 27
 
 func newData(p *compile.Plan, opts Options) (*data, error) {
 	l := p.Map.Layer
@@ -35,7 +47,7 @@ func newData(p *compile.Plan, opts Options) (*data, error) {
 		return nil, fmt.Errorf("functional: layer %q: %v", l.Name, err)
 	}
 	d.ref = d.reference()
-	d.xbars = make([][]float64, p.Cores())
+	d.xbars = make([]xbar, p.Cores())
 	for c := range d.xbars {
 		d.xbars[c] = d.crossbar(c)
 	}
@@ -117,14 +129,17 @@ func (d *data) fill(l *nn.Layer, opts Options) error {
 	} else {
 		d.input = draw(nIn, d.lo, d.hi, opts.Input, opts.Input != nil)
 	}
-	nW := g.OutC * g.CinPerGroup * g.KH * g.KW
-	useW := d.float && len(l.Weights) == nW
+	nW := int64(g.OutC) * int64(g.CinPerGroup) * int64(g.KH) * int64(g.KW)
+	if nW > MaxWeights {
+		return fmt.Errorf("%d weights, at most %d are accepted", nW, MaxWeights)
+	}
+	useW := d.float && int64(len(l.Weights)) == nW
 	useB := d.float && len(l.BiasValues) == g.OutC
 	if d.float {
-		d.wts = draw(nW, -1, 1, l.Weights, useW)
+		d.fillWeights(draw(int(nW), -1, 1, l.Weights, useW))
 		d.bias = draw(g.OutC, -1, 1, l.BiasValues, useB)
 	} else {
-		d.wts = draw(nW, -wmax, wmax, nil, false)
+		d.fillWeights(draw(int(nW), -wmax, wmax, nil, false))
 		b := d.biasBound()
 		d.bias = draw(g.OutC, -b, b, nil, false)
 	}
@@ -134,42 +149,74 @@ func (d *data) fill(l *nn.Layer, opts Options) error {
 	return nil
 }
 
-// weight returns W[f][c][ky][kx] (c within the group).
-func (d *data) weight(f, c, ky, kx int) float64 {
+// fillWeights stores weights given in layer order (F, C/groups, KH, KW)
+// in matrix order.
+func (d *data) fillWeights(wts []float64) {
 	g := d.g
-	return d.wts[((f*g.CinPerGroup+c)*g.KH+ky)*g.KW+kx]
+	d.w = make([]float64, len(wts))
+	i := 0
+	for f := 0; f < g.OutC; f++ {
+		for c := 0; c < g.CinPerGroup; c++ {
+			for ky := 0; ky < g.KH; ky++ {
+				for kx := 0; kx < g.KW; kx++ {
+					d.w[d.index(f, c, ky, kx)] = wts[i]
+					i++
+				}
+			}
+		}
+	}
+}
+
+// index is the position of W[f][c][ky][kx] (c within the group) in d.w.
+func (d *data) index(f, c, ky, kx int) int {
+	g := d.g
+	cpg := g.CoutPerGroup
+	row := f/cpg*g.KH*g.KW*g.CinPerGroup + (ky*g.KW+kx)*g.CinPerGroup + c
+	return row*cpg + f%cpg
 }
 
 // reference is the direct convolution (or dense product) in CHW order,
 // computed from the layer definition, followed by bias and activation.
 func (d *data) reference() []float64 {
 	g := d.g
-	out := make([]float64, g.OutC*g.OutH*g.OutW)
+	hw := g.OutH * g.OutW
+	out := make([]float64, g.OutC*hw)
 	for f := 0; f < g.OutC; f++ {
+		plane := out[f*hw : (f+1)*hw]
 		c0 := f / g.CoutPerGroup * g.CinPerGroup
-		for oy := 0; oy < g.OutH; oy++ {
-			for ox := 0; ox < g.OutW; ox++ {
-				var s float64
-				for c := 0; c < g.CinPerGroup; c++ {
-					for ky := 0; ky < g.KH; ky++ {
-						iy := oy*g.SH - g.PadTop + ky*g.DH
-						if iy < 0 || iy >= g.InH {
-							continue
-						}
-						for kx := 0; kx < g.KW; kx++ {
-							ix := ox*g.SW - g.PadLeft + kx*g.DW
-							if ix < 0 || ix >= g.InW {
-								continue
-							}
-							s += d.input[((c0+c)*g.InH+iy)*g.InW+ix] * d.weight(f, c, ky, kx)
-						}
-					}
+		for c := 0; c < g.CinPerGroup; c++ {
+			for ky := 0; ky < g.KH; ky++ {
+				for kx := 0; kx < g.KW; kx++ {
+					d.addTap(plane, d.input[(c0+c)*g.InH*g.InW:], d.w[d.index(f, c, ky, kx)], ky, kx)
 				}
-				out[(f*g.OutH+oy)*g.OutW+ox] = d.finish(s + d.bias[f])
 			}
+		}
+		for i := range plane {
+			plane[i] = d.finish(plane[i] + d.bias[f])
 		}
 	}
 	return out
+}
+
+// addTap adds weight w times the input channel in (H x W), shifted for
+// kernel position (ky, kx), to the output plane.
+func (d *data) addTap(plane, in []float64, w float64, ky, kx int) {
+	g := d.g
+	if w == 0 {
+		return
+	}
+	for oy := 0; oy < g.OutH; oy++ {
+		iy := oy*g.SH - g.PadTop + ky*g.DH
+		if iy < 0 || iy >= g.InH {
+			continue
+		}
+		row := in[iy*g.InW : (iy+1)*g.InW]
+		for ox := 0; ox < g.OutW; ox++ {
+			if ix := ox*g.SW - g.PadLeft + kx*g.DW; ix >= 0 && ix < g.InW {
+				plane[oy*g.OutW+ox] += w * row[ix]
+			}
+		}
+	}
 }
 
 // finish applies the activation (and, in integer mode, requantisation) to
@@ -206,22 +253,18 @@ func (d *data) finish(y float64) float64 {
 	return y
 }
 
-// crossbar returns core's tile of the block-diagonal im2col matrix, row
-// major (Rows x Cols), rows ordered (ky, kx, c) within each group.
-func (d *data) crossbar(core int) []float64 {
+// crossbar locates core's tile of the block-diagonal im2col matrix in d.w.
+func (d *data) crossbar(core int) xbar {
 	g, t := d.g, d.p.Map.Tiles[core]
-	rpg := g.KH * g.KW * g.CinPerGroup
-	w := make([]float64, t.Rows*t.Cols)
+	rpg, cpg := g.KH*g.KW*g.CinPerGroup, g.CoutPerGroup
+	x := xbar{start: make([]int, t.Rows), lo: make([]int32, t.Rows), hi: make([]int32, t.Rows)}
 	for r := 0; r < t.Rows; r++ {
 		row := t.Row0 + r
-		grp, local := row/rpg, row%rpg
-		ky, kx, c := local/(g.KW*g.CinPerGroup), (local/g.CinPerGroup)%g.KW, local%g.CinPerGroup
-		for j := 0; j < t.Cols; j++ {
-			f := t.Col0 + j
-			if f/g.CoutPerGroup == grp {
-				w[r*t.Cols+j] = d.weight(f, c, ky, kx)
-			}
-		}
+		grp := row / rpg
+		lo := max(0, grp*cpg-t.Col0)
+		hi := min(t.Cols, (grp+1)*cpg-t.Col0)
+		x.lo[r], x.hi[r] = int32(lo), int32(max(lo, hi))
+		x.start[r] = row*cpg + t.Col0 + lo - grp*cpg
 	}
-	return w
+	return x
 }

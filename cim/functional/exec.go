@@ -186,16 +186,16 @@ func (m *machine) exec(c *core, in *isa.Instr) {
 }
 
 func (m *machine) mvm(c *core) {
-	w := m.d.xbars[c.id]
-	cols := len(c.out)
+	xb := &m.d.xbars[c.id]
 	clear(c.out)
 	for r, x := range c.in {
 		if x == 0 {
 			continue
 		}
-		row := w[r*cols : (r+1)*cols]
+		out := c.out[xb.lo[r]:xb.hi[r]]
+		row := m.d.w[xb.start[r] : xb.start[r]+len(out)]
 		for j, wv := range row {
-			c.out[j] += x * wv
+			out[j] += x * wv
 		}
 	}
 }

@@ -2,6 +2,8 @@ package onnx
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -286,5 +288,41 @@ func TestShapeChangingDigital(t *testing.T) {
 		if l.Out != want[i] {
 			t.Errorf("%s: out %v, want %v", l.Name, l.Out, want[i])
 		}
+	}
+}
+
+// TestConstantsAndReadFile: weights given as a graph input through
+// Options.Constants (NewTensor); ReadFile refuses a file above the limit
+// before reading it.
+func TestConstantsAndReadFile(t *testing.T) {
+	nodes := []pb{nodePB("Conv", "conv", []string{"x", "W"}, []string{"y"}, intsAttr("strides", 2, 2))}
+	g := modelPB(nodes, nil, valueInfoPB("x", 1, 1, 4, 4), valueInfoPB("y", 1, 1, 2, 2))
+	if _, err := Import(g, Options{}); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), `reads "W"`) {
+		t.Fatalf("weights that nothing provides: error %v", err)
+	}
+	m, err := Decode(g, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Graph.Inputs = append(m.Graph.Inputs, ValueInfo{Name: "W", ElemType: Float, Dims: []int64{1, 1, 2, 2}, HasShape: true})
+	if _, err := m.Network(Options{}); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "Options.Constants") {
+		t.Fatalf("weights as a second input: error %v", err)
+	}
+	net, err := m.Network(Options{Constants: map[string]*Tensor{"W": NewTensor("W", []int64{1, 1, 2, 2}, []float64{1, 2, 3, 4})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := net.Layers[0]; l.Out != (nn.Shape{C: 1, H: 2, W: 2}) || !slices.Equal(l.Weights, []float64{1, 2, 3, 4}) || l.StrideH != 2 {
+		t.Fatalf("layer %+v", l)
+	}
+	path := filepath.Join(t.TempDir(), "m.onnx")
+	if err := os.WriteFile(path, g, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFile(path, Limits{MaxFileBytes: 10}); !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "at most 10") {
+		t.Fatalf("ReadFile over the limit: %v", err)
+	}
+	if _, err := ImportFile(filepath.Join(t.TempDir(), "none.onnx"), Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
 	}
 }

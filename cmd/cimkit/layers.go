@@ -97,6 +97,9 @@ func describeLayer(l *nn.Layer) layerRow {
 		Name: l.Name, Kind: string(l.Kind), In: strings.Join(ins, "+"), Out: l.Out.String(),
 		Kernel: "-", Stride: "-", MACs: l.MACs(), Params: l.Params(),
 	}
+	if l.Kind == nn.Digital && l.Op != "" {
+		r.Kind += ":" + l.Op // the operator run on the digital units (ONNX imports)
+	}
 	switch l.Kind {
 	case nn.Conv2D, nn.MaxPool, nn.AvgPool:
 		sh, sw := l.Stride()

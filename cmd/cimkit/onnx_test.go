@@ -51,5 +51,8 @@ func TestONNXFlagModels(t *testing.T) {
 		if s := out.String(); !strings.Contains(s, "p2o.Conv.0") || !strings.Contains(s, "total") {
 			t.Errorf("%v: output lacks the first conv or the total:\n%s", args, s)
 		}
+		if s := out.String(); args[0] == "layers" && !strings.Contains(s, "digital:Softmax") {
+			t.Errorf("layers output does not name the digital Softmax:\n%s", s)
+		}
 	}
 }

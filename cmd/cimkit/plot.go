@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/cimkit/cimkit/plots"
@@ -21,15 +22,22 @@ func init() {
 func runPlot(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	in := fs.String("in", "", "results CSV written by cimkit report or cimkit sweep (required)")
+	in := fs.String("in", "", "results CSV written by cimkit report or cimkit sweep")
+	trace := fs.String("trace", "", "trace CSV written by cimkit sim --trace: timeline and bus utilisation")
+	from := fs.Float64("from", 0, "with --trace: first cycle of the timeline")
+	to := fs.Float64("to", 0, "with --trace: last cycle of the timeline (0: the end)")
+	cores := fs.Int("cores", 16, "with --trace: cores shown in the timeline")
 	out := fs.String("out", "figures", "output directory")
 	format := fs.String("format", "png,svg,pdf,eps", "figure formats: png,svg,pdf,eps")
 	size := fs.String("size", "1col,2col", "figure widths: 1col (3.5 in), 2col (7 in)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *in == "" {
-		return usagef("--in is required: a results CSV (e.g. report/results.csv)")
+	if *in == "" && *trace == "" {
+		return usagef("--in (a results CSV, e.g. report/results.csv) or --trace (a trace CSV) is required")
+	}
+	if *cores < 1 || *cores > plots.MaxTimelineCores {
+		return usagef("--cores %d: want 1..%d", *cores, plots.MaxTimelineCores)
 	}
 	formats, err := plots.ParseFormats(*format)
 	if err != nil {
@@ -39,18 +47,18 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(*in)
-	if err != nil {
-		return err
+	var figs []*plots.Figure
+	if *in != "" {
+		if figs, err = resultFigures(*in); err != nil {
+			return err
+		}
 	}
-	defer f.Close()
-	df, err := plots.ReadResults(f, *in)
-	if err != nil {
-		return err
-	}
-	figs, err := plots.Standard(df)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *in, err)
+	if *trace != "" {
+		tf, err := traceFigures(*trace, plots.TimelineOptions{From: *from, To: *to, Cores: *cores})
+		if err != nil {
+			return err
+		}
+		figs = append(figs, tf...)
 	}
 	paths, err := plots.SaveAll(figs, *out, formats, sizes)
 	if err != nil {
@@ -78,4 +86,45 @@ func parseSizes(s string) ([]plots.Size, error) {
 		}
 	}
 	return out, nil
+}
+
+// resultFigures draws the standard figures of a results CSV.
+func resultFigures(file string) ([]*plots.Figure, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	df, err := plots.ReadResults(f, file)
+	if err != nil {
+		return nil, err
+	}
+	figs, err := plots.Standard(df)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return figs, nil
+}
+
+// traceFigures draws the timeline and the bus utilisation of a trace CSV.
+func traceFigures(file string, opt plots.TimelineOptions) ([]*plots.Figure, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	spans, err := plots.ReadTrace(f, file)
+	if err != nil {
+		return nil, err
+	}
+	opt.Title = filepath.Base(file)
+	tl, err := plots.Timeline(spans, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	bu, err := plots.BusUtilization(spans, 100, opt.Title)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return []*plots.Figure{tl, bu}, nil
 }

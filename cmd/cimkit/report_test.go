@@ -115,7 +115,9 @@ func TestPlotBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{}, 2, "--in is required"},
+		{[]string{}, 2, "--in (a results CSV, e.g. report/results.csv) or --trace"},
+		{[]string{"--trace", bad, "--cores", "0"}, 2, "--cores 0"},
+		{[]string{"--trace", bad}, 1, "bad.csv: not a trace CSV"},
 		{[]string{"--in", filepath.Join(dir, "missing.csv")}, 1, "missing.csv: no such file"},
 		{[]string{"--in", bad}, 1, `bad.csv: row 1, column xbar_rows: "x" is not a number`},
 		{[]string{"--in", bad, "--format", "jpeg"}, 2, `unknown figure format "jpeg"`},
@@ -142,4 +144,18 @@ func TestProgressBarPlain(t *testing.T) {
 	var nilBar *progressBar
 	nilBar.update(1, 2) // --quiet: no bar, no panic
 	nilBar.finish()
+}
+
+func TestPlotTrace(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "trace.csv")
+	code, _, errs := cimkit("sim", "--model", "resnet18", "--layer", "layer2.0.conv1", "--xbar", "64x64",
+		"--bus", "16", "--scheme", "linear", "--trace", trace)
+	if code != 0 {
+		t.Fatalf("sim exit %d: %s", code, errs)
+	}
+	code, out, errs := cimkit("plot", "--trace", trace, "--out", dir, "--format", "svg", "--size", "2col", "--to", "5000")
+	if code != 0 || !strings.Contains(out, "timeline_2col.svg") || !strings.Contains(out, "bus_utilization_2col.svg") {
+		t.Errorf("plot --trace: exit %d, %s %s", code, out, errs)
+	}
 }

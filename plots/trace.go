@@ -1,0 +1,85 @@
+package plots
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// MaxTraceSpans bounds the spans ReadTrace accepts, so that a huge file
+// fails with a clear error instead of exhausting memory.
+const MaxTraceSpans = 1 << 22
+
+// traceKinds maps the simulator's span classes (as written by
+// "cimkit sim --trace") to timeline kinds.
+var traceKinds = map[string]SpanKind{
+	"mvm": MVM, "mov": Digital, "load": Transfer, "store": Transfer, "call": Transfer,
+	"wait": WaitOwner, "bus_wait": WaitBus,
+}
+
+// ReadTrace reads a trace CSV with the header core,start,end,class (as
+// written by "cimkit sim --trace FILE") into timeline spans. name names the
+// input in errors.
+func ReadTrace(r io.Reader, name string) ([]Span, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 4
+	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty trace", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a trace CSV: %v", name, err)
+	}
+	if strings.Join(head, ",") != "core,start,end,class" {
+		return nil, fmt.Errorf("%s: header %q, want core,start,end,class", name, strings.Join(head, ","))
+	}
+	var spans []Span
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		if len(spans) == MaxTraceSpans {
+			return nil, fmt.Errorf("%s: more than %d spans", name, MaxTraceSpans)
+		}
+		s, err := traceSpan(rec)
+		if err != nil {
+			return nil, fmt.Errorf("%s: line %d: %v", name, line, err)
+		}
+		spans = append(spans, s)
+	}
+	if err := checkSpans(spans, "trace"); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return spans, nil
+}
+
+// traceSpan parses one record of a trace CSV.
+func traceSpan(rec []string) (Span, error) {
+	core, err := strconv.Atoi(rec[0])
+	if err != nil || core < 0 {
+		return Span{}, fmt.Errorf("core %q is not a core number", rec[0])
+	}
+	var t [2]float64
+	for i, f := range rec[1:3] {
+		v, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || v < 0 {
+			return Span{}, fmt.Errorf("%s %q is not a cycle count", []string{"start", "end"}[i], f)
+		}
+		t[i] = float64(v)
+	}
+	k, ok := traceKinds[rec[3]]
+	if !ok {
+		return Span{}, fmt.Errorf("unknown class %q (want mvm, mov, load, store, call, wait or bus_wait)", rec[3])
+	}
+	if t[1] < t[0] {
+		return Span{}, fmt.Errorf("end %v before start %v", t[1], t[0])
+	}
+	return Span{Core: core, Start: t[0], End: t[1], Kind: k}, nil
+}

@@ -21,25 +21,26 @@ type Options struct {
 	// next MVM) waits for it, so the MVM overlaps the WAIT and the
 	// partial-sum LOAD that follow it (the compiler's pipeline).
 	BlockingMVM bool
-	// Arbiter is the bus arbitration policy; the zero value is RoundRobin.
+	// Arbiter is the bus arbitration policy; the zero value is Oldest.
 	Arbiter Arbiter
 	// MaxSpans caps the trace; further spans are dropped and
 	// Timing.Truncated is set. 0 means DefaultMaxSpans.
 	MaxSpans int
 }
 
-// Arbiter is a bus arbitration policy. Both are fair: a waiting core is
-// served before any core is served twice.
+// Arbiter is a bus arbitration policy. Both are fair: no waiting core is
+// passed over twice.
 type Arbiter uint8
 
 // The arbitration policies.
 const (
+	// Oldest, the default, grants the core that has waited longest (first
+	// come, first served) and breaks ties among cores that asked in the same
+	// cycle round-robin. See the package doc for why it is the default.
+	Oldest Arbiter = iota
 	// RoundRobin grants the first waiting core at or after a pointer that
-	// moves past each granted core (the classic AXI interconnect arbiter).
-	RoundRobin Arbiter = iota
-	// Oldest grants the core that has waited longest (first come, first
-	// served), breaking ties of the same cycle round-robin.
-	Oldest
+	// moves past each granted core, whenever it asked.
+	RoundRobin
 )
 
 func (a Arbiter) String() string {

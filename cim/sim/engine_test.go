@@ -66,7 +66,7 @@ func streams(progs [][]isa.Instr) []isa.Stream {
 //	49-52 c0 CALL c1,2      c0 ends at 52; c1 wakes at 52 (waited 2)
 //	52-58 c1 LOAD acc, 58-60 MOV MOV, 60-63 STORE: c1 ends at 63.
 func TestExecuteHandWorked(t *testing.T) {
-	tm, err := Execute(tinyArch(), streams(pv2()), Options{Trace: true, BlockingMVM: true})
+	tm, err := Execute(tinyArch(), streams(pv2()), Options{Trace: true, BlockingMVM: true, Arbiter: RoundRobin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestRoundRobin(t *testing.T) {
 	for i := range progs {
 		progs[i] = []isa.Instr{ld(isa.In, 4, 0), ld(isa.In, 4, 1)}
 	}
-	tm, err := Execute(tinyArch(), streams(progs), Options{Trace: true})
+	tm, err := Execute(tinyArch(), streams(progs), Options{Trace: true, Arbiter: RoundRobin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,5 +186,44 @@ func TestExecuteAsyncMVM(t *testing.T) {
 	}
 	if tm.Cycles != 63 || !reflect.DeepEqual(tm.Cores, want) {
 		t.Errorf("cycles %d, cores:\n got %+v\nwant %+v", tm.Cycles, tm.Cores, want)
+	}
+}
+
+// TestArbiters: core 1 holds the bus 0-12 (40 bytes); core 0 asks at 2,
+// core 2 at 5. Round robin serves core 2 first (the pointer is past core
+// 1), oldest-first serves core 0, which has waited longer.
+func TestArbiters(t *testing.T) {
+	movs := func(n int) []isa.Instr {
+		out := make([]isa.Instr, n)
+		for i := range out {
+			out[i] = mov(isa.Zero, 0)
+		}
+		return out
+	}
+	progs := [][]isa.Instr{
+		append(movs(2), ld(isa.In, 4, 0)),
+		{ld(isa.In, 40, 0)},
+		append(movs(5), ld(isa.In, 4, 0)),
+	}
+	for arb, want := range map[Arbiter][]int32{RoundRobin: {1, 2, 0}, Oldest: {1, 0, 2}} {
+		tm, err := Execute(tinyArch(), streams(progs), Options{Trace: true, Arbiter: arb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []int32
+		for _, s := range tm.Trace {
+			if s.Class == ClassLoad {
+				order = append(order, s.Core)
+			}
+		}
+		if !reflect.DeepEqual(order, want) || tm.Cycles != 18 {
+			t.Errorf("%v: grant order %v cycles %d, want %v 18", arb, order, tm.Cycles, want)
+		}
+	}
+	if _, err := ParseArbiter("lottery"); err == nil {
+		t.Error("ParseArbiter accepted lottery")
+	}
+	if a, err := ParseArbiter("FCFS"); err != nil || a != Oldest {
+		t.Errorf("ParseArbiter(FCFS) = %v, %v", a, err)
 	}
 }

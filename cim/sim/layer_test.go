@@ -36,7 +36,8 @@ func small32() arch.Arch {
 func close(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
 
 // TestPV2HandWorked checks "conv" with only 4 output channels, with the
-// default overlapping MVM and round-robin bus. A LOAD in or STORE out
+// default overlapping MVM and bus arbiter (every conflict below is a tie,
+// broken round-robin, or has a single waiter, so both arbiters agree). A LOAD in or STORE out
 // waits for the core's own crossbar ("stall"); LOAD acc and WAIT do not.
 //
 // Sequential (core 1 starts with WAIT 2): c0 LOAD 0-10, MVM 10-20, STORE
@@ -107,7 +108,7 @@ func TestPV2HandWorked(t *testing.T) {
 //
 // Linear: the four input LOADs go in core order, 0-10, 10-20, 20-30, 30-40,
 // and the MVMs end at 20, 30, 40, 50. Core 0's STORE, asked at 20 after its
-// crossbar, waits for cores 2 and 3 (round robin) and runs 40-46, CALL
+// crossbar, waits for cores 2 and 3 (who asked at 0) and runs 40-46, CALL
 // 46-49. Cores 1 and 2 each take LOAD acc 6 + MOV 1 + STORE 6 + CALL 3 = 16
 // after their wake-up: 49-65, 65-81. Core 3: LOAD acc 81-87, three MOVs
 // 87-90, STORE 90-93.

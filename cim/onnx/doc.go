@@ -53,7 +53,9 @@
 //   - Relu, Clip (0..6 is ReLU6, 0..inf ReLU), Sigmoid, HardSwish,
 //     HardSigmoid (alpha 1/6, beta 0.5), LeakyRelu (alpha 0.01): fused
 //     into a Conv2D, Dense or Add that nothing else reads, else an
-//     Activation layer; other parameters give a Digital layer.
+//     Activation layer; other parameters give a Digital layer. The pattern
+//     x * Clip(x + 3, 0, 6) / 6 (HardSwish as Paddle exports it) is one
+//     HardSwish.
 //   - MaxPool, AveragePool, GlobalAveragePool: the pooling kinds; Concat of
 //     images on channels: Concat; Resize, Transpose (when it moves data),
 //     Slice, Softmax, Reduce*, Pad, GlobalMaxPool, Gather, Expand, Tile,

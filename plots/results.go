@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
+
+	"github.com/cimkit/cimkit/cim/sim"
 )
 
 // Columns are the columns of the simulator's result record (issue 3), in
@@ -181,7 +183,8 @@ func (s Select) String() string {
 	return strings.Join(parts, " ")
 }
 
-// selectRows reads df and keeps the rows sel selects; error if none.
+// selectRows reads df and keeps the rows sel selects, without model totals
+// (layer "total"); error if none.
 func selectRows(df dataframe.DataFrame, sel Select, fig string) ([]row, error) {
 	all, err := table(df, fig+" figure")
 	if err != nil {
@@ -189,7 +192,7 @@ func selectRows(df dataframe.DataFrame, sel Select, fig string) ([]row, error) {
 	}
 	var out []row
 	for _, r := range all {
-		if sel.keep(r) {
+		if sel.keep(r) && r.layer != sim.TotalLayer {
 			out = append(out, r)
 		}
 	}

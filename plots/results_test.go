@@ -177,3 +177,17 @@ func TestShortLayer(t *testing.T) {
 		}
 	}
 }
+
+func TestTotalsLeftOut(t *testing.T) {
+	recs := fakeRecords("m", fakeResNet[:2], []int{32}, []int{8}, []string{"linear"})
+	tot := append([]string(nil), recs[1]...)
+	tot[1] = "total"
+	recs = append(recs, tot)
+	rows, err := selectRows(dataframe.LoadRecords(recs), Select{}, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(layerOrder(rows), ","); got != "conv1,layer1.0.conv1" {
+		t.Errorf("layers %s, want the two layers without the total", got)
+	}
+}

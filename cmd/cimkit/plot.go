@@ -14,7 +14,7 @@ import (
 func init() {
 	register(command{
 		name:    "plot",
-		summary: "redraw the report's figures from a saved results.csv",
+		summary: "redraw the report's figures from a saved results.csv, or a timeline from a trace",
 		run:     runPlot,
 	})
 }

@@ -159,3 +159,19 @@ func TestPlotTrace(t *testing.T) {
 		t.Errorf("plot --trace: exit %d, %s %s", code, out, errs)
 	}
 }
+
+// TestPlotSweepOutput redraws figures from "cimkit sweep" output with
+// model totals and a dense layer.
+func TestPlotSweepOutput(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "sweep.csv")
+	code, _, errs := cimkit("sweep", "--models", "resnet18", "--xbar", "128", "--bus", "64",
+		"--schemes", "sequential,linear", "--totals", "--out", csv)
+	if code != 0 {
+		t.Fatalf("sweep exit %d: %s", code, errs)
+	}
+	code, out, errs := cimkit("plot", "--in", csv, "--out", dir, "--format", "svg", "--size", "1col")
+	if code != 0 || strings.Count(out, ".svg") != 4 {
+		t.Errorf("plot: exit %d, %s %s", code, out, errs)
+	}
+}

@@ -130,7 +130,8 @@ func makeReport(f reportFlags, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// progressBar draws "sweep [#####.....] 40% 120/300" on a terminal,
+// progressBar draws "sweep [#####.....] 40% 120/300  12s elapsed, ~18s
+// left" on a terminal,
 // redrawing one line; elsewhere (logs, CI) it prints a line every 10%.
 type progressBar struct {
 	mu    sync.Mutex
@@ -139,10 +140,11 @@ type progressBar struct {
 	tty   bool
 	last  int // last percentage printed
 	drawn bool
+	start time.Time
 }
 
 func newProgressBar(w io.Writer, label string) *progressBar {
-	return &progressBar{w: w, label: label, tty: isTerminal(w), last: -1}
+	return &progressBar{w: w, label: label, tty: isTerminal(w), last: -1, start: time.Now()}
 }
 
 // isTerminal reports whether w is a character device such as a terminal.
@@ -165,8 +167,10 @@ func (b *progressBar) update(done, total int) {
 	if b.tty {
 		const width = 30
 		n := width * done / total
-		fmt.Fprintf(b.w, "\r%s [%s%s] %3d%% %d/%d", b.label, strings.Repeat("#", n),
-			strings.Repeat(".", width-n), pct, done, total)
+		el := time.Since(b.start)
+		eta := time.Duration(float64(el) * float64(total-done) / float64(max(done, 1)))
+		fmt.Fprintf(b.w, "\r%s [%s%s] %3d%% %d/%d  %s elapsed, ~%s left ", b.label, strings.Repeat("#", n),
+			strings.Repeat(".", width-n), pct, done, total, el.Round(time.Second), eta.Round(time.Second))
 		b.drawn = true
 		return
 	}

@@ -135,11 +135,17 @@ func (d *data) fill(l *nn.Layer, opts Options) error {
 	}
 	useW := d.float && int64(len(l.Weights)) == nW
 	useB := d.float && len(l.BiasValues) == g.OutC
+	switch {
+	case useW:
+		d.fillWeights(func(i int) float64 { return l.Weights[i] })
+	case d.float:
+		d.fillWeights(func(int) float64 { return 2*rng.Float64() - 1 })
+	default:
+		d.fillWeights(func(int) float64 { return float64(rng.IntN(2*int(wmax)+1)) - wmax })
+	}
 	if d.float {
-		d.fillWeights(draw(int(nW), -1, 1, l.Weights, useW))
 		d.bias = draw(g.OutC, -1, 1, l.BiasValues, useB)
 	} else {
-		d.fillWeights(draw(int(nW), -wmax, wmax, nil, false))
 		b := d.biasBound()
 		d.bias = draw(g.OutC, -b, b, nil, false)
 	}
@@ -149,18 +155,21 @@ func (d *data) fill(l *nn.Layer, opts Options) error {
 	return nil
 }
 
-// fillWeights stores weights given in layer order (F, C/groups, KH, KW)
-// in matrix order.
-func (d *data) fillWeights(wts []float64) {
+// fillWeights fills d.w in matrix order (sequentially, for locality);
+// src(i) gives the weight with index i in layer order (F, C/groups, KH, KW).
+func (d *data) fillWeights(src func(i int) float64) {
 	g := d.g
-	d.w = make([]float64, len(wts))
-	i := 0
-	for f := 0; f < g.OutC; f++ {
-		for c := 0; c < g.CinPerGroup; c++ {
-			for ky := 0; ky < g.KH; ky++ {
-				for kx := 0; kx < g.KW; kx++ {
-					d.w[d.index(f, c, ky, kx)] = wts[i]
-					i++
+	cg, cpg := g.CinPerGroup, g.CoutPerGroup
+	d.w = make([]float64, g.OutC*cg*g.KH*g.KW)
+	k := 0
+	for grp := 0; grp < g.Groups; grp++ {
+		for ky := 0; ky < g.KH; ky++ {
+			for kx := 0; kx < g.KW; kx++ {
+				for c := 0; c < cg; c++ {
+					for f := grp * cpg; f < (grp+1)*cpg; f++ {
+						d.w[k] = src(((f*cg+c)*g.KH+ky)*g.KW + kx)
+						k++
+					}
 				}
 			}
 		}
@@ -176,44 +185,53 @@ func (d *data) index(f, c, ky, kx int) int {
 }
 
 // reference is the direct convolution (or dense product) in CHW order,
-// computed from the layer definition, followed by bias and activation.
+// computed from the layer definition (output pixel by output pixel, kernel
+// tap by tap, the taps' weights for all filters of a group at once),
+// followed by bias and activation.
 func (d *data) reference() []float64 {
 	g := d.g
 	hw := g.OutH * g.OutW
 	out := make([]float64, g.OutC*hw)
-	for f := 0; f < g.OutC; f++ {
-		plane := out[f*hw : (f+1)*hw]
-		c0 := f / g.CoutPerGroup * g.CinPerGroup
-		for c := 0; c < g.CinPerGroup; c++ {
-			for ky := 0; ky < g.KH; ky++ {
-				for kx := 0; kx < g.KW; kx++ {
-					d.addTap(plane, d.input[(c0+c)*g.InH*g.InW:], d.w[d.index(f, c, ky, kx)], ky, kx)
+	acc := make([]float64, g.CoutPerGroup)
+	for grp := 0; grp < g.Groups; grp++ {
+		for oy := 0; oy < g.OutH; oy++ {
+			for ox := 0; ox < g.OutW; ox++ {
+				d.pixel(acc, grp, oy, ox)
+				for j, v := range acc {
+					f := grp*g.CoutPerGroup + j
+					out[f*hw+oy*g.OutW+ox] = d.finish(v + d.bias[f])
 				}
 			}
-		}
-		for i := range plane {
-			plane[i] = d.finish(plane[i] + d.bias[f])
 		}
 	}
 	return out
 }
 
-// addTap adds weight w times the input channel in (H x W), shifted for
-// kernel position (ky, kx), to the output plane.
-func (d *data) addTap(plane, in []float64, w float64, ky, kx int) {
+// pixel sets acc[j] to the sum over the kernel window at output (oy, ox)
+// of input times weight, for filter j of group grp.
+func (d *data) pixel(acc []float64, grp, oy, ox int) {
 	g := d.g
-	if w == 0 {
-		return
-	}
-	for oy := 0; oy < g.OutH; oy++ {
+	cg, cpg := g.CinPerGroup, g.CoutPerGroup
+	clear(acc)
+	for ky := 0; ky < g.KH; ky++ {
 		iy := oy*g.SH - g.PadTop + ky*g.DH
 		if iy < 0 || iy >= g.InH {
 			continue
 		}
-		row := in[iy*g.InW : (iy+1)*g.InW]
-		for ox := 0; ox < g.OutW; ox++ {
-			if ix := ox*g.SW - g.PadLeft + kx*g.DW; ix >= 0 && ix < g.InW {
-				plane[oy*g.OutW+ox] += w * row[ix]
+		for kx := 0; kx < g.KW; kx++ {
+			ix := ox*g.SW - g.PadLeft + kx*g.DW
+			if ix < 0 || ix >= g.InW {
+				continue
+			}
+			for c := 0; c < cg; c++ {
+				x := d.input[((grp*cg+c)*g.InH+iy)*g.InW+ix]
+				if x == 0 {
+					continue
+				}
+				w := d.w[d.index(grp*cpg, c, ky, kx):][:cpg]
+				for j, wv := range w {
+					acc[j] += x * wv
+				}
 			}
 		}
 	}

@@ -267,6 +267,12 @@ func TestReferenceByHand(t *testing.T) {
 		{conv, nn.Shape{C: 2, H: 4, W: 4}, in, want},
 		// CHW input (1, 2; 3, 4): 1*1 + 2*10 + 3*100 + 4*1000 + 0.5
 		{dense, nn.Shape{C: 2, H: 1, W: 2}, []float64{1, 2, 3, 4}, []float64{4321.5}},
+		// 3x3 input 1..9, 2x2 kernel (1 10; 100 1000): 1+20+400+5000, ...
+		{&nn.Layer{Name: "k", Kind: nn.Conv2D, KernelH: 2, KernelW: 2, Filters: 1, Weights: []float64{1, 10, 100, 1000}},
+			nn.Shape{C: 1, H: 3, W: 3}, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}, []float64{5421, 6532, 8754, 9865}},
+		// 1x1, filters (1 2) and (3 4) over channels (1, 10): 21 and 43
+		{&nn.Layer{Name: "fc2", Kind: nn.Conv2D, KernelH: 1, KernelW: 1, Filters: 2, Weights: []float64{1, 2, 3, 4}},
+			nn.Shape{C: 2, H: 1, W: 1}, []float64{1, 10}, []float64{21, 43}},
 	} {
 		for _, xbar := range []int{1, 3, 8} {
 			p := plan(t, c.l, c.in, smallArch(xbar, 1), compile.Cyclic)

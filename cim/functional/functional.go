@@ -85,7 +85,7 @@ type Violation struct {
 	Vector int       // output vector p (-1 if not about a vector)
 	Block  int       // column block h of the vector
 	Owner  int       // the vector's owner at the time (-1 if none)
-	Msg    string
+	Msg    string    // what is wrong
 }
 
 func (v Violation) String() string {
@@ -103,7 +103,7 @@ type Blocked struct {
 
 // Deadlock is a state where no core can run but some have not finished.
 type Deadlock struct {
-	Blocked []Blocked
+	Blocked []Blocked // every unfinished core, each stuck on a WAIT
 }
 
 func (d *Deadlock) String() string {
@@ -116,8 +116,8 @@ func (d *Deadlock) String() string {
 
 // Mismatch is an output element that differs from the reference.
 type Mismatch struct {
-	Channel, Y, X int
-	Got, Want     float64
+	Channel, Y, X int     // position in the output (CHW)
+	Got, Want     float64 // executed value and reference
 }
 
 // MaxViolations is how many violations a Report keeps (all are counted).
@@ -125,22 +125,22 @@ const MaxViolations = 20
 
 // Report is the outcome of a run.
 type Report struct {
-	Layer  string
-	Scheme compile.Scheme
-	Float  bool
-	Seed   uint64 // the scheduler seed this report is about
-	Seeds  int    // schedules run (stops at the first failing one)
-	Shift  int    // requantisation shift used (integer mode)
-	Steps  int64  // instructions executed in the reported schedule
+	Layer  string         // the layer's name
+	Scheme compile.Scheme // the plan's scheme
+	Float  bool           // float64 data (else integers)
+	Seed   uint64         // the scheduler seed this report is about
+	Seeds  int            // schedules run (stops at the first failing one)
+	Shift  int            // requantisation shift used (integer mode)
+	Steps  int64          // instructions executed in the reported schedule
 
 	Match      bool      // output equals the reference (bit for bit in integer mode)
 	Mismatches int       // differing elements
 	First      *Mismatch // first differing element (CHW order)
-	MaxAbsDiff float64
+	MaxAbsDiff float64   // largest |output - reference|
 
 	Violations     []Violation // the first MaxViolations
-	ViolationCount int
-	Deadlock       *Deadlock
+	ViolationCount int         // all violations
+	Deadlock       *Deadlock   // nil unless the run deadlocked
 
 	Output    []float64 // the OFM read back, CHW order
 	Reference []float64 // the direct convolution, CHW order

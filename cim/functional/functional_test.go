@@ -127,6 +127,7 @@ func TestRandomLayers(t *testing.T) {
 	for trial := 0; trial < trials; trial++ {
 		l, in := randomLayer(rng)
 		a := smallArch(1+rng.IntN(24), 1+rng.IntN(8))
+		a.ActBytes, a.PsumBytes, a.WeightBits = 1+rng.IntN(2), 4*(1+rng.IntN(2)), 2+rng.IntN(7)
 		for _, s := range compile.Schemes() {
 			p := plan(t, l, in, a, s)
 			for _, float := range []bool{false, true} {

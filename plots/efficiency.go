@@ -49,7 +49,7 @@ func EfficiencyPoints(df dataframe.DataFrame, sel Select) ([]EfficiencyPoint, er
 		cnt[k]++
 	}
 	if len(cnt) == 0 {
-		return nil, fmt.Errorf("efficiency figure: no results with PV > 1 that fit for %s", sel)
+		return nil, fmt.Errorf("efficiency figure: %w: none with PV > 1 that fits for %s", ErrNoData, sel)
 	}
 	pts := make([]EfficiencyPoint, 0, len(cnt))
 	for k, n := range cnt {

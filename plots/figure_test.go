@@ -1,8 +1,11 @@
 package plots
 
 import (
+	"errors"
+
 	"bytes"
 	"fmt"
+	"github.com/go-gota/gota/dataframe"
 	"image/png"
 	"math"
 	"os"
@@ -189,5 +192,28 @@ func checkHeader(t *testing.T, name string, format Format, b []byte) {
 	}
 	if format == SVG && !bytes.Contains(b, []byte("'Liberation Sans',Arial")) {
 		t.Errorf("%s svg: no font fallback", name)
+	}
+}
+
+func TestStandardSkipsEmptyFigures(t *testing.T) {
+	// A budget of 1 core: only PV = PH = 1 layers fit, so no efficiency.
+	recs := fakeRecords("m", fakeResNet, []int{128}, []int{8}, []string{"sequential", "cyclic"})
+	for _, r := range recs[1:] {
+		r[6] = "1"
+		if r[11] != "1" {
+			r[8] = "false"
+		}
+	}
+	figs, err := Standard(dataframe.LoadRecords(recs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		if f.Name == "efficiency" {
+			t.Error("efficiency figure without data")
+		}
+	}
+	if _, err := Efficiency(dataframe.LoadRecords(recs), Select{Scheme: "cyclic"}); !errors.Is(err, ErrNoData) {
+		t.Errorf("efficiency: %v, want ErrNoData", err)
 	}
 }

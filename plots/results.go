@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -140,6 +141,10 @@ func number(floats []float64, recs []string, i int) (float64, error) {
 	return strconv.ParseFloat(strings.TrimSpace(recs[i]), 64)
 }
 
+// ErrNoData is wrapped by the errors of figure builders that found nothing
+// to draw in the selected results.
+var ErrNoData = errors.New("no results")
+
 // Select narrows results down before a figure is drawn. Zero fields select
 // everything.
 type Select struct {
@@ -197,7 +202,7 @@ func selectRows(df dataframe.DataFrame, sel Select, fig string) ([]row, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s figure: no results for %s", fig, sel)
+		return nil, fmt.Errorf("%s figure: %w for %s", fig, ErrNoData, sel)
 	}
 	return out, nil
 }

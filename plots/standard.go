@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/go-gota/gota/dataframe"
@@ -49,7 +50,9 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 
 // Standard builds the figures of a results sweep with the configuration of
 // [Choose]: for each model the speedup, overhead and memory figures, then
-// the efficiency figure over all models.
+// the efficiency figure over all models. A figure with nothing to draw
+// (e.g. no layer fits the budget) is left out; an error is returned only
+// when no figure can be drawn or a builder fails otherwise.
 func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 	c, err := Choose(df)
 	if err != nil {
@@ -66,16 +69,30 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 				return Memory(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar})
 			},
 		} {
-			f, err := build()
-			if err != nil {
+			if err := keep(&figs, build); err != nil {
 				return nil, err
 			}
-			figs = append(figs, f)
 		}
 	}
-	f, err := Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores})
+	err = keep(&figs, func() (*Figure, error) { return Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores}) })
 	if err != nil {
 		return nil, err
 	}
-	return append(figs, f), nil
+	if len(figs) == 0 {
+		return nil, fmt.Errorf("results: %w to draw", ErrNoData)
+	}
+	return figs, nil
+}
+
+// keep appends the figure build makes, skipping it when it has no data.
+func keep(figs *[]*Figure, build func() (*Figure, error)) error {
+	f, err := build()
+	if errors.Is(err, ErrNoData) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	*figs = append(*figs, f)
+	return nil
 }

@@ -136,7 +136,8 @@ func convOnly(rs []sim.Result) []sim.Result {
 
 // traceFigures simulates the configured layer with a trace and adds the
 // timeline and bus utilisation figures. A missing model or layer skips
-// them (the sweep figures stand on their own).
+// them, as does a layer that does not fit the budget (the sweep figures
+// stand on their own).
 func (r *Report) traceFigures(nets []*nn.Network) error {
 	tc := r.traceChoice()
 	r.Config.Trace = tc
@@ -155,8 +156,11 @@ func (r *Report) traceFigures(nets []*nn.Network) error {
 		a.Cores = r.Config.Cores[len(r.Config.Cores)-1]
 	}
 	m, err := mapping.Map(layer, a)
-	if err != nil || !m.Fits {
-		return fmt.Errorf("report: timeline layer %s %s does not map on %dx%d: %v", tc.Model, tc.Layer, tc.Xbar, tc.Xbar, err)
+	if err != nil {
+		return fmt.Errorf("report: timeline layer %s %s: %w", tc.Model, tc.Layer, err)
+	}
+	if !m.Fits {
+		return nil // nothing to trace within the budget: no timeline
 	}
 	t, err := sim.Simulate(m, a, tc.Scheme, sim.Options{Trace: true})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,6 +68,11 @@ func TestRunAndWrite(t *testing.T) {
 		}
 		if !strings.Contains(string(html), `src="figures/`+name+`"`) {
 			t.Errorf("index.html does not show %s", name)
+		}
+	}
+	for _, m := range regexp.MustCompile(`(?:href|src)="([^"#]+)"`).FindAllStringSubmatch(string(html), -1) {
+		if _, err := os.Stat(filepath.Join(dir, m[1])); err != nil {
+			t.Errorf("index.html links to a missing file: %v", err)
 		}
 	}
 	var sum bytes.Buffer

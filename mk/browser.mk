@@ -44,7 +44,11 @@ $(BROWSER_TEST)/node_modules/.package-lock.json: $(BROWSER_TEST)/package.json $(
 
 # Starts `cimkit serve` on a free loopback port, runs the node tests against
 # it (with a time limit) and stops the server whatever happens.
-test-browser: build wasm browser-deps
-	CIMKIT=$(abspath $(CIMKIT)) CHROMIUM=$(CHROMIUM) WEB_DIR=$(abspath $(WASM_WEB)) \
+# The ONNX upload is tested with the PaddleOCR classifier that mk/onnx.mk
+# fetches (onnx-models).
+BROWSER_ONNX = $(ONNX_MODELS_DIR)/ch_ppocr_mobile_v2.0_cls_infer.onnx
+
+test-browser: build wasm browser-deps onnx-models
+	CIMKIT=$(abspath $(CIMKIT)) CHROMIUM=$(CHROMIUM) WEB_DIR=$(abspath $(WASM_WEB)) ONNX_MODEL=$(BROWSER_ONNX) \
 	ARTIFACTS=$(abspath test-artifacts) TIMEOUT=$(BROWSER_TIMEOUT) \
 		sh $(BROWSER_TEST)/run.sh

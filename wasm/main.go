@@ -8,7 +8,12 @@
 //
 // which answers a playground.Request with a playground.Response, both as
 // JSON, and reports progress of long operations synchronously through
-// progress. Build it with "make wasm".
+// progress, and a second one,
+//
+//	upload(fileName string, data Uint8Array) string
+//
+// which loads an ONNX file the user chose (playground.Upload) and returns
+// the JSON Response. Build it with "make wasm".
 package main
 
 import (
@@ -34,6 +39,14 @@ func main() {
 		})
 		return string(out)
 	})
-	js.Global().Call("cimkitReady", handle)
+	upload := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Get("byteLength").Type() != js.TypeNumber {
+			return `{"error":"upload: want a file name and a Uint8Array","field":"onnx"}`
+		}
+		data := make([]byte, args[1].Get("byteLength").Int())
+		js.CopyBytesToGo(data, args[1])
+		return string(playground.UploadJSON(args[0].String(), data))
+	})
+	js.Global().Call("cimkitReady", handle, upload)
 	select {}
 }

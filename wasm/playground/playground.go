@@ -8,6 +8,9 @@
 // plus a layer and a core where the operation needs them. The operations:
 //
 //   - "info": the model names, the schemes and whether ONNX upload exists.
+//
+// Besides the zoo's models, a request may name an ONNX file that the page
+// loaded with Upload (model "onnx:NAME"); the file stays in the browser.
 //   - "layers": the model's conv and dense layers with shapes, MACs, params.
 //   - "model": every conv and dense layer mapped and simulated on its own
 //     (as cimkit sim does), one sim.Result per layer, the totals
@@ -30,7 +33,7 @@
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
 // "input", "xbar", "bus", "cores", "scheme", "layer", "core", "buses",
-// "figure"). Handle never
+// "figure", "onnx"). Handle never
 // panics: a panic in the code below is turned into an error Response.
 package playground
 
@@ -182,7 +185,7 @@ func HandleJSON(in []byte, progress func(done, total int, itemJSON []byte)) []by
 type Info struct {
 	Models  []string `json:"models"`
 	Schemes []string `json:"schemes"`
-	ONNX    bool     `json:"onnx"` // an .onnx upload is accepted (not yet: the hook is in the page)
+	ONNX    bool     `json:"onnx"` // an .onnx file can be loaded with Upload
 }
 
 func info() Info {
@@ -190,7 +193,7 @@ func info() Info {
 	for _, s := range compile.Schemes() {
 		schemes = append(schemes, string(s))
 	}
-	return Info{Models: zoo.Names(), Schemes: schemes}
+	return Info{Models: zoo.Names(), Schemes: schemes, ONNX: true}
 }
 
 // config is a checked request: the network and the chip.
@@ -207,7 +210,8 @@ func parse(req Request) (*config, error) {
 	if req.Model == "" {
 		req.Model = "resnet18"
 	}
-	if !slices.Contains(zoo.Names(), req.Model) {
+	fromFile := strings.HasPrefix(req.Model, ONNXPrefix)
+	if !fromFile && !slices.Contains(zoo.Names(), req.Model) {
 		return nil, fieldErr("model", "model %q is not in the zoo (known: %s)", req.Model, strings.Join(zoo.Names(), ", "))
 	}
 	if req.Input == 0 {
@@ -245,6 +249,14 @@ func parse(req Request) (*config, error) {
 			return nil, fieldErr("scheme", "%v", err)
 		}
 		c.scheme = s
+	}
+	if fromFile {
+		net, err := uploaded(req.Model, req.Input)
+		if err != nil {
+			return nil, err
+		}
+		c.net = net
+		return c, nil
 	}
 	net, err := zoo.Get(req.Model, req.Input)
 	if err != nil {

@@ -74,7 +74,7 @@ func TestRequestErrorsWithoutField(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	d := Handle(Request{Op: "info"}, nil).Data.(Info)
-	if !reflect.DeepEqual(d.Models, zoo.Names()) || !reflect.DeepEqual(d.Schemes, []string{"sequential", "linear", "cyclic"}) || d.ONNX {
+	if !reflect.DeepEqual(d.Models, zoo.Names()) || !reflect.DeepEqual(d.Schemes, []string{"sequential", "linear", "cyclic"}) || !d.ONNX {
 		t.Errorf("info: %+v", d)
 	}
 }

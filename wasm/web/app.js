@@ -58,7 +58,36 @@ function startWorker() {
     w.worker.onerror = (ev) => { reject(new Error(ev.message)); fatal(ev.message); };
   });
   w.worker.postMessage({ type: "init", module: state.module });
+  if (state.onnx) sendUpload(w);
   return w;
+}
+
+// sendUpload gives worker w the loaded ONNX file (a copy of its bytes).
+function sendUpload(w) {
+  const id = state.nextId++;
+  return new Promise((resolve) => {
+    state.pending.set(id, { resolve });
+    w.worker.postMessage({ type: "upload", id, name: state.onnx.name, buffer: state.onnx.buffer });
+  });
+}
+
+// loadONNX reads the chosen .onnx file (it stays in this tab), hands it to
+// every worker, adds it to the model list and simulates it.
+async function loadONNX() {
+  const file = $("onnx").files[0];
+  if (!file) return;
+  clearErrors();
+  setStatus("Reading " + file.name + "…", 0);
+  state.onnx = { name: file.name, buffer: await file.arrayBuffer() };
+  const answers = await Promise.all(state.pool.map(sendUpload));
+  const resp = answers[0];
+  if (resp.cancelled) return setStatus("Cancelled.", 0);
+  if (resp.error) { state.onnx = null; return showError({ ...resp, field: "onnx" }); }
+  const sel = $("model");
+  for (const o of [...sel.options]) if (o.value.startsWith("onnx:")) o.remove();
+  sel.append(new Option(file.name + " (ONNX file, " + resp.data.layers + " layers)", resp.data.model));
+  sel.value = resp.data.model;
+  await runModel();
 }
 
 function startPool() {
@@ -418,6 +447,7 @@ async function main() {
   $("config").addEventListener("submit", (ev) => { ev.preventDefault(); runModel(); });
   $("cancel").addEventListener("click", () => { cancel(); busy(false); });
   $("core").addEventListener("change", showListing);
+  $("onnx").addEventListener("change", loadONNX);
   $("dl-csv").addEventListener("click", () => download(baseName() + ".csv", "text/csv", csv(state.rows)));
   $("sweep").addEventListener("click", runSweep);
   $("dl-sweep-csv").addEventListener("click", () => download(baseName() + "-sweep.csv", "text/csv", csv(state.sweepRows || [])));

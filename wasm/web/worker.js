@@ -3,6 +3,7 @@
 // Protocol (all messages are plain objects):
 //   page -> worker  {type: "init", module}          a compiled WebAssembly.Module
 //   page -> worker  {type: "call", id, request}     one request (see wasm/playground)
+//   page -> worker  {type: "upload", id, name, buffer}  an ONNX file (ArrayBuffer)
 //   worker -> page  {type: "ready", ms}             the Go side is listening
 //   worker -> page  {type: "progress", id, done, total, item}
 //   worker -> page  {type: "result", id, response}  {data} or {error, field}
@@ -13,16 +14,22 @@
 importScripts("wasm_exec.js");
 
 let handle = null;
+let upload = null;
+let started;
+const ready = new Promise((resolve) => { started = resolve; });
 
 async function start(module) {
   const t0 = performance.now();
   const go = new Go();
-  const ready = new Promise((resolve) => { self.cimkitReady = resolve; });
+  const registered = new Promise((resolve) => {
+    self.cimkitReady = (h, u) => { handle = h; upload = u; resolve(); };
+  });
   const instance = await WebAssembly.instantiate(module, go.importObject);
   go.run(instance).then(() => {
     postMessage({ type: "fatal", message: "the simulator stopped unexpectedly" });
   });
-  handle = await ready;
+  await registered;
+  started();
   postMessage({ type: "ready", ms: performance.now() - t0 });
 }
 
@@ -39,15 +46,19 @@ function call(id, request) {
   postMessage({ type: "result", id, response });
 }
 
-self.onmessage = (ev) => {
+// Messages other than init wait until the Go side is listening; they are
+// answered in the order they came.
+self.onmessage = async (ev) => {
   const msg = ev.data;
   if (msg.type === "init") {
     start(msg.module).catch((e) => postMessage({ type: "fatal", message: String(e && e.message || e) }));
-  } else if (msg.type === "call") {
-    if (!handle) {
-      postMessage({ type: "result", id: msg.id, response: { error: "the simulator is not ready yet" } });
-      return;
-    }
+    return;
+  }
+  await ready;
+  if (msg.type === "call") {
     call(msg.id, msg.request);
+  } else if (msg.type === "upload") {
+    const response = JSON.parse(upload(msg.name, new Uint8Array(msg.buffer)));
+    postMessage({ type: "result", id: msg.id, response });
   }
 };

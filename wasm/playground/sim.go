@@ -9,10 +9,10 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
-	"github.com/cimkit/cimkit/cim/nn"
-	"github.com/cimkit/cimkit/cim/sweep"
 	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/sweep"
 )
 
 // ModelResult is the answer to "model".

@@ -293,6 +293,18 @@ type LayerInfo struct {
 	Groups int    `json:"groups"`
 	MACs   int64  `json:"macs"`
 	Params int64  `json:"params"`
+	// Same is the index of the first layer with the same shape (itself
+	// when none before has it): such layers run the same programs and get
+	// the same Result but for the name, so a page simulates each shape once.
+	Same int `json:"same"`
+}
+
+// shapeKey is what decides a layer's programs and results: kind, shapes,
+// kernel, stride, padding, dilation, groups, filters, bias and activation.
+func shapeKey(l *nn.Layer) string {
+	return fmt.Sprintf("%s|%v|%v|%d,%d|%d,%d|%d,%d,%d,%d|%d,%d|%d|%d|%v|%s", l.Kind, l.In, l.Out,
+		l.KernelH, l.KernelW, l.StrideH, l.StrideW, l.PadTop, l.PadBottom, l.PadLeft, l.PadRight,
+		l.DilationH, l.DilationW, l.Groups, l.Filters, l.Bias, l.Act)
 }
 
 func layers(req Request) ([]LayerInfo, error) {
@@ -301,13 +313,19 @@ func layers(req Request) ([]LayerInfo, error) {
 		return nil, err
 	}
 	var out []LayerInfo
-	for _, l := range c.net.CrossbarLayers() {
+	first := map[string]int{}
+	for i, l := range c.net.CrossbarLayers() {
 		sh, _ := l.Stride()
 		li := LayerInfo{Name: l.Name, Kind: string(l.Kind), In: l.In[0].String(), Out: l.Out.String(),
 			Stride: sh, Groups: l.GroupCount(), MACs: l.MACs(), Params: l.Params()}
 		if l.Kind == nn.Conv2D {
 			li.Kernel = fmt.Sprintf("%dx%d", l.KernelH, l.KernelW)
 		}
+		k := shapeKey(l)
+		if _, ok := first[k]; !ok {
+			first[k] = i
+		}
+		li.Same = first[k]
 		out = append(out, li)
 	}
 	return out, nil

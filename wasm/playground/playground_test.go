@@ -87,7 +87,7 @@ func TestLayersLeNet(t *testing.T) {
 	}
 	// conv1: 6 filters 5x5 on 1x32x32: 28*28*25*6 MACs, 25*6+6 params.
 	want := LayerInfo{Name: "conv1", Kind: "conv2d", In: "1x32x32", Out: "6x28x28", Kernel: "5x5", Stride: 1, Groups: 1,
-		MACs: 28 * 28 * 25 * 6, Params: 25*6 + 6}
+		MACs: 28 * 28 * 25 * 6, Params: 25*6 + 6, Same: 0}
 	if ls[0] != want {
 		t.Errorf("conv1: got %+v, want %+v", ls[0], want)
 	}
@@ -288,5 +288,36 @@ func TestSweepAndEfficiencyFigure(t *testing.T) {
 		if r := Handle(req, nil); r.Field != "buses" {
 			t.Errorf("buses %v: %+v", buses, r)
 		}
+	}
+}
+
+// TestSameShapeSameResult: layers that "layers" marks as the same shape get
+// the same Result but for the name (ResNet-18's repeated blocks).
+func TestSameShapeSameResult(t *testing.T) {
+	req := Request{Op: "layers", Model: "resnet18", Input: 64, Xbar: "64x64", Bus: 16, Cores: 1024, Scheme: "cyclic"}
+	ls := Handle(req, nil).Data.([]LayerInfo)
+	model := req
+	model.Op = "model"
+	rows := Handle(model, nil).Data.(*ModelResult).Rows
+	shared := 0
+	for i, l := range ls {
+		if l.Same > i || ls[l.Same].Same != l.Same {
+			t.Fatalf("%s: same %d", l.Name, l.Same)
+		}
+		if l.Same == i {
+			continue
+		}
+		shared++
+		r := rows[l.Same]
+		r.Layer = l.Name
+		if r != rows[i] {
+			t.Errorf("%s shares the shape of %s but not its result", l.Name, ls[l.Same].Name)
+		}
+	}
+	// The fused ReLU is part of the shape: conv1 of a block has it, conv2
+	// (whose ReLU follows the residual add) has not. layer1: 1.1.conv1 and
+	// 1.1.conv2 repeat 1.0's; layer2-4: X.1.conv2 repeats X.0.conv2.
+	if shared != 5 {
+		t.Errorf("%d layers share a shape, want 5", shared)
 	}
 }

@@ -332,8 +332,12 @@ async function runModel() {
   const list = await call(request("layers"));
   if (list.error || list.cancelled) return done(list);
   const names = list.data.map((l) => l.name);
+  // Layers of the same shape get the same result: simulate each shape once.
+  const firsts = list.data.map((l, i) => i).filter((i) => list.data[i].same === i);
+  const rows = new Array(names.length);
   let count = 0;
-  const run = await parallel(names.map((layer) => request("run", { layer })), (i, r) => {
+  const show = (i, r) => {
+    rows[i] = r;
     count++;
     setStatus("Layer " + count + " of " + names.length + ": " + r.layer, count / names.length);
     const tr = rowElement(r);
@@ -341,9 +345,13 @@ async function runModel() {
     const after = [...body.rows].find((x) => Number(x.dataset.index) > i);
     body.insertBefore(tr, after || null);
     $("layers-section").hidden = false;
+  };
+  const run = await parallel(firsts.map((i) => request("run", { layer: names[i] })), (k, r) => {
+    const first = firsts[k];
+    list.data.forEach((l, i) => { if (l.same === first) show(i, i === first ? r : { ...r, layer: l.name }); });
   });
   if (run.error || run.cancelled) return done(run);
-  const resp = await call(request("summary", { rows: run.data }));
+  const resp = await call(request("summary", { rows }));
   if (resp.error || resp.cancelled) return done(resp);
   busy(false);
   const d = resp.data;

@@ -51,7 +51,7 @@ func (p *Plan) Stream(core int) isa.Stream {
 	}
 	s := &stream{p: p, tile: p.Map.Tiles[core], r: p.role(core)}
 	s.segs = p.segments(s.tile)
-	s.buf = make([]isa.Instr, 0, 2*len(s.segs)+8)
+	s.buf = make([]isa.Instr, 0, min(2*len(s.segs)+8, 16))
 	return s
 }
 

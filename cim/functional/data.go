@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
 )
 
@@ -22,15 +23,6 @@ type data struct {
 	w      []float64 // weights in im2col matrix order: (group, ky, kx, c) rows x F/groups columns
 	bias   []float64 // F
 	ref    []float64 // CHW
-	xbars  []xbar    // per core: where its crossbar rows lie in w
-}
-
-// xbar locates one core's crossbar in the weight matrix: row r holds
-// w[start[r] : start[r]+hi[r]-lo[r]] in columns lo[r]..hi[r]-1 (zero
-// elsewhere: block-diagonal packing).
-type xbar struct {
-	start  []int
-	lo, hi []int32
 }
 
 // MaxWeights is the largest weight count of a layer that Run accepts (one
@@ -47,10 +39,6 @@ func newData(p *compile.Plan, opts Options) (*data, error) {
 		return nil, fmt.Errorf("functional: layer %q: %v", l.Name, err)
 	}
 	d.ref = d.reference()
-	d.xbars = make([]xbar, p.Cores())
-	for c := range d.xbars {
-		d.xbars[c] = d.crossbar(c)
-	}
 	return d, nil
 }
 
@@ -271,18 +259,15 @@ func (d *data) finish(y float64) float64 {
 	return y
 }
 
-// crossbar locates core's tile of the block-diagonal im2col matrix in d.w.
-func (d *data) crossbar(core int) xbar {
-	g, t := d.g, d.p.Map.Tiles[core]
+// crossbarRow locates row r of tile t's crossbar in d.w: the row holds
+// d.w[start : start+hi-lo] in columns lo..hi-1 and zeros elsewhere
+// (block-diagonal packing of groups).
+func (d *data) crossbarRow(t *mapping.Tile, r int) (start, lo, hi int) {
+	g := d.g
 	rpg, cpg := g.KH*g.KW*g.CinPerGroup, g.CoutPerGroup
-	x := xbar{start: make([]int, t.Rows), lo: make([]int32, t.Rows), hi: make([]int32, t.Rows)}
-	for r := 0; r < t.Rows; r++ {
-		row := t.Row0 + r
-		grp := row / rpg
-		lo := max(0, grp*cpg-t.Col0)
-		hi := min(t.Cols, (grp+1)*cpg-t.Col0)
-		x.lo[r], x.hi[r] = int32(lo), int32(max(lo, hi))
-		x.start[r] = row*cpg + t.Col0 + lo - grp*cpg
-	}
-	return x
+	row := t.Row0 + r
+	grp := row / rpg
+	lo = max(0, grp*cpg-t.Col0)
+	hi = max(lo, min(t.Cols, (grp+1)*cpg-t.Col0))
+	return row*cpg + t.Col0 + lo - grp*cpg, lo, hi
 }

@@ -186,14 +186,15 @@ func (m *machine) exec(c *core, in *isa.Instr) {
 }
 
 func (m *machine) mvm(c *core) {
-	xb := &m.d.xbars[c.id]
+	t := &m.p.Map.Tiles[c.id]
 	clear(c.out)
 	for r, x := range c.in {
 		if x == 0 {
 			continue
 		}
-		out := c.out[xb.lo[r]:xb.hi[r]]
-		row := m.d.w[xb.start[r] : xb.start[r]+len(out)]
+		start, lo, hi := m.d.crossbarRow(t, r)
+		out := c.out[lo:hi]
+		row := m.d.w[start : start+len(out)]
 		for j, wv := range row {
 			out[j] += x * wv
 		}

@@ -265,3 +265,19 @@ test("the wasm is served gzipped and is at most 5 MB", async () => {
   metrics.wasm_gzip_mib = +(gz.body.length / (1 << 20)).toFixed(2);
   assert.ok(gz.body.length <= 5 << 20, `wasm is ${gz.body.length} bytes gzipped (target 5 MiB)`);
 });
+
+test("the configuration lives in the URL: a shared link opens the same view", async () => {
+  const url = URL_BASE + "?model=lenet5&input=32&xbar=16x16&bus=8&cores=1024&scheme=linear&layer=fc1&core=1";
+  await page.goto(url);
+  await page.waitForFunction(() => Number(document.body.dataset.done || 0) >= 1, null, { timeout: 60000 });
+  await page.waitForFunction(() => document.getElementById("listing").textContent.includes("; core 1 of"), null, { timeout: 30000 });
+  assert.equal(await page.inputValue("#model"), "lenet5");
+  assert.equal(await page.inputValue("#xbar"), "16x16");
+  assert.equal(await page.inputValue("#scheme"), "linear");
+  assert.equal(await page.textContent("#detail-name"), "fc1");
+  const q = new URL(page.url()).searchParams;
+  assert.equal(q.get("layer"), "fc1");
+  assert.equal(q.get("core"), "1");
+  assert.equal(q.get("bus"), "8");
+  await page.screenshot({ path: join(ARTIFACTS, "playground-lenet5.png"), fullPage: true });
+});

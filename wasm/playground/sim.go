@@ -134,8 +134,9 @@ type LayerResult struct {
 	Note        string          `json:"note"`         // one sentence on the mapping and the figure
 }
 
-// maxSpans caps the trace of a layer run in the browser (about 12 MB).
-const maxSpans = 1 << 19
+// maxSpans caps the trace of a layer run in the browser (about 48 MB):
+// enough for every layer of ResNet-18 on 32x32 crossbars.
+const maxSpans = 1 << 21
 
 func simLayer(req Request) (*LayerResult, error) {
 	c, err := parse(req)

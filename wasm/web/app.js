@@ -163,6 +163,7 @@ function request(op, extra) {
 function readURL() {
   const q = new URLSearchParams(location.search);
   for (const f of FIELDS) $(f).value = q.get(f) ?? DEFAULTS[f];
+  state.wantModel = q.get("model") ?? DEFAULTS.model; // the list of models comes later
   state.layer = q.get("layer") || "";
   $("core").value = q.get("core") || "0";
 }
@@ -470,7 +471,7 @@ async function main() {
   }
   const info = await call({ op: "info" });
   if (info.data) {
-    const want = $("model").value;
+    const want = state.wantModel;
     $("model").replaceChildren(...info.data.models.map((m) => new Option(m, m)));
     $("model").value = info.data.models.includes(want) ? want : DEFAULTS.model;
     if (!info.data.models.includes(want)) { $("err-model").textContent = "unknown model " + JSON.stringify(want) + "; showing " + DEFAULTS.model; }

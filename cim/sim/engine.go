@@ -135,8 +135,9 @@ type machine struct {
 	heap     []event
 	pending  []uint64 // bit per core: waiting for the bus
 	npending int
-	fifo     []int32 // Oldest: waiting cores in request order
-	rr       int     // round-robin pointer: the core considered first at the next grant
+	fifo     []event // Oldest: waiting cores and request times, in order, from head
+	head     int
+	rr       int // round-robin pointer: the core considered first at the next grant
 	busBusy  bool
 	busOwner int
 	busFree  int64
@@ -309,7 +310,7 @@ func (m *machine) request(i int) error {
 	m.pending[i>>6] |= 1 << (i & 63)
 	m.npending++
 	if m.opt.Arbiter == Oldest {
-		m.fifo = append(m.fifo, int32(i))
+		m.fifo = append(m.fifo, event{m.now, int32(i)})
 	}
 	return nil
 }
@@ -355,11 +356,11 @@ const busTabSize = 4096
 // pickOldest removes and returns the core that has waited longest; among
 // cores that asked at the same cycle, the first at or after m.rr.
 func (m *machine) pickOldest() int {
-	q := m.fifo
-	t := m.cores[q[0]].since
+	q := m.fifo[m.head:]
+	t := q[0].t
 	best, bestKey := 0, len(m.cores)
-	for k := 0; k < len(q) && m.cores[q[k]].since == t; k++ {
-		key := int(q[k]) - m.rr
+	for k := 0; k < len(q) && q[k].t == t; k++ {
+		key := int(q[k].c) - m.rr
 		if key < 0 {
 			key += len(m.cores)
 		}
@@ -367,9 +368,13 @@ func (m *machine) pickOldest() int {
 			best, bestKey = k, key
 		}
 	}
-	i := int(q[best])
-	copy(q[best:], q[best+1:])
-	m.fifo = q[:len(q)-1]
+	i := int(q[best].c)
+	copy(q[1:best+1], q[:best]) // close the gap from the head side
+	m.head++
+	if m.head >= 64 && 2*m.head >= len(m.fifo) {
+		m.fifo = m.fifo[:copy(m.fifo, m.fifo[m.head:])]
+		m.head = 0
+	}
 	return i
 }
 

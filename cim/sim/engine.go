@@ -43,6 +43,7 @@ const (
 	RoundRobin
 )
 
+// String is the policy's name as ParseArbiter reads it: rr or oldest.
 func (a Arbiter) String() string {
 	switch a {
 	case RoundRobin:

@@ -27,6 +27,8 @@ const (
 var classNames = [...]string{ClassMVM: "mvm", ClassMOV: "mov", ClassLoad: "load", ClassStore: "store",
 	ClassCall: "call", ClassWait: "wait", ClassBusWait: "bus_wait"}
 
+// String is the class name used in traces: mvm, mov, load, store, call,
+// wait or bus_wait.
 func (c Class) String() string {
 	if int(c) < len(classNames) && classNames[c] != "" {
 		return classNames[c]

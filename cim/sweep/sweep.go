@@ -32,6 +32,7 @@ import (
 // Xbar is a crossbar size.
 type Xbar struct{ Rows, Cols int }
 
+// String writes the size as ROWSxCOLS.
 func (x Xbar) String() string { return fmt.Sprintf("%dx%d", x.Rows, x.Cols) }
 
 // Spec is one sweep. Every axis needs at least one value.

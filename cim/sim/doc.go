@@ -91,8 +91,9 @@
 //     paper's advantage of cyclic (the bias and activation of the last
 //     writer spread over all cores) is worth two MOVs per vector, about
 //     0.25% of a 3200-cycle step, smaller than the bus effects above, so it
-//     does not hold in general; it would not under any timing in this
-//     model with a shared bus.
+//     shows in part of the runs only. None of the timings tried (MVM 800 to
+//     3200 cycles, 0 to 2 cycles of bus overhead, blocking or overlapping
+//     MVMs, either arbiter) makes cyclic faster in general.
 //   - A 4-byte bus stops scaling at a few tens of cores: every layer of at
 //     most 16 cores keeps 94% of PV, every layer of 64 cores or more stays
 //     below 75%. A 64-byte bus keeps 98% up to 128 cores, 83-100% at 144 and

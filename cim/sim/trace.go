@@ -55,7 +55,10 @@ func classOf(op isa.Op) Class {
 	return ClassWait
 }
 
-// Span is one interval of a core's timeline: cycles [Start, End).
+// Span is one interval of a core's timeline: cycles [Start, End). An MVM
+// span is the core's crossbar at work; unless Options.BlockingMVM is set it
+// overlaps the core's other spans (the WAIT and partial-sum LOAD that
+// follow the MVM). The other spans of a core never overlap.
 type Span struct {
 	Core       int32
 	Class      Class

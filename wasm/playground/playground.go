@@ -66,16 +66,16 @@ const (
 // Request is one call from the page. Zero values take the defaults of
 // arch.Default and input 224; scheme defaults to cyclic.
 type Request struct {
-	Op       string `json:"op"`
-	Model    string `json:"model"`
-	Input    int    `json:"input"`
-	Xbar     string `json:"xbar"`
-	Bus      int    `json:"bus"`
-	Cores    int    `json:"cores"`
-	Scheme   string `json:"scheme"`
-	Layer    string `json:"layer"`
-	Core     int    `json:"core"`
-	MaxLines int    `json:"max_lines"`
+	Op       string `json:"op"`        // the operation (see the package doc)
+	Model    string `json:"model"`     // a zoo model, or ONNXPrefix + an uploaded file's name
+	Input    int    `json:"input"`     // input size in pixels (square)
+	Xbar     string `json:"xbar"`      // crossbar size, "ROWSxCOLS"
+	Bus      int    `json:"bus"`       // bus width, bytes per beat
+	Cores    int    `json:"cores"`     // core budget
+	Scheme   string `json:"scheme"`    // sequential, linear or cyclic
+	Layer    string `json:"layer"`     // a conv or dense layer, for run, layer and listing
+	Core     int    `json:"core"`      // a core of the layer, for listing
+	MaxLines int    `json:"max_lines"` // listing length; 0 means DefaultLines
 
 	// Rows are the per-layer Results handed back for "summary" and "figure".
 	Rows []sim.Result `json:"rows,omitempty"`

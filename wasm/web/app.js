@@ -332,6 +332,7 @@ async function runModel() {
   };
   const list = await call(request("layers"));
   if (list.error || list.cancelled) return done(list);
+  const t1 = performance.now();
   const names = list.data.map((l) => l.name);
   // Layers of the same shape get the same result: simulate each shape once.
   const firsts = list.data.map((l, i) => i).filter((i) => list.data[i].same === i);
@@ -352,8 +353,10 @@ async function runModel() {
     list.data.forEach((l, i) => { if (l.same === first) show(i, i === first ? r : { ...r, layer: l.name }); });
   });
   if (run.error || run.cancelled) return done(run);
+  const t2 = performance.now();
   const resp = await call(request("summary", { rows }));
   if (resp.error || resp.cancelled) return done(resp);
+  const t3 = performance.now();
   busy(false);
   const d = resp.data;
   state.rows = d.rows;
@@ -362,11 +365,14 @@ async function runModel() {
   renderFigures(d.figures || []);
   $("sweep-section").hidden = false;
   const ms = performance.now() - t0;
+  // Where the time went (read by the browser test): list, simulate, summarise, draw.
+  document.body.dataset.phases = [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3].map((x) => x.toFixed(0)).join(",");
   setStatus(d.rows.length + " layers of " + d.model + " simulated in " + (ms / 1e3).toFixed(2) + " s on " +
     state.pool.length + " worker" + (state.pool.length > 1 ? "s" : ""), 1);
   document.body.dataset.runMs = ms.toFixed(1);
-  document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1);
   await selectLayer(names.includes(state.layer) ? state.layer : names[0]);
+  // Results, figures and the layer's detail are all on the page.
+  document.body.dataset.done = String(Number(document.body.dataset.done || 0) + 1);
 }
 
 async function runSweep() {
@@ -410,9 +416,20 @@ async function selectLayer(name) {
   const resp = await call(request("layer", { layer: name }));
   if (resp.cancelled) return;
   if (resp.error) { showError(resp); return; }
-  $("detail-note").textContent = resp.data.note;
+  $("detail-note").textContent = resp.data.note + coreShares(resp.data.cores || []);
   showSVG("timeline", resp.data.timeline_svg, "timeline");
   await showListing();
+}
+
+// coreShares sums the per-core statistics into one sentence: how the
+// cores' time splits between work, the bus and waiting.
+function coreShares(cores) {
+  const sum = (k) => cores.reduce((a, c) => a + c[k], 0);
+  const total = sum("end");
+  if (!total) return "";
+  const pct = (k) => (100 * sum(k) / total).toFixed(1) + "%";
+  return " Core time: " + pct("busy") + " computing, " + pct("bus") + " on the bus, " + pct("wait_bus") +
+    " waiting for the bus, " + pct("wait_owner") + " waiting for ownership, " + pct("idle") + " idle.";
 }
 
 async function showListing() {

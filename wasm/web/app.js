@@ -425,7 +425,8 @@ async function selectLayer(name) {
 // cores' time splits between work, the bus and waiting.
 function coreShares(cores) {
   const sum = (k) => cores.reduce((a, c) => a + c[k], 0);
-  const total = sum("end");
+  // The five parts add up to the layer's makespan on every core.
+  const total = ["busy", "bus", "wait_bus", "wait_owner", "idle"].reduce((a, k) => a + sum(k), 0);
   if (!total) return "";
   const pct = (k) => (100 * sum(k) / total).toFixed(1) + "%";
   return " Core time: " + pct("busy") + " computing, " + pct("bus") + " on the bus, " + pct("wait_bus") +

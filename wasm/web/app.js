@@ -253,7 +253,9 @@ function rowElement(r) {
     const td = document.createElement("td");
     td.dataset.key = key;
     if (r[key] !== undefined) td.dataset.value = String(r[key]);
-    td.textContent = r.fits === false && !["layer", "kind", "pv", "ph", "cores", "vectors", "limit"].includes(key) ? "" : fmt(r[key], kind);
+    const mapped = ["layer", "kind", "pv", "ph", "cores", "vectors", "limit", "sync_mem_bytes", "puma_attr_bytes", "xbar_utilization"];
+    if (r.fits !== false || mapped.includes(key)) td.textContent = fmt(r[key], kind);
+    else if (key === "cycles") td.textContent = "does not fit";
     tr.append(td);
   }
   tr.addEventListener("click", () => selectLayer(r.layer));

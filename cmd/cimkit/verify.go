@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 
 	"github.com/cimkit/cimkit/cim/arch"
@@ -133,6 +134,7 @@ func verifyLayers(layers []*nn.Layer, o verifyOpts) ([]verifyRow, [][]string, in
 		}
 		for _, s := range o.schemes {
 			r := verifyOne(m, s, o)
+			runtime.GC() // return a large layer's data before the next one is built
 			if !r.OK {
 				failed++
 			}

@@ -12,6 +12,8 @@
 // Besides the zoo's models, a request may name an ONNX file that the page
 // loaded with Upload (model "onnx:NAME"); the file stays in the browser.
 //   - "layers": the model's conv and dense layers with shapes, MACs, params.
+//   - "map": every conv and dense layer mapped onto the chip, without
+//     simulation: PV, PH, cores, whether it fits, crossbar utilisation.
 //   - "model": every conv and dense layer mapped and simulated on its own
 //     (as cimkit sim does), one sim.Result per layer, the totals
 //     (sim.Total) and the speedup, sync-traffic and memory figures as SVG. Each layer's Result is also
@@ -47,6 +49,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/zoo"
@@ -126,6 +129,8 @@ func Handle(req Request, progress Progress) (resp Response) {
 		data = info()
 	case "layers":
 		data, err = layers(req)
+	case "map":
+		data, err = mapLayers(req)
 	case "model":
 		data, err = simModel(req, progress)
 	case "run":
@@ -141,7 +146,7 @@ func Handle(req Request, progress Progress) (resp Response) {
 	case "listing":
 		data, err = listing(req)
 	default:
-		err = fmt.Errorf("unknown operation %q (want info, layers, model, run, summary, sweep, figure, layer or listing)", req.Op)
+		err = fmt.Errorf("unknown operation %q (want info, layers, map, model, run, summary, sweep, figure, layer or listing)", req.Op)
 	}
 	if err != nil {
 		var fe *FieldError
@@ -327,6 +332,37 @@ func layers(req Request) ([]LayerInfo, error) {
 		}
 		li.Same = first[k]
 		out = append(out, li)
+	}
+	return out, nil
+}
+
+// Mapping is one layer's entry in the answer to "map".
+type Mapping struct {
+	Layer         string  `json:"layer"`
+	Rows          int     `json:"rows"`            // weight matrix rows (im2col)
+	Cols          int     `json:"cols"`            // weight matrix columns
+	PV            int     `json:"pv"`              // row blocks: the speedup limit
+	PH            int     `json:"ph"`              // column blocks
+	Cores         int     `json:"cores"`           // cores needed
+	Fits          bool    `json:"fits"`            // within the core budget
+	GroupsPerTile int     `json:"groups_per_tile"` // conv groups packed on one crossbar
+	Vectors       int     `json:"vectors"`         // output vectors
+	Utilization   float64 `json:"utilization"`     // crossbar cells used / held
+}
+
+func mapLayers(req Request) ([]Mapping, error) {
+	c, err := parse(req)
+	if err != nil {
+		return nil, err
+	}
+	var out []Mapping
+	for _, l := range c.net.CrossbarLayers() {
+		m, err := mapping.Map(l, c.arch)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Mapping{Layer: l.Name, Rows: m.Rows, Cols: m.Cols, PV: m.PV, PH: m.PH, Cores: m.Cores,
+			Fits: m.Fits, GroupsPerTile: m.GroupsPerTile, Vectors: m.Vectors, Utilization: m.Utilization()})
 	}
 	return out, nil
 }

@@ -321,3 +321,28 @@ func TestSameShapeSameResult(t *testing.T) {
 		t.Errorf("%d layers share a shape, want 5", shared)
 	}
 }
+
+// TestMapMobileNet checks "map" on hand-worked layers of MobileNet v1 at
+// 224 on 32x32 crossbars.
+func TestMapMobileNet(t *testing.T) {
+	req := Request{Op: "map", Model: "mobilenet_v1", Input: 224, Xbar: "32x32", Cores: 1024}
+	ms := Handle(req, nil).Data.([]Mapping)
+	byName := map[string]Mapping{}
+	for _, m := range ms {
+		byName[m.Layer] = m
+	}
+	// conv1: 3x3x3 = 27 rows, 32 filters: one crossbar, 27/32 rows used.
+	// conv_dw_1: depthwise 3x3 on 32 channels: 9x1 blocks, 3 per crossbar
+	// (32/9 = 3 rows-wise, 32/1 columns-wise), 11 cores.
+	// conv_pw_13: 1024 rows x 1024 cols: PV 32, PH 32, 1024 cores.
+	want := map[string]Mapping{
+		"conv1":      {Layer: "conv1", Rows: 27, Cols: 32, PV: 1, PH: 1, Cores: 1, Fits: true, GroupsPerTile: 1, Vectors: 112 * 112, Utilization: 27.0 / 32},
+		"conv_dw_1":  {Layer: "conv_dw_1", Rows: 288, Cols: 32, PV: 1, PH: 11, Cores: 11, Fits: true, GroupsPerTile: 3, Vectors: 112 * 112, Utilization: 288.0 / (11 * 1024)},
+		"conv_pw_13": {Layer: "conv_pw_13", Rows: 1024, Cols: 1024, PV: 32, PH: 32, Cores: 1024, Fits: true, GroupsPerTile: 1, Vectors: 49, Utilization: 1},
+	}
+	for name, w := range want {
+		if got := byName[name]; got != w {
+			t.Errorf("%s: got %+v, want %+v", name, got, w)
+		}
+	}
+}

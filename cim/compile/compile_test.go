@@ -323,3 +323,28 @@ func TestListing(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// Cyclic spreads the last writer (bias and activation) evenly: with PV = 4
+// and N = 10 the starts are 0, 2, 5, 7 and each core finalises the segment
+// of the core before it in the ring (3, 2, 3, 2 vectors); linear leaves all
+// of it to the last core.
+func TestCyclicSpreadsFinalWork(t *testing.T) {
+	l := &nn.Layer{Name: "c", Kind: nn.Conv2D, KernelH: 1, KernelW: 1, Filters: 1}
+	for _, c := range []struct {
+		s    Scheme
+		want []int
+	}{{Cyclic, []int{3, 2, 3, 2}}, {Linear, []int{0, 0, 0, 10}}} {
+		p := plan(t, l, nn.Shape{C: 4, H: 2, W: 5}, tinyArch(1, 1), c.s)
+		for core, want := range c.want {
+			acts := 0
+			for _, in := range isa.Collect(p.Stream(core)) {
+				if in.Op == isa.MOV && in.Fn == isa.Act {
+					acts++
+				}
+			}
+			if acts != want {
+				t.Errorf("%s core %d: %d final vectors, want %d", c.s, core, acts, want)
+			}
+		}
+	}
+}

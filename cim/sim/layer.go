@@ -160,50 +160,62 @@ func Total(rs []Result) Result {
 	if len(rs) == 0 {
 		return Result{Layer: TotalLayer}
 	}
-	t := rs[0]
-	t.Layer, t.Kind, t.Fits = TotalLayer, "", true
-	t.PV, t.PH, t.Cores, t.Vectors, t.Limit = 0, 0, 0, 0, 0
-	t.Cycles, t.SeqCycles, t.BusBytesTotal, t.SyncBytes = 0, 0, 0, 0
-	var ideal, busBusy, busy float64
-	var held, used float64
+	t := Result{Model: rs[0].Model, Layer: TotalLayer, XbarRows: rs[0].XbarRows, XbarCols: rs[0].XbarCols,
+		BusBytes: rs[0].BusBytes, CoresBudget: rs[0].CoresBudget, Scheme: rs[0].Scheme, Fits: true}
+	var s totals
 	for i := range rs {
-		r := &rs[i]
-		t.Fits = t.Fits && r.Fits
-		t.PV, t.PH, t.Cores = max(t.PV, r.PV), max(t.PH, r.PH), max(t.Cores, r.Cores)
-		t.SyncMemBytes, t.PumaAttrBytes = max(t.SyncMemBytes, r.SyncMemBytes), max(t.PumaAttrBytes, r.PumaAttrBytes)
-		t.IFMBytes, t.OFMBytes, t.PsumBytes = max(t.IFMBytes, r.IFMBytes), max(t.OFMBytes, r.OFMBytes), max(t.PsumBytes, r.PsumBytes)
-		if !r.Fits {
-			continue
+		t.addMax(&rs[i])
+		if rs[i].Fits {
+			t.addSums(&rs[i], &s)
 		}
-		t.Vectors += r.Vectors
-		t.Cycles += r.Cycles
-		t.SeqCycles += r.SeqCycles
-		t.BusBytesTotal += r.BusBytesTotal
-		t.SyncBytes += r.SyncBytes
-		ideal += float64(r.SeqCycles) / float64(max(r.PV, 1))
-		busy += r.BusUtilization * float64(r.Cycles)
-		if r.BusLimit > 0 {
-			busBusy += float64(r.SeqCycles) / r.BusLimit
-		}
-		c := float64(r.Cores) * float64(r.XbarRows*r.XbarCols)
-		held += c
-		used += c * r.XbarUtilization
 	}
 	t.Speedup = ratio(t.SeqCycles, t.Cycles)
-	t.Efficiency, t.BusLimit, t.XbarUtilization = 0, 0, 0
-	if ideal > 0 {
-		t.Efficiency = t.Speedup / (float64(t.SeqCycles) / ideal)
-	}
-	if busBusy > 0 {
-		t.BusLimit = float64(t.SeqCycles) / busBusy
-	}
-	if held > 0 {
-		t.XbarUtilization = used / held
-	}
 	t.Overhead = ratio(t.SyncBytes, t.BusBytesTotal)
-	t.BusUtilization = 0
+	if s.ideal > 0 {
+		t.Efficiency = t.Speedup / (float64(t.SeqCycles) / s.ideal)
+	}
+	if s.busSeq > 0 {
+		t.BusLimit = float64(t.SeqCycles) / s.busSeq
+	}
+	if s.held > 0 {
+		t.XbarUtilization = s.used / s.held
+	}
 	if t.Cycles > 0 {
-		t.BusUtilization = busy / float64(t.Cycles)
+		t.BusUtilization = s.busy / float64(t.Cycles)
 	}
 	return t
+}
+
+// totals are the weighted sums behind Total's ratios.
+type totals struct {
+	ideal  float64 // Σ seq/PV: the model's time at every layer's limit
+	busSeq float64 // Σ seq/bus_limit: the bus-busy cycles
+	busy   float64 // Σ bus_utilization*cycles
+	held   float64 // crossbar cells held
+	used   float64 // crossbar cells used
+}
+
+// addMax folds r's fits flag and largest-of figures into t.
+func (t *Result) addMax(r *Result) {
+	t.Fits = t.Fits && r.Fits
+	t.PV, t.PH, t.Cores = max(t.PV, r.PV), max(t.PH, r.PH), max(t.Cores, r.Cores)
+	t.SyncMemBytes, t.PumaAttrBytes = max(t.SyncMemBytes, r.SyncMemBytes), max(t.PumaAttrBytes, r.PumaAttrBytes)
+	t.IFMBytes, t.OFMBytes, t.PsumBytes = max(t.IFMBytes, r.IFMBytes), max(t.OFMBytes, r.OFMBytes), max(t.PsumBytes, r.PsumBytes)
+}
+
+// addSums adds a fitting layer r to the sums of t and s.
+func (t *Result) addSums(r *Result, s *totals) {
+	t.Vectors += r.Vectors
+	t.Cycles += r.Cycles
+	t.SeqCycles += r.SeqCycles
+	t.BusBytesTotal += r.BusBytesTotal
+	t.SyncBytes += r.SyncBytes
+	s.ideal += float64(r.SeqCycles) / float64(max(r.PV, 1))
+	s.busy += r.BusUtilization * float64(r.Cycles)
+	if r.BusLimit > 0 {
+		s.busSeq += float64(r.SeqCycles) / r.BusLimit
+	}
+	c := float64(r.Cores) * float64(r.XbarRows*r.XbarCols)
+	s.held += c
+	s.used += c * r.XbarUtilization
 }

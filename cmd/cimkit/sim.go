@@ -116,28 +116,33 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var rs []sim.Result
-	if *layer == "" {
-		if rs, err = sim.RunModelWith(net, a, s, opt); err != nil {
-			return err
-		}
-	} else {
-		l := net.Layer(*layer)
-		if l == nil || !l.OnCrossbar() {
-			return usagef("--layer %q: model %s has no conv or dense layer of that name (see cimkit layers)", *layer, net.Name)
-		}
-		r, err := sim.RunLayerWith(net, *layer, a, s, opt)
-		if err != nil {
-			return err
-		}
-		rs = []sim.Result{*r}
-		if *trace != "" {
-			if err := writeTrace(*trace, l, a, s, opt, stderr); err != nil {
-				return err
-			}
-		}
+	rs, err := simulate(net, *layer, *trace, a, s, opt, stderr)
+	if err != nil {
+		return err
 	}
 	return emitResults(stdout, *format, rs)
+}
+
+// simulate runs the whole model, or one layer (writing its trace when
+// trace names a file).
+func simulate(net *nn.Network, layer, trace string, a arch.Arch, s compile.Scheme, opt sim.Options, stderr io.Writer) ([]sim.Result, error) {
+	if layer == "" {
+		return sim.RunModelWith(net, a, s, opt)
+	}
+	l := net.Layer(layer)
+	if l == nil || !l.OnCrossbar() {
+		return nil, usagef("--layer %q: model %s has no conv or dense layer of that name (see cimkit layers)", layer, net.Name)
+	}
+	r, err := sim.RunLayerWith(net, layer, a, s, opt)
+	if err != nil {
+		return nil, err
+	}
+	if trace != "" {
+		if err := writeTrace(trace, l, a, s, opt, stderr); err != nil {
+			return nil, err
+		}
+	}
+	return []sim.Result{*r}, nil
 }
 
 // chip is the base chip with --xbar, --bus and --cores applied (when given,

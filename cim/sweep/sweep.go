@@ -243,21 +243,11 @@ func (sp *Spec) runUnit(u *unit) error {
 	if err != nil {
 		return fmt.Errorf("sweep: model %s: %w", net.Name, err)
 	}
-	runs := make([]*sim.Timing, len(sp.Schemes))
 	var seq *sim.Timing
-	opt := sp.Sim
-	opt.Trace = false
+	runs := make([]*sim.Timing, len(sp.Schemes))
 	if m.Fits {
-		if seq, err = sim.Simulate(m, a, compile.Sequential, opt); err != nil {
+		if seq, runs, err = sp.simulate(m, a); err != nil {
 			return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
-		}
-		for i, s := range sp.Schemes {
-			if runs[i] = seq; s == compile.Sequential {
-				continue
-			}
-			if runs[i], err = sim.Simulate(m, a, s, opt); err != nil {
-				return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
-			}
 		}
 	}
 	u.res = make([][]sim.Result, len(u.layers))
@@ -277,6 +267,27 @@ func (sp *Spec) runUnit(u *unit) error {
 		}
 	}
 	return nil
+}
+
+// simulate runs the sequential baseline once and every scheme of the sweep
+// (reusing the baseline for the sequential scheme).
+func (sp *Spec) simulate(m *mapping.Layer, a arch.Arch) (*sim.Timing, []*sim.Timing, error) {
+	opt := sp.Sim
+	opt.Trace = false
+	seq, err := sim.Simulate(m, a, compile.Sequential, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	runs := make([]*sim.Timing, len(sp.Schemes))
+	for i, s := range sp.Schemes {
+		if runs[i] = seq; s == compile.Sequential {
+			continue
+		}
+		if runs[i], err = sim.Simulate(m, a, s, opt); err != nil {
+			return nil, nil, err
+		}
+	}
+	return seq, runs, nil
 }
 
 // collect assembles the results in the documented order.

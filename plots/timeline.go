@@ -98,7 +98,10 @@ const MaxTimelineCores = 64
 
 // Timeline draws a per-core Gantt chart of one layer: for each core a row of
 // coloured spans (MVM, bus transfer, waiting for ownership, waiting for the
-// bus) over time in cycles. Core 0 is at the top.
+// bus) over time in cycles. Core 0 is at the top. Each core's row has two
+// lanes: its crossbar (MVM) below and its control (bus transfers, waits,
+// digital ops) above, since an MVM may overlap the wait and partial-sum
+// load that follow it.
 func Timeline(spans []Span, opt TimelineOptions) (*Figure, error) {
 	if err := checkSpans(spans, "timeline"); err != nil {
 		return nil, err
@@ -129,8 +132,12 @@ func Timeline(spans []Span, opt TimelineOptions) (*Figure, error) {
 			continue
 		}
 		y := float64(cores - 1 - s.Core)
+		lo, hi := y, y+0.42 // control lane: bus, waits, digital ops
+		if s.Kind == MVM {
+			lo, hi = y-0.42, y-0.02 // crossbar lane: MVMs overlap the control lane
+		}
 		byKind[s.Kind].rs = append(byKind[s.Kind].rs,
-			rect{math.Max(s.Start, from), math.Min(s.End, to), y - 0.38, y + 0.38})
+			rect{math.Max(s.Start, from), math.Min(s.End, to), lo, hi})
 	}
 	for k, r := range byKind {
 		p.Add(r)

@@ -358,16 +358,9 @@ const busTabSize = 4096
 // cores that asked at the same cycle, the first at or after m.rr.
 func (m *machine) pickOldest() int {
 	q := m.fifo[m.head:]
-	t := q[0].t
-	best, bestKey := 0, len(m.cores)
-	for k := 0; k < len(q) && q[k].t == t; k++ {
-		key := int(q[k].c) - m.rr
-		if key < 0 {
-			key += len(m.cores)
-		}
-		if key < bestKey {
-			best, bestKey = k, key
-		}
+	best := 0
+	if len(q) > 1 && q[1].t == q[0].t {
+		best = m.tieBreak(q)
 	}
 	i := int(q[best].c)
 	copy(q[1:best+1], q[:best]) // close the gap from the head side
@@ -377,6 +370,22 @@ func (m *machine) pickOldest() int {
 		m.head = 0
 	}
 	return i
+}
+
+// tieBreak returns the position in q of the first core at or after m.rr
+// among those at the head of q that asked at the same cycle.
+func (m *machine) tieBreak(q []event) int {
+	best, bestKey := 0, len(m.cores)
+	for k := 0; k < len(q) && q[k].t == q[0].t; k++ {
+		key := int(q[k].c) - m.rr
+		if key < 0 {
+			key += len(m.cores)
+		}
+		if key < bestKey {
+			best, bestKey = k, key
+		}
+	}
+	return best
 }
 
 // pick returns the pending core with the smallest index at or after m.rr,

@@ -3,10 +3,11 @@
 // and dense layer of each model on its own, spread over all CPUs.
 //
 // The unit of work is one layer on one crossbar size and one bus width
-// (layers of a model with the same shape share one unit): it is mapped once, the sequential baseline is simulated once and shared by
-// every scheme (it is the speedup's numerator), and each scheme is simulated
-// once and shared by every core budget (a budget only decides whether the
-// layer fits; the programs do not depend on it). Units run on a pool of
+// (layers of a model with the same shape share one unit, as they run the
+// same programs): it is mapped once, the sequential baseline is simulated
+// once and shared by every scheme (it is the speedup's numerator), and each
+// scheme is simulated once and shared by every core budget (a budget only
+// decides whether the layer fits; the programs do not depend on it). Units run on a pool of
 // workers, largest first; the results come back in a fixed order whatever
 // the scheduling: model, crossbar, bus, budget, scheme, then layer in
 // network order.

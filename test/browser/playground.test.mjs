@@ -172,6 +172,14 @@ test("crossbar 0 shows a message and the page still works", async () => {
   assert.match(msg, /crossbar "0"/);
   assert.equal(await page.getAttribute("#xbar", "aria-invalid"), "true");
   assert.equal(await page.isEnabled("#run"), true);
+  // A core budget of 0 is named too (0 is not read as "the default").
+  await page.fill("#xbar", "64x64");
+  await page.fill("#cores", "0");
+  await page.click("#run");
+  await page.waitForSelector("#err-cores:not(:empty)", { timeout: 30000 });
+  assert.match(await page.textContent("#err-cores"), /core budget must be/);
+  assert.equal(await page.textContent("#err-xbar"), "");
+  await page.fill("#cores", CONFIG.cores);
   // A valid value again: the message goes and results come back.
   const cfg = { ...CONFIG, xbar: "32x32", scheme: "linear" };
   await page.fill("#xbar", cfg.xbar);

@@ -152,11 +152,12 @@ function config() {
   return c;
 }
 
-// request turns the form's text into a request; numbers that do not parse
-// are sent as -1 so that the Go side names the field in its message.
+// request turns the form's text into a request. Text that is not a positive
+// whole number is sent as -1 (the Go side reads 0 as "the default"), so that
+// the Go side names the field in its message.
 function request(op, extra) {
   const c = config();
-  const num = (s) => (/^\d+$/.test(s) ? Number(s) : -1);
+  const num = (s) => (/^\d+$/.test(s) && Number(s) > 0 ? Number(s) : -1);
   return { op, model: c.model, input: num(c.input), xbar: c.xbar, bus: num(c.bus), cores: num(c.cores), scheme: c.scheme, ...extra };
 }
 
@@ -170,6 +171,8 @@ function readURL() {
 
 function writeURL() {
   const q = new URLSearchParams(config());
+  const workers = new URLSearchParams(location.search).get("workers");
+  if (workers) q.set("workers", workers);
   if (state.layer) q.set("layer", state.layer);
   if ($("core").value.trim() !== "0") q.set("core", $("core").value.trim());
   history.replaceState(null, "", "?" + q.toString());
@@ -381,7 +384,7 @@ async function runSweep() {
   $("err-buses").textContent = "";
   $("buses").removeAttribute("aria-invalid");
   const parts = $("buses").value.split(",").map((x) => x.trim()).filter((x) => x !== "");
-  const buses = parts.map((x) => (/^\d+$/.test(x) ? Number(x) : -1));
+  const buses = parts.map((x) => (/^\d+$/.test(x) && Number(x) > 0 ? Number(x) : -1));
   if (buses.length === 0) buses.push(-1);
   busy(true);
   $("sweep").disabled = true;

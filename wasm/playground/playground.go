@@ -8,16 +8,14 @@
 // plus a layer and a core where the operation needs them. The operations:
 //
 //   - "info": the model names, the schemes and whether ONNX upload exists.
-//
-// Besides the zoo's models, a request may name an ONNX file that the page
-// loaded with Upload (model "onnx:NAME"); the file stays in the browser.
 //   - "layers": the model's conv and dense layers with shapes, MACs, params.
 //   - "map": every conv and dense layer mapped onto the chip, without
 //     simulation: PV, PH, cores, whether it fits, crossbar utilisation.
 //   - "model": every conv and dense layer mapped and simulated on its own
 //     (as cimkit sim does), one sim.Result per layer, the totals
-//     (sim.Total) and the speedup, sync-traffic and memory figures as SVG. Each layer's Result is also
-//     passed to the Progress callback as soon as it is ready.
+//     (sim.Total) and the speedup, sync-traffic and memory figures as SVG.
+//     Each layer's Result is also passed to the Progress callback as soon
+//     as it is ready.
 //   - "run": one layer's sim.Result only. A page with several workers
 //     spreads a model's layers over them with "run" and then asks one of
 //     them for "summary", which checks the Results (Rows) against the
@@ -32,11 +30,14 @@
 //   - "listing": the assembly listing of one core of one layer (cut after
 //     MaxLines lines).
 //
+// Besides the zoo's models, a request may name an ONNX file that the page
+// loaded with Upload (model "onnx:NAME"); the file stays in the browser.
+//
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
 // "input", "xbar", "bus", "cores", "scheme", "layer", "core", "buses",
-// "figure", "onnx"). Handle never
-// panics: a panic in the code below is turned into an error Response.
+// "figure", "onnx"). Handle never panics: a panic in the code below is
+// turned into an error Response.
 package playground
 
 import (

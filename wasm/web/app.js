@@ -85,7 +85,9 @@ async function loadONNX() {
   if (resp.error) { state.onnx = null; return showError({ ...resp, field: "onnx" }); }
   const sel = $("model");
   for (const o of [...sel.options]) if (o.value.startsWith("onnx:")) o.remove();
-  sel.append(new Option(file.name + " (ONNX file, " + resp.data.layers + " layers)", resp.data.model));
+  const opt = new Option(file.name + " (ONNX)", resp.data.model);
+  opt.title = file.name + ": " + resp.data.layers + " conv and dense layers, " + bytes(resp.data.bytes);
+  sel.append(opt);
   sel.value = resp.data.model;
   await runModel();
 }

@@ -66,13 +66,14 @@ kernel-user: jupyter-deps $(GONB) $(GOIMPORTS)
 # (root) it is told.
 NB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-notebook: jupyter-notebook-deps kernel
+notebook: jupyter-notebook-deps kernel onnx-models
 	$(JUPYTER_ENV) $(JUPYTER_PY) -m notebook --ip=127.0.0.1 --port=$(NB_PORT) \
 		--no-browser $(NB_ROOT_FLAG) --notebook-dir=$(CURDIR)/notebooks
 
 # Each notebook runs in a fresh kernel; nbconvert exits non-zero on any cell
 # error. The executed copies go to out/notebooks, then nbcheck reads them.
-test-notebooks: kernel
+# 04-onnx reads the ONNX models that onnx-models (mk/onnx.mk) fetches.
+test-notebooks: kernel onnx-models
 	@mkdir -p $(NB_OUT)
 	@for nb in $(NOTEBOOKS); do \
 		start=$$(date +%s); \

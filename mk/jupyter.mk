@@ -4,7 +4,8 @@
 #                        the "cimkit-go" kernelspec in .cache/jupyter/data
 #   make kernel-user     the same, but register it for the user
 #                        (~/.local/share/jupyter), so any Jupyter finds it
-#   make notebook        start Jupyter Notebook on 127.0.0.1 (NB_PORT, default 8888)
+#   make notebook        start Jupyter Notebook on 127.0.0.1 (NB_PORT, default 8888),
+#                        with gopls for auto-completion (built on first use)
 #   make test-notebooks  execute every notebooks/*.ipynb headless and check
 #                        that the outputs hold the expected tables and figures
 #
@@ -17,6 +18,7 @@ JUPYTER_BIN      := $(JUPYTER_DIR)/bin
 JUPYTER_DATA     := $(JUPYTER_DIR)/data
 GONB             := $(JUPYTER_BIN)/gonb
 GOIMPORTS        := $(JUPYTER_BIN)/goimports
+GOPLS            := $(JUPYTER_BIN)/gopls
 NB_OUT           := out/notebooks
 NB_PORT          ?= 8888
 NB_TIMEOUT       ?= 900
@@ -55,6 +57,13 @@ $(GONB) $(GOIMPORTS): kernel/tools/go.mod kernel/tools/go.sum
 	@mkdir -p $(JUPYTER_BIN)
 	cd kernel/tools && $(GO) build -o $(GONB) github.com/janpfeifer/gonb
 	cd kernel/tools && $(GO) build -o $(GOIMPORTS) golang.org/x/tools/cmd/goimports
+
+# gopls gives notebooks auto-completion and documentation on hover; only
+# interactive use needs it (a few minutes to build), so only make notebook
+# builds it. It has its own tools module (its x/tools differs from goimports').
+$(GOPLS): kernel/tools/gopls/go.mod kernel/tools/gopls/go.sum
+	@mkdir -p $(JUPYTER_BIN)
+	cd kernel/tools/gopls && $(GO) build -o $(GOPLS) golang.org/x/tools/gopls
 
 kernel: jupyter-deps $(GONB) $(GOIMPORTS)
 	kernel/spec/install.sh $(JUPYTER_DATA) $(GONB) $(JUPYTER_BIN) $(CURDIR)

@@ -8,6 +8,9 @@ import (
 	"github.com/cimkit/cimkit/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // The default figure size: 16 cm x 10 cm, a column-wide figure in a paper.
@@ -63,13 +66,19 @@ func FigureSVG(f *plots.Figure, width vg.Length) (SVG, error) {
 }
 
 // FigurePNG draws a cimkit figure as PNG at the given width (as FigureSVG),
-// at plots.DPI dots per inch.
+// at FigureDPI dots per inch.
 func FigurePNG(f *plots.Figure, width vg.Length) (PNG, error) {
 	b, err := encodeFigure(f, width, plots.PNG)
 	return PNG(b), err
 }
 
-func encodeFigure(f *plots.Figure, width vg.Length, format plots.Format) ([]byte, error) {
+// FigureDPI is the resolution of FigurePNG: sharp on high-density screens,
+// small enough for a notebook.
+const FigureDPI = 192
+
+// encodeFigure draws f with its own Draw and Height, so that it needs
+// nothing of package plots but the figure itself.
+func encodeFigure(f *plots.Figure, width vg.Length, format plots.Format) (out []byte, err error) {
 	if f == nil {
 		return nil, fmt.Errorf("kernel: nil *plots.Figure")
 	}
@@ -79,8 +88,24 @@ func encodeFigure(f *plots.Figure, width vg.Length, format plots.Format) ([]byte
 	if width > maxSide {
 		return nil, fmt.Errorf("kernel: figure %q width %v is larger than 2 m", f.Name, width)
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("kernel: figure %q cannot be drawn: %v", f.Name, r)
+		}
+	}()
+	h := f.Height(width)
+	if h <= 0 || h > maxSide {
+		return nil, fmt.Errorf("kernel: figure %q height %v at width %v is out of range", f.Name, h, width)
+	}
+	var c vg.CanvasWriterTo
+	if format == plots.PNG {
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(FigureDPI))}
+	} else {
+		c = vgsvg.New(width, h)
+	}
+	f.Draw(draw.New(c))
 	var buf bytes.Buffer
-	if err := f.Encode(&buf, format, width); err != nil {
+	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("kernel: figure %q as %s: %w", f.Name, format, err)
 	}
 	return buf.Bytes(), nil

@@ -30,7 +30,7 @@ JUPYTER_NB_DEBS  := jupyter-notebook
 # Jupyter finds the kernelspec here and keeps its runtime files here.
 JUPYTER_ENV := JUPYTER_PATH=$(JUPYTER_DATA) JUPYTER_DATA_DIR=$(JUPYTER_DATA) \
 	JUPYTER_CONFIG_DIR=$(JUPYTER_DIR)/config JUPYTER_RUNTIME_DIR=$(JUPYTER_DIR)/runtime \
-	JUPYTER_PLATFORM_DIRS=1 PYTHONNOUSERSITE=1
+	JUPYTER_PLATFORM_DIRS=1 PYTHONNOUSERSITE=1 PYDEVD_DISABLE_FILE_VALIDATION=1
 
 EXTRA_TESTS += test-notebooks
 
@@ -81,15 +81,21 @@ notebook: jupyter-notebook-deps kernel onnx-models
 
 # Each notebook runs in a fresh kernel; nbconvert exits non-zero on any cell
 # error. The executed copies go to out/notebooks, then nbcheck reads them.
+# When a notebook fails, it is run once more with --allow-errors into
+# out/notebooks/failed, and nbcheck prints what the failing cells wrote.
 # 04-onnx reads the ONNX models that onnx-models (mk/onnx.mk) fetches.
+NBCONVERT := $(JUPYTER_ENV) $(JUPYTER_PY) -m nbconvert --to notebook --execute \
+	--ExecutePreprocessor.kernel_name=cimkit-go --ExecutePreprocessor.timeout=$(NB_TIMEOUT)
+
 test-notebooks: kernel onnx-models
 	@mkdir -p $(NB_OUT)
 	@for nb in $(NOTEBOOKS); do \
 		start=$$(date +%s); \
-		$(JUPYTER_ENV) $(JUPYTER_PY) -m nbconvert --to notebook --execute \
-			--ExecutePreprocessor.kernel_name=cimkit-go \
-			--ExecutePreprocessor.timeout=$(NB_TIMEOUT) \
-			--output-dir=$(NB_OUT) $$nb || exit 1; \
+		$(NBCONVERT) --output-dir=$(NB_OUT) $$nb || { \
+			echo "$$nb failed; running it again with --allow-errors to show the failing cells:"; \
+			$(NBCONVERT) --allow-errors --output-dir=$(NB_OUT)/failed $$nb >/dev/null 2>&1; \
+			$(GO) run ./kernel/nbcheck $(NB_OUT)/failed/$$(basename $$nb); \
+			exit 1; }; \
 		echo "$$nb: executed in $$(( $$(date +%s) - start )) s"; \
 	done
 	$(GO) run ./kernel/nbcheck $(addprefix $(NB_OUT)/,$(notdir $(NOTEBOOKS)))

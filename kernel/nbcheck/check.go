@@ -117,7 +117,7 @@ func checkCell(c cell, st *stats) []error {
 	}
 	for _, o := range c.Outputs {
 		if o.Type == "error" {
-			errs = append(errs, fmt.Errorf("error output: %s: %s", o.EName, o.Value))
+			errs = append(errs, fmt.Errorf("error output: %s: %s%s", o.EName, o.Value, stderrOf(c)))
 		}
 	}
 	for _, tag := range c.Metadata.Tags {
@@ -175,4 +175,23 @@ func firstLine(s string) string {
 		s = s[:40] + "…"
 	}
 	return s
+}
+
+// stderrOf returns the first lines the cell wrote to standard error (a
+// panic's message, a compiler's complaint), indented, or "".
+func stderrOf(c cell) string {
+	var b strings.Builder
+	for _, o := range c.Outputs {
+		if o.Type == "stream" && o.Name == "stderr" {
+			b.WriteString(string(o.Text))
+		}
+	}
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	if len(lines) == 1 && lines[0] == "" {
+		return ""
+	}
+	if len(lines) > 12 {
+		lines = append(lines[:12], "...")
+	}
+	return "\n\t" + strings.Join(lines, "\n\t")
 }

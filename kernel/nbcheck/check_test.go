@@ -41,6 +41,9 @@ func TestCheckBad(t *testing.T) {
 		"error": {`{"output_type": "stream", "name": "stdout"`,
 			`{"output_type": "error", "ename": "panic", "evalue": "boom"}, {"output_type": "stream", "name": "stdout"`,
 			`error output: panic: boom`},
+		"stderr": {`{"output_type": "stream", "name": "stdout"`,
+			`{"output_type": "stream", "name": "stderr", "text": ["panic: x\n", "goroutine 1\n"]}, {"output_type": "error", "ename": "ERROR", "evalue": "exit status 2"}, {"output_type": "stream", "name": "stdout"`,
+			"error output: ERROR: exit status 2\n\tpanic: x\n\tgoroutine 1"},
 		"format":   {`"nbformat": 4`, `"nbformat": 3`, `nbformat 3, want 4`},
 		"not json": {`{"nbformat"`, `{nbformat`, `not a notebook`},
 	}

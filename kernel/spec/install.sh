@@ -20,7 +20,10 @@ done
 [ -f "$root/go.mod" ] || { echo "$0: $root/go.mod not found: REPO_ROOT must be the cimkit working tree" >&2; exit 1; }
 goroot=$(go env GOROOT)
 dir="$data/kernels/cimkit-go"
-mkdir -p "$dir"
+# gonb's own log (klog): files in $logs; errors (e.g. a cell that does not
+# compile) still go to standard error, so they show in nbconvert's output.
+logs="$data/kernels/cimkit-go/logs"
+mkdir -p "$dir" "$logs"
 # JSON strings: the paths come from make and go env; refuse characters that
 # would need escaping rather than writing a broken spec.
 for s in "$gonb" "$tools" "$root" "$goroot" "$PATH"; do
@@ -28,7 +31,7 @@ for s in "$gonb" "$tools" "$root" "$goroot" "$PATH"; do
 done
 cat >"$dir/kernel.json" <<JSON
 {
-  "argv": ["$gonb", "--kernel", "{connection_file}", "--go_work=$root"],
+  "argv": ["$gonb", "--kernel", "{connection_file}", "--go_work=$root", "--logtostderr=false", "--log_dir=$logs"],
   "display_name": "Go (cimkit)",
   "language": "go",
   "interrupt_mode": "message",

@@ -8,10 +8,13 @@
 // utilisation over time ([BusUtilization]) are built from a plain list of
 // [Span] values taken from the simulator's trace.
 //
-// A [Figure] is one or more panels with a shared key. It is encoded to PNG,
-// SVG, PDF or EPS ([Formats]) at the width of one column (3.5 in) or two
-// columns (7 in) of a paper ([Sizes]); its height follows from its aspect
-// ratio. Fonts are Liberation Sans at 7 to 9 pt, colours come from the
+// A [Figure] is one or more panels with a shared key, drawn at the width of
+// one column (3.5 in) or two columns (7 in) of a paper ([Sizes]); its height
+// follows from its aspect ratio. Package plots writes SVG itself
+// ([Figure.WriteSVG]); package plots/export encodes and saves PNG, SVG, PDF
+// and EPS ([Formats]), so that a program that only shows SVG (the browser
+// playground, built with the tag "minimal") links none of gonum/plot's other
+// back ends. Fonts are Liberation Sans at 7 to 9 pt, colours come from the
 // colour-blind-safe Okabe-Ito palette, and every axis label carries its unit.
 //
 // Figure builders never panic on bad data: an empty selection, a missing

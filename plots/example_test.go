@@ -30,7 +30,7 @@ func Example() {
 		return
 	}
 	var svg bytes.Buffer
-	if err := fig.Encode(&svg, plots.SVG, plots.OneColumn.Width); err != nil {
+	if err := fig.WriteSVG(&svg, plots.OneColumn.Width); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -4,37 +4,27 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"runtime"
-	"sort"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgeps"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Format is an output file format of a figure.
+// Format is an output file format of a figure. [Figure.WriteSVG] writes
+// SVG; package plots/export encodes and saves every format.
 type Format string
 
 // The output formats.
 const (
-	PNG Format = "png" // raster, at DPI dots per inch
+	PNG Format = "png" // raster, at 300 dots per inch
 	SVG Format = "svg" // vector, for the web
 	PDF Format = "pdf" // vector, fonts embedded, for LaTeX
 	EPS Format = "eps" // vector, for older LaTeX tool chains
 )
-
-// DPI is the resolution of PNG output: 300 dots per inch, as journals ask.
-const DPI = 300
 
 // Formats returns every output format, in a fixed order.
 func Formats() []Format { return []Format{PNG, SVG, PDF, EPS} }
@@ -173,10 +163,28 @@ func (f *Figure) Draw(c draw.Canvas) {
 	}
 }
 
-// Encode writes the figure in format at the given width. A panic inside
-// the drawing library (e.g. a value it cannot place) is returned as an
-// error.
-func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) (err error) {
+// WriteSVG writes the figure as SVG at the given width; its height follows
+// from its aspect ratio ([Figure.Height]). This is the one format package
+// plots encodes itself, so that programs which only need SVG (such as the
+// browser playground) link no raster, PDF or EPS back end; package
+// plots/export encodes every [Format].
+func (f *Figure) WriteSVG(w io.Writer, width vg.Length) error {
+	var buf bytes.Buffer
+	err := f.WriteCanvas(&buf, width, func(w, h vg.Length) vg.CanvasWriterTo { return vgsvg.New(w, h) })
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(fixSVG(buf.Bytes()))
+	return err
+}
+
+// WriteCanvas draws the figure at the given width on the canvas that
+// newCanvas makes for the figure's size (width x [Figure.Height]) and writes
+// that canvas to w. It is the building block of every output format: a
+// figure without panels or a width that is not positive is an error, and a
+// panic inside the drawing library (e.g. a value it cannot place) is
+// returned as an error.
+func (f *Figure) WriteCanvas(w io.Writer, width vg.Length, newCanvas func(width, height vg.Length) vg.CanvasWriterTo) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("figure %s: cannot draw: %v", f.Name, r)
@@ -188,117 +196,24 @@ func (f *Figure) Encode(w io.Writer, format Format, width vg.Length) (err error)
 	if width <= 0 {
 		return fmt.Errorf("figure %s: width %v must be positive", f.Name, width)
 	}
-	h := f.Height(width)
-	var cw vg.CanvasWriterTo
-	switch format {
-	case PNG:
-		cw = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(DPI))}
-	case SVG:
-		cw = vgsvg.New(width, h)
-	case PDF:
-		cw = vgpdf.New(width, h)
-	case EPS:
-		cw = vgeps.New(width, h)
-	default:
-		return fmt.Errorf("figure %s: unknown format %q (accepted: png, svg, pdf, eps)", f.Name, format)
-	}
+	cw := newCanvas(width, f.Height(width))
 	f.Draw(draw.New(cw))
-	if format != SVG && format != EPS {
-		_, err = cw.WriteTo(w)
-		return err
-	}
-	var buf bytes.Buffer
-	if _, err = cw.WriteTo(&buf); err != nil {
-		return err
-	}
-	_, err = w.Write(fixVector(format, buf.Bytes()))
+	_, err = cw.WriteTo(w)
 	return err
 }
 
-// fixVector patches two details of gonum's vector output: SVG text names
-// only Liberation Sans, so fall back to the metric-compatible Arial and
-// Helvetica where it is not installed; the EPS header starts with "%%!PS"
-// where readers expect "%!PS".
-func fixVector(format Format, b []byte) []byte {
-	switch format {
-	case SVG:
-		return bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"),
-			[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
-	case EPS:
-		if bytes.HasPrefix(b, []byte("%%!PS")) {
-			return b[1:]
-		}
-	}
-	return b
+// fixSVG patches gonum's SVG output, whose text names only Liberation Sans:
+// fall back to the metric-compatible Arial and Helvetica where it is not
+// installed.
+func fixSVG(b []byte) []byte {
+	return bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"),
+		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
 }
 
-// FileName returns the file name used by Save: name_size.format.
+// FileName returns the file name of the figure in format and size:
+// name_size.format (as package plots/export saves it).
 func (f *Figure) FileName(format Format, size Size) string {
 	return fmt.Sprintf("%s_%s.%s", f.Name, size.Name, format)
-}
-
-// Save writes the figure into dir in format and size and returns the path.
-func (f *Figure) Save(dir string, format Format, size Size) (string, error) {
-	var buf bytes.Buffer
-	if err := f.Encode(&buf, format, size.Width); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, f.FileName(format, size))
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return "", fmt.Errorf("figure %s: %w", f.Name, err)
-	}
-	return path, nil
-}
-
-// SaveAll writes every figure in every format and size into dir (created
-// if missing) and returns the paths written, sorted. Figures are drawn in
-// parallel, one goroutine per figure, on up to GOMAXPROCS goroutines.
-func SaveAll(figs []*Figure, dir string, formats []Format, sizes []Size) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("figures: %w", err)
-	}
-	paths := make([][]string, len(figs))
-	errs := make([]error, len(figs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(figs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				paths[i], errs[i] = saveOne(figs[i], dir, formats, sizes)
-			}
-		}()
-	}
-	for i := range figs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var all []string
-	for i := range figs {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		all = append(all, paths[i]...)
-	}
-	sort.Strings(all)
-	return all, nil
-}
-
-// saveOne writes one figure in every format and size.
-func saveOne(f *Figure, dir string, formats []Format, sizes []Size) ([]string, error) {
-	var paths []string
-	for _, format := range formats {
-		for _, size := range sizes {
-			p, err := f.Save(dir, format, size)
-			if err != nil {
-				return nil, err
-			}
-			paths = append(paths, p)
-		}
-	}
-	return paths, nil
 }
 
 // theme holds font sizes and line widths for one figure width.

@@ -6,9 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/go-gota/gota/dataframe"
-	"image/png"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -38,59 +36,34 @@ func testFigures(t *testing.T) []*Figure {
 	return figs
 }
 
-var (
-	svgSize = regexp.MustCompile(`<svg width="([0-9.]+)pt" height="([0-9.]+)pt"`)
-	pdfBox  = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
-	epsBox  = regexp.MustCompile(`%%BoundingBox: 0 0 ([0-9.]+) ([0-9.]+)`)
-)
+var svgSize = regexp.MustCompile(`<svg width="([0-9.]+)pt" height="([0-9.]+)pt"`)
 
-// size reads the width and height an encoded figure declares, in points
-// (PNG: pixels converted at DPI).
-func size(t *testing.T, format Format, b []byte) (w, h float64) {
-	t.Helper()
-	var m []string
-	switch format {
-	case PNG:
-		cfg, err := png.DecodeConfig(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return float64(cfg.Width) * 72 / DPI, float64(cfg.Height) * 72 / DPI
-	case SVG:
-		m = svgSize.FindStringSubmatch(string(b))
-	case PDF:
-		m = pdfBox.FindStringSubmatch(string(b))
-	case EPS:
-		m = epsBox.FindStringSubmatch(string(b))
-	}
-	if m == nil {
-		t.Fatalf("%s: no size found in %.200q", format, b)
-	}
-	w, _ = strconv.ParseFloat(m[1], 64)
-	h, _ = strconv.ParseFloat(m[2], 64)
-	return w, h
-}
-
-// TestEveryFigureEveryFormatAndSize checks that each figure is produced in
-// each format and paper size, non-empty, with the requested dimensions.
-func TestEveryFigureEveryFormatAndSize(t *testing.T) {
+// TestEveryFigureSVG checks that each figure is written as SVG in each
+// paper size, non-empty, with the requested dimensions and the font
+// fallback. Package plots/export tests the other formats.
+func TestEveryFigureSVG(t *testing.T) {
 	for _, f := range testFigures(t) {
-		for _, format := range Formats() {
-			for _, sz := range Sizes() {
-				var buf bytes.Buffer
-				if err := f.Encode(&buf, format, sz.Width); err != nil {
-					t.Fatalf("%s %s %s: %v", f.Name, format, sz.Name, err)
-				}
-				if buf.Len() < 1000 {
-					t.Errorf("%s %s %s: only %d bytes", f.Name, format, sz.Name, buf.Len())
-				}
-				checkHeader(t, f.Name, format, buf.Bytes())
-				w, h := size(t, format, buf.Bytes())
-				tol := 0.5 // PDF/EPS round to whole points, PNG to pixels
-				if math.Abs(w-float64(sz.Width)) > tol || math.Abs(h-float64(f.Height(sz.Width))) > tol {
-					t.Errorf("%s %s %s: size %.2fx%.2f pt, want %.2fx%.2f", f.Name, format, sz.Name,
-						w, h, float64(sz.Width), float64(f.Height(sz.Width)))
-				}
+		for _, sz := range Sizes() {
+			var buf bytes.Buffer
+			if err := f.WriteSVG(&buf, sz.Width); err != nil {
+				t.Fatalf("%s %s: %v", f.Name, sz.Name, err)
+			}
+			b := buf.Bytes()
+			if len(b) < 1000 || !bytes.HasPrefix(b, []byte("<?xml")) {
+				t.Errorf("%s %s: %d bytes starting %q", f.Name, sz.Name, len(b), b[:min(len(b), 24)])
+			}
+			if !bytes.Contains(b, []byte("'Liberation Sans',Arial")) {
+				t.Errorf("%s %s: no font fallback", f.Name, sz.Name)
+			}
+			m := svgSize.FindStringSubmatch(string(b))
+			if m == nil {
+				t.Fatalf("%s %s: no size found in %.200q", f.Name, sz.Name, b)
+			}
+			w, _ := strconv.ParseFloat(m[1], 64)
+			h, _ := strconv.ParseFloat(m[2], 64)
+			if math.Abs(w-float64(sz.Width)) > 0.01 || math.Abs(h-float64(f.Height(sz.Width))) > 0.01 {
+				t.Errorf("%s %s: size %.2fx%.2f pt, want %.2fx%.2f", f.Name, sz.Name,
+					w, h, float64(sz.Width), float64(f.Height(sz.Width)))
 			}
 		}
 	}
@@ -100,35 +73,9 @@ func TestSizes(t *testing.T) {
 	if OneColumn.Width != 252 || TwoColumn.Width != 504 {
 		t.Errorf("widths %v, %v pt; want 252 (3.5 in) and 504 (7 in)", OneColumn.Width, TwoColumn.Width)
 	}
-	var buf bytes.Buffer
-	f := testFigures(t)[0]
-	if err := f.Encode(&buf, PNG, OneColumn.Width); err != nil {
-		t.Fatal(err)
-	}
-	cfg, _ := png.DecodeConfig(&buf)
-	if cfg.Width != 1050 {
-		t.Errorf("one-column PNG is %d px wide, want 1050 (3.5 in at 300 dpi)", cfg.Width)
-	}
-}
-
-func TestSaveAll(t *testing.T) {
-	dir := t.TempDir()
-	figs := testFigures(t)[:2]
-	paths, err := SaveAll(figs, dir, []Format{SVG, PNG}, Sizes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(paths) != 8 {
-		t.Fatalf("wrote %d files, want 8: %v", len(paths), paths)
-	}
-	for _, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil || st.Size() == 0 {
-			t.Errorf("%s: %v, %d bytes", p, err, st.Size())
-		}
-	}
-	if !strings.HasSuffix(paths[0], "efficiency_1col.png") {
-		t.Errorf("first path %s, want efficiency_1col.png", paths[0])
+	f := &Figure{Name: "speedup_m"}
+	if got := f.FileName(PDF, TwoColumn); got != "speedup_m_2col.pdf" {
+		t.Errorf("FileName = %s, want speedup_m_2col.pdf", got)
 	}
 }
 
@@ -144,20 +91,17 @@ func TestParseFormats(t *testing.T) {
 	}
 }
 
-func TestEncodeErrors(t *testing.T) {
+func TestWriteSVGErrors(t *testing.T) {
 	f := testFigures(t)[0]
 	var buf bytes.Buffer
-	if err := f.Encode(&buf, "gif", OneColumn.Width); err == nil || !strings.Contains(err.Error(), `"gif"`) {
-		t.Errorf("unknown format: %v", err)
+	if err := f.WriteSVG(&buf, 0); err == nil || !strings.Contains(err.Error(), "width") {
+		t.Errorf("zero width: %v", err)
 	}
-	if err := f.Encode(&buf, PNG, 0); err == nil {
-		t.Error("zero width: no error")
+	if err := (&Figure{Name: "empty"}).WriteSVG(&buf, vg.Inch); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("no panels: %v", err)
 	}
-	if err := (&Figure{Name: "empty"}).Encode(&buf, PNG, vg.Inch); err == nil {
-		t.Error("no panels: no error")
-	}
-	if _, err := f.Save("/nonexistent/dir", SVG, OneColumn); err == nil {
-		t.Error("unwritable dir: no error")
+	if buf.Len() != 0 {
+		t.Errorf("%d bytes written on error", buf.Len())
 	}
 }
 
@@ -180,18 +124,6 @@ func TestStandard(t *testing.T) {
 	}
 	if got := strings.Join(names, " "); got != "speedup_resnet18 overhead_resnet18 memory_resnet18_32 efficiency" {
 		t.Errorf("standard figures %s", got)
-	}
-}
-
-// checkHeader checks the magic bytes readers look for.
-func checkHeader(t *testing.T, name string, format Format, b []byte) {
-	t.Helper()
-	want := map[Format]string{PNG: "\x89PNG", SVG: "<?xml", PDF: "%PDF-", EPS: "%!PS-Adobe-3.0 EPSF-3.0"}[format]
-	if !bytes.HasPrefix(b, []byte(want)) {
-		t.Errorf("%s %s starts with %q, want %q", name, format, b[:min(len(b), 24)], want)
-	}
-	if format == SVG && !bytes.Contains(b, []byte("'Liberation Sans',Arial")) {
-		t.Errorf("%s svg: no font fallback", name)
 	}
 }
 

@@ -87,7 +87,7 @@ func TestSimFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.Encode(&bytes.Buffer{}, SVG, OneColumn.Width); err != nil {
+		if err := f.WriteSVG(&bytes.Buffer{}, OneColumn.Width); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cimkit/cimkit/plots"
+	"github.com/cimkit/cimkit/plots/export"
 )
 
 func init() {
@@ -60,7 +61,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		}
 		figs = append(figs, tf...)
 	}
-	paths, err := plots.SaveAll(figs, *out, formats, sizes)
+	paths, err := export.SaveAll(figs, *out, formats, sizes)
 	if err != nil {
 		return err
 	}

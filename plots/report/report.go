@@ -24,6 +24,7 @@ import (
 	"github.com/cimkit/cimkit/cim/sweep"
 	"github.com/cimkit/cimkit/cim/zoo"
 	"github.com/cimkit/cimkit/plots"
+	"github.com/cimkit/cimkit/plots/export"
 )
 
 // Config is what a report runs and draws.
@@ -228,7 +229,7 @@ func (r *Report) Write(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("report: results.csv: %w", err)
 	}
-	if _, err := plots.SaveAll(r.Figures, filepath.Join(dir, "figures"), r.Config.Formats, r.Config.Sizes); err != nil {
+	if _, err := export.SaveAll(r.Figures, filepath.Join(dir, "figures"), r.Config.Formats, r.Config.Sizes); err != nil {
 		return "", err
 	}
 	index := filepath.Join(dir, "index.html")

@@ -5,7 +5,7 @@
 // model show the same numbers as `cimkit sim --format json`; crossbar 0 gives
 // a message next to the field and the page works afterwards; a run can be
 // cancelled. Measured (written to test-artifacts/metrics.json): gzipped wasm
-// size (<= 5 MiB), time to first results (<= 3 s), whole ResNet-18 in the
+// size (<= 5,000,000 bytes), time to first results (<= 3 s), whole ResNet-18 in the
 // browser vs natively (<= 3x).
 //
 // The two time targets are asserted when the machine is otherwise idle (load
@@ -271,10 +271,11 @@ test("the wasm is served gzipped and is at most 5 MB", async () => {
   assert.equal(gz.enc, "gzip");
   metrics.wasm_gzip_bytes = gz.body.length;
   metrics.wasm_bytes = gunzipSync(gz.body).length;
-  // 5 MB read as 5 MiB; the plots package alone (gonum/plot with its
-  // embedded fonts) is about 4.1 MB of it.
-  metrics.wasm_gzip_mib = +(gz.body.length / (1 << 20)).toFixed(2);
-  assert.ok(gz.body.length <= 5 << 20, `wasm is ${gz.body.length} bytes gzipped (target 5 MiB)`);
+  // 5 MB in decimal. The wasm links only gonum/plot's SVG back end
+  // (`-tags minimal`, see mk/browser.mk); gonum/plot's twelve embedded
+  // Liberation fonts are still about 2.4 MB of it.
+  metrics.wasm_gzip_mb = +(gz.body.length / 1e6).toFixed(2);
+  assert.ok(gz.body.length <= 5_000_000, `wasm is ${gz.body.length} bytes gzipped (target 5,000,000)`);
 });
 
 test("the configuration lives in the URL: a shared link opens the same view", async () => {

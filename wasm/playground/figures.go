@@ -47,7 +47,7 @@ func drawFigure(name string, rows []sim.Result, c *config) (*Figure, error) {
 			return nil, err
 		}
 		var buf bytes.Buffer
-		if err := fig.Encode(&buf, plots.SVG, plots.TwoColumn.Width); err != nil {
+		if err := fig.WriteSVG(&buf, plots.TwoColumn.Width); err != nil {
 			return nil, err
 		}
 		return &Figure{Name: k.name, Title: k.title, SVG: buf.String()}, nil

@@ -1,0 +1,129 @@
+// Package export encodes and saves cimkit's figures (package plots) in
+// every output format: PNG at [DPI] dots per inch, SVG, PDF with its fonts
+// embedded, and EPS.
+//
+// It is split from package plots so that a program which only shows SVG
+// figures (the browser playground) calls [plots.Figure.WriteSVG] and links
+// none of the raster, PDF and EPS back ends; a program that writes files
+// for a paper (`cimkit plot`, `cimkit report`) uses [Encode], [Save] and
+// [SaveAll].
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/cimkit/cimkit/plots"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/vgeps"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+)
+
+// DPI is the resolution of PNG output: 300 dots per inch, as journals ask.
+const DPI = 300
+
+// Encode writes figure f in format at the given width; its height follows
+// from the figure's aspect ratio. An unknown format, a width that is not
+// positive or a figure without panels is an error naming the figure.
+func Encode(w io.Writer, f *plots.Figure, format plots.Format, width vg.Length) error {
+	switch format {
+	case plots.SVG:
+		return f.WriteSVG(w, width)
+	case plots.PNG:
+		return f.WriteCanvas(w, width, func(w, h vg.Length) vg.CanvasWriterTo {
+			return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))}
+		})
+	case plots.PDF:
+		return f.WriteCanvas(w, width, func(w, h vg.Length) vg.CanvasWriterTo { return vgpdf.New(w, h) })
+	case plots.EPS:
+		var buf bytes.Buffer
+		err := f.WriteCanvas(&buf, width, func(w, h vg.Length) vg.CanvasWriterTo { return vgeps.New(w, h) })
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(fixEPS(buf.Bytes()))
+		return err
+	}
+	return fmt.Errorf("figure %s: unknown format %q (accepted: png, svg, pdf, eps)", f.Name, format)
+}
+
+// fixEPS patches gonum's EPS header, which starts with "%%!PS" where
+// readers expect "%!PS".
+func fixEPS(b []byte) []byte {
+	if bytes.HasPrefix(b, []byte("%%!PS")) {
+		return b[1:]
+	}
+	return b
+}
+
+// Save writes figure f into dir in format and size, under the name
+// f.FileName(format, size), and returns the path.
+func Save(f *plots.Figure, dir string, format plots.Format, size plots.Size) (string, error) {
+	var buf bytes.Buffer
+	if err := Encode(&buf, f, format, size.Width); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, f.FileName(format, size))
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("figure %s: %w", f.Name, err)
+	}
+	return path, nil
+}
+
+// SaveAll writes every figure in every format and size into dir (created
+// if missing) and returns the paths written, sorted. Figures are drawn in
+// parallel, one goroutine per figure, on up to GOMAXPROCS goroutines.
+func SaveAll(figs []*plots.Figure, dir string, formats []plots.Format, sizes []plots.Size) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	paths := make([][]string, len(figs))
+	errs := make([]error, len(figs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(figs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				paths[i], errs[i] = saveOne(figs[i], dir, formats, sizes)
+			}
+		}()
+	}
+	for i := range figs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []string
+	for i := range figs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all = append(all, paths[i]...)
+	}
+	sort.Strings(all)
+	return all, nil
+}
+
+// saveOne writes one figure in every format and size.
+func saveOne(f *plots.Figure, dir string, formats []plots.Format, sizes []plots.Size) ([]string, error) {
+	var paths []string
+	for _, format := range formats {
+		for _, size := range sizes {
+			p, err := Save(f, dir, format, size)
+			if err != nil {
+				return nil, err
+			}
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
+}

@@ -18,6 +18,22 @@
 // anywhere else (go run, go test) it writes the plain-text form to standard
 // output, so notebook code also runs as an ordinary program.
 //
-// The kernelspec that runs these notebooks, and the Makefile targets that
-// build and register it, are described in mk/jupyter.mk and kernel/spec.
+// # Writing a notebook for the cimkit-go kernel
+//
+// The kernelspec (kernel/spec/install.sh, registered by make kernel) starts
+// gonb with a go.work that uses this working tree, so cells import
+// github.com/cimkit/cimkit/... and every module cimkit requires (gota,
+// gonum/plot) straight from the sources. Start the first cell with
+// %noautoget: gonb would otherwise run "go get" for every import, which asks
+// the module proxy for "latest" versions, and the proxy here refuses that.
+//
+// gonb runs every cell as a new program: functions and types declared in a
+// cell are kept for the cells after it, statements after %% run once. A
+// value that is expensive to compute (a sweep) is kept across cells with
+// Results. Tag a cell "table" or "figure" (or "contains=TEXT") in its
+// metadata and make test-notebooks checks that its output shows one (see
+// kernel/nbcheck).
+//
+// The Makefile targets (kernel, kernel-user, notebook, test-notebooks) are
+// described in mk/jupyter.mk.
 package kernel

@@ -22,7 +22,7 @@ func init() {
 	register(command{
 		name:    "report",
 		summary: "reproduce the paper's evaluation: sweep, results.csv, figures, index.html",
-		run:     runReport,
+		run:     reportCommand("report"),
 	})
 }
 
@@ -83,15 +83,19 @@ func (f *reportFlags) config() (report.Config, error) {
 	return c, nil
 }
 
-func runReport(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var f reportFlags
-	f.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
+// reportCommand returns the body of "cimkit report" (and of "cimkit run",
+// which is the report with its defaults) under the given command name.
+func reportCommand(name string) func(args []string, stdout, stderr io.Writer) error {
+	return func(args []string, stdout, stderr io.Writer) error {
+		fs := flag.NewFlagSet(name, flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		var f reportFlags
+		f.register(fs)
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		return makeReport(f, stdout, stderr)
 	}
-	return makeReport(f, stdout, stderr)
 }
 
 // makeReport runs the report, writes it and prints the summary.

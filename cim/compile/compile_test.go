@@ -10,6 +10,7 @@ import (
 	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/nn/nntest"
 )
 
 // tinyArch is a chip with r x c crossbars and a 4 KiB shared memory.
@@ -184,38 +185,15 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// randomLayer draws a small conv or dense layer.
-func randomLayer(rng *rand.Rand) (*nn.Layer, nn.Shape) {
-	in := nn.Shape{C: 1 + rng.IntN(12), H: 1 + rng.IntN(7), W: 1 + rng.IntN(7)}
-	if rng.IntN(6) == 0 {
-		return &nn.Layer{Name: "fc", Kind: nn.Dense, Filters: 1 + rng.IntN(20), Bias: true}, in
-	}
-	g := 1
-	if d := []int{1, 2, 3, in.C}[rng.IntN(4)]; in.C%d == 0 {
-		g = d
-	}
-	l := &nn.Layer{Name: "conv", Kind: nn.Conv2D, Groups: g, Filters: g * (1 + rng.IntN(5)),
-		KernelH: 1 + rng.IntN(3), KernelW: 1 + rng.IntN(3), StrideH: 1 + rng.IntN(2), StrideW: 1 + rng.IntN(2),
-		DilationH: 1 + rng.IntN(2), DilationW: 1 + rng.IntN(2), PadTop: rng.IntN(2), PadBottom: rng.IntN(2),
-		PadLeft: rng.IntN(2), PadRight: rng.IntN(2), Bias: rng.IntN(2) == 0}
-	for l.DilationH*(l.KernelH-1)+1 > in.H+l.PadTop+l.PadBottom {
-		l.KernelH, l.DilationH = 1, 1
-	}
-	for l.DilationW*(l.KernelW-1)+1 > in.W+l.PadLeft+l.PadRight {
-		l.KernelW, l.DilationW = 1, 1
-	}
-	return l, in
-}
-
 // Every stream ends; each vector's In rows are covered exactly once; each
 // vector is written by its group's cores with PV-1 accumulations and one
 // final store; the WAITs of a core are matched by CALLs to it.
 func TestStreamsProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 300; trial++ {
-		l, in := randomLayer(rng)
+		l, in := nntest.RandomLayer(rng, 7)
 		a := tinyArch(1+rng.IntN(20), 1+rng.IntN(8))
-		a.Cores = 1 << 20
+		a.Cores, a.SharedMemBytes = 1<<20, 1<<20
 		for _, s := range Schemes() {
 			p := plan(t, l, in, a, s)
 			if err := checkPlan(p); err != nil {

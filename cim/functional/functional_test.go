@@ -10,6 +10,7 @@ import (
 	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/nn/nntest"
 )
 
 func smallArch(r, c int) arch.Arch {
@@ -91,30 +92,6 @@ func TestIntegerRequantisation(t *testing.T) {
 	}
 }
 
-func randomLayer(rng *rand.Rand) (*nn.Layer, nn.Shape) {
-	in := nn.Shape{C: 1 + rng.IntN(12), H: 1 + rng.IntN(9), W: 1 + rng.IntN(9)}
-	acts := []nn.Act{nn.ActNone, nn.ActReLU, nn.ActReLU6}
-	act := acts[rng.IntN(3)]
-	if rng.IntN(6) == 0 {
-		return &nn.Layer{Name: "fc", Kind: nn.Dense, Filters: 1 + rng.IntN(20), Bias: rng.IntN(2) == 0, Act: act}, in
-	}
-	g := 1
-	if d := []int{1, 2, 3, in.C}[rng.IntN(4)]; in.C%d == 0 {
-		g = d
-	}
-	l := &nn.Layer{Name: "conv", Kind: nn.Conv2D, Groups: g, Filters: g * (1 + rng.IntN(5)), Act: act,
-		KernelH: 1 + rng.IntN(3), KernelW: 1 + rng.IntN(3), StrideH: 1 + rng.IntN(2), StrideW: 1 + rng.IntN(2),
-		DilationH: 1 + rng.IntN(2), DilationW: 1 + rng.IntN(2), PadTop: rng.IntN(2), PadBottom: rng.IntN(2),
-		PadLeft: rng.IntN(2), PadRight: rng.IntN(2), Bias: rng.IntN(2) == 0}
-	if l.DilationH*(l.KernelH-1)+1 > in.H+l.PadTop+l.PadBottom {
-		l.KernelH, l.DilationH = 1, 1
-	}
-	if l.DilationW*(l.KernelW-1)+1 > in.W+l.PadLeft+l.PadRight {
-		l.KernelW, l.DilationW = 1, 1
-	}
-	return l, in
-}
-
 // Random layers (odd sizes, strides, padding, dilation, groups, depthwise,
 // dense; crossbars that do not divide rows or columns) x schemes x seeds x
 // integer and float: always the reference, no violation, no deadlock.
@@ -125,7 +102,7 @@ func TestRandomLayers(t *testing.T) {
 		trials = 40
 	}
 	for trial := 0; trial < trials; trial++ {
-		l, in := randomLayer(rng)
+		l, in := nntest.RandomLayer(rng, 9)
 		a := smallArch(1+rng.IntN(24), 1+rng.IntN(8))
 		a.ActBytes, a.PsumBytes, a.WeightBits = 1+rng.IntN(2), 4*(1+rng.IntN(2)), 2+rng.IntN(7)
 		for _, s := range compile.Schemes() {

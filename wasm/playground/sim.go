@@ -138,16 +138,22 @@ type LayerResult struct {
 // enough for every layer of ResNet-18 on 32x32 crossbars.
 const maxSpans = 1 << 21
 
-func simLayer(req Request) (*LayerResult, error) {
+// mapRequest parses a request and maps the layer it names.
+func mapRequest(req Request) (*config, *nn.Layer, *mapping.Layer, error) {
 	c, err := parse(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	l, err := c.layer(req.Layer)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	m, err := mapping.Map(l, c.arch)
+	return c, l, m, err
+}
+
+func simLayer(req Request) (*LayerResult, error) {
+	c, l, m, err := mapRequest(req)
 	if err != nil {
 		return nil, err
 	}
@@ -196,15 +202,7 @@ type Listing struct {
 }
 
 func listing(req Request) (*Listing, error) {
-	c, err := parse(req)
-	if err != nil {
-		return nil, err
-	}
-	l, err := c.layer(req.Layer)
-	if err != nil {
-		return nil, err
-	}
-	m, err := mapping.Map(l, c.arch)
+	c, l, m, err := mapRequest(req)
 	if err != nil {
 		return nil, err
 	}

@@ -421,13 +421,7 @@ func matmulDims(a, b *value) []int64 {
 	if a == nil || b == nil {
 		return nil
 	}
-	ad, bd := a.dims, b.dims
-	if a.k != nil {
-		ad = a.k.dims
-	}
-	if b.k != nil {
-		bd = b.k.dims
-	}
+	ad, bd := a.tensorDims(), b.tensorDims()
 	if len(ad) < 2 || len(bd) < 2 {
 		return nil
 	}

@@ -109,11 +109,7 @@ func (c *converter) broadcastInputs(n *Node, dims []int64) []int64 {
 		if v == nil {
 			continue
 		}
-		d := v.dims
-		if v.k != nil {
-			d = v.k.dims
-		}
-		if b, err := broadcastDims(dims, d); err == nil && elems(b) <= nn.MaxElems {
+		if b, err := broadcastDims(dims, v.tensorDims()); err == nil && elems(b) <= nn.MaxElems {
 			dims = b
 		}
 	}
@@ -280,12 +276,8 @@ func (c *converter) concat(n *Node, x *value) error {
 			c.problem(n, "input %d missing", i)
 			return nil
 		}
-		if v.k != nil {
-			allDyn = false
-			list[i] = v.k.dims
-		} else {
-			list[i] = v.dims
-		}
+		allDyn = allDyn && v.k == nil
+		list[i] = v.tensorDims()
 	}
 	dims, ax, err := concatDims(list, attrs{n}.int("axis", 1))
 	if err != nil {

@@ -82,13 +82,7 @@ func (c *converter) gather(n *Node, x *value) error {
 		c.problem(n, "indices missing")
 		return nil
 	}
-	dd, id := data.dims, idx.dims // data: computed (or a constant table, as in embeddings)
-	if data.k != nil {
-		dd = data.k.dims
-	}
-	if idx.k != nil {
-		id = idx.k.dims
-	}
+	dd, id := data.tensorDims(), idx.tensorDims() // data: computed (or a constant table, as in embeddings)
 	ax, err := axis(attrs{n}.int("axis", 0), len(dd))
 	if err != nil {
 		c.problem(n, "%v", err)

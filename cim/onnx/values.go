@@ -22,6 +22,14 @@ type value struct {
 	ch    int  // own: the axis of dims that holds the layer's output channels
 }
 
+// tensorDims returns v's ONNX dims, whether it is a constant or computed.
+func (v *value) tensorDims() []int64 {
+	if v.k != nil {
+		return v.k.dims
+	}
+	return v.dims
+}
+
 // konst is a constant tensor: dims and values in row-major order.
 type konst struct {
 	dims []int64

@@ -316,8 +316,9 @@ func (m *machine) request(i int) error {
 	return nil
 }
 
-// grant gives the idle bus to the first waiting core at or after the
-// round-robin pointer.
+// grant gives the idle bus to the waiting core the arbiter picks: the
+// oldest request (pickOldest) or the first waiting core at or after the
+// round-robin pointer (pick); either way the pointer moves past it.
 func (m *machine) grant() {
 	var i int
 	if m.opt.Arbiter == Oldest {

@@ -74,7 +74,7 @@ func (r *Result) SetTiming(t, seq *Timing) {
 	r.Efficiency = r.Speedup / float64(max(r.Limit, 1))
 	r.BusLimit = ratio(seq.Cycles, t.BusBusy)
 	r.Overhead = ratio(t.SyncBytes, t.BusBytes)
-	r.BusUtilization = ratio(t.BusBusy, t.Cycles)
+	r.BusUtilization = t.BusUtilization()
 }
 
 func ratio(a, b int64) float64 {

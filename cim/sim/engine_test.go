@@ -141,6 +141,18 @@ func TestExecuteBadInput(t *testing.T) {
 	}
 }
 
+// loadOrder returns the cores of the traced LOAD spans in issue order: the
+// order in which the bus granted them.
+func loadOrder(tm *Timing) []int32 {
+	var order []int32
+	for _, s := range tm.Trace {
+		if s.Class == ClassLoad {
+			order = append(order, s.Core)
+		}
+	}
+	return order
+}
+
 // TestRoundRobin: three cores each make two 4-byte transfers at the same
 // times; grants rotate 0,1,2,0,1,2.
 func TestRoundRobin(t *testing.T) {
@@ -152,12 +164,7 @@ func TestRoundRobin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var order []int32
-	for _, s := range tm.Trace {
-		if s.Class == ClassLoad {
-			order = append(order, s.Core)
-		}
-	}
+	order := loadOrder(tm)
 	if !reflect.DeepEqual(order, []int32{0, 1, 2, 0, 1, 2}) || tm.Cycles != 18 {
 		t.Errorf("grant order %v cycles %d, want [0 1 2 0 1 2] 18", order, tm.Cycles)
 	}
@@ -210,12 +217,7 @@ func TestArbiters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var order []int32
-		for _, s := range tm.Trace {
-			if s.Class == ClassLoad {
-				order = append(order, s.Core)
-			}
-		}
+		order := loadOrder(tm)
 		if !reflect.DeepEqual(order, want) || tm.Cycles != 18 {
 			t.Errorf("%v: grant order %v cycles %d, want %v 18", arb, order, tm.Cycles, want)
 		}

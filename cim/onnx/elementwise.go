@@ -91,7 +91,7 @@ func (c *converter) elementwise(n *Node, x *value) error {
 }
 
 func (c *converter) twoComputed(n *Node, a, b *value) error {
-	if n.OpType != "Add" || !equalDims(a.dims, b.dims) {
+	if n.OpType != "Add" || !slices.Equal(a.dims, b.dims) {
 		dims, err := broadcastDims(a.dims, b.dims)
 		if err != nil {
 			c.problem(n, "%v", err)
@@ -105,18 +105,6 @@ func (c *converter) twoComputed(n *Node, a, b *value) error {
 	}
 	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Add, Inputs: []string{a.name, second}}
 	return c.add(n, l, a.dims, a.shape)
-}
-
-func equalDims(a, b []int64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // foldInto folds a constant operand into the crossbar layer producing x,

@@ -59,13 +59,7 @@ type Tensor struct {
 }
 
 // Elems is the number of elements (1 for a scalar).
-func (t *Tensor) Elems() int64 {
-	n := int64(1)
-	for _, d := range t.Dims {
-		n *= d
-	}
-	return n
-}
+func (t *Tensor) Elems() int64 { return elems(t.Dims) }
 
 // NewTensor returns a float tensor with the given dims and values (for
 // tests and for feeding graph inputs as constants).
@@ -188,7 +182,7 @@ func (t *Tensor) intValue(v int64) float64 {
 	case Float16:
 		return half(uint16(v))
 	case BFloat16:
-		return float64(math.Float32frombits(uint32(v) << 16))
+		return bfloat16(uint16(v))
 	case Uint64:
 		return float64(uint64(v))
 	case Int32, Int16, Int8:
@@ -225,7 +219,7 @@ func (t *Tensor) rawValues(n int64) ([]float64, error) {
 		case Float16:
 			out[i] = half(le.Uint16(b))
 		case BFloat16:
-			out[i] = float64(math.Float32frombits(uint32(le.Uint16(b)) << 16))
+			out[i] = bfloat16(le.Uint16(b))
 		case Int32:
 			out[i] = float64(int32(le.Uint32(b)))
 		case Uint32:
@@ -257,6 +251,11 @@ func half(h uint16) float64 {
 		return math.NaN()
 	}
 	return sign * math.Ldexp(1+frac/1024, exp-15)
+}
+
+// bfloat16 converts a bfloat16 value: the top half of a float32.
+func bfloat16(h uint16) float64 {
+	return float64(math.Float32frombits(uint32(h) << 16))
 }
 
 // DecodeTensor parses a serialized TensorProto (such as the input_0.pb and

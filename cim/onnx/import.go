@@ -134,11 +134,16 @@ func (c *converter) problem(n *Node, format string, a ...any) {
 
 // label names a node in messages: its op type and name (or first output).
 func label(n *Node) string {
-	name := n.Name
-	if name == "" && len(n.Outputs) > 0 {
-		name = n.Outputs[0]
+	return fmt.Sprintf("%s node %q", n.OpType, nodeName(n))
+}
+
+// nodeName is the node's name, else its first output ("" when it has
+// neither).
+func nodeName(n *Node) string {
+	if n.Name == "" && len(n.Outputs) > 0 {
+		return n.Outputs[0]
 	}
-	return fmt.Sprintf("%s node %q", n.OpType, name)
+	return n.Name
 }
 
 // inputs registers initializers, given constants and the one dynamic input.

@@ -288,7 +288,9 @@ func (c *converter) convTranspose(n *Node, x *value) error {
 	}
 	conv := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Conv2D, Inputs: []string{z.Name}, Filters: int(f), Groups: int(g),
 		Bias: b != nil, Weights: flipTranspose(w, g), BiasValues: b}
-	c.net.Layers = append(c.net.Layers, z)
+	if err := c.appendLayer(z); err != nil {
+		return err
+	}
 	cw := window{kh: win.kh, kw: win.kw, sh: 1, sw: 1, dh: win.dh, dw: win.dw}
 	return c.addConv(n, conv, cw, []int64{1, x.dims[1], int64(z.OutShape.H), int64(z.OutShape.W)})
 }

@@ -102,10 +102,7 @@ func canon(dims []int64) (nn.Shape, error) {
 // layerName picks a unique nn layer name for a node: its name, else its
 // first output, with a suffix when taken.
 func (c *converter) layerName(n *Node, suffix string) string {
-	base := n.Name
-	if base == "" && len(n.Outputs) > 0 {
-		base = n.Outputs[0]
-	}
+	base := nodeName(n)
 	if base == "" {
 		base = n.OpType
 	}
@@ -126,13 +123,21 @@ func (c *converter) add(n *Node, l *nn.Layer, dims []int64, shape nn.Shape) erro
 
 // addCh is add for a layer whose output channels are on axis ch of dims.
 func (c *converter) addCh(n *Node, l *nn.Layer, dims []int64, shape nn.Shape, ch int) error {
+	if err := c.appendLayer(l); err != nil {
+		return err
+	}
+	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
+		c.vals[n.Outputs[0]] = &value{name: l.Name, layer: l, dims: dims, shape: shape, own: true, ch: ch}
+	}
+	return nil
+}
+
+// appendLayer appends l to the network, up to nn.MaxLayers layers.
+func (c *converter) appendLayer(l *nn.Layer) error {
 	if len(c.net.Layers) >= nn.MaxLayers {
 		return fmt.Errorf("%w: more than %d layers", ErrUnsupported, nn.MaxLayers)
 	}
 	c.net.Layers = append(c.net.Layers, l)
-	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
-		c.vals[n.Outputs[0]] = &value{name: l.Name, layer: l, dims: dims, shape: shape, own: true, ch: ch}
-	}
 	return nil
 }
 
@@ -157,10 +162,9 @@ func (c *converter) layout(n *Node, v *value, want nn.Shape) (string, error) {
 	} else {
 		l.Kind, l.Op, l.OutShape = nn.Digital, "Reshape", want
 	}
-	if len(c.net.Layers) >= nn.MaxLayers {
-		return "", fmt.Errorf("%w: more than %d layers", ErrUnsupported, nn.MaxLayers)
+	if err := c.appendLayer(l); err != nil {
+		return "", err
 	}
-	c.net.Layers = append(c.net.Layers, l)
 	return l.Name, nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -43,8 +42,7 @@ func crossbarLayer(net *nn.Network, name string) (*nn.Layer, error) {
 }
 
 func runCompile(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("compile", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("compile", stderr)
 	var mf modelFlags
 	var af archFlags
 	mf.register(fs)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -36,8 +35,7 @@ type layerRow struct {
 var layerHeader = []string{"name", "kind", "in", "out", "kernel", "stride", "groups", "macs", "params", "im2col_rows", "im2col_cols"}
 
 func runLayers(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("layers", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("layers", stderr)
 	var mf modelFlags
 	mf.register(fs)
 	format := formatFlag(fs)
@@ -57,18 +55,6 @@ func runLayers(args []string, stdout, stderr io.Writer) error {
 			strconv.FormatInt(net.MACs(), 10), strconv.FormatInt(net.Params(), 10), "", ""})
 	}
 	return emit(stdout, *format, layerHeader, text, rows)
-}
-
-// parseFlags parses args into fs and rejects positional arguments; every
-// problem is a usage error.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
 }
 
 // layerRows describes every layer of net, for JSON and as text.

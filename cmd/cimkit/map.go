@@ -64,8 +64,7 @@ func (f *archFlags) arch() (arch.Arch, error) {
 }
 
 func runMap(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("map", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("map", stderr)
 	var mf modelFlags
 	var af archFlags
 	mf.register(fs)

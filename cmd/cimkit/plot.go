@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,8 +20,7 @@ func init() {
 }
 
 func runPlot(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("plot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("plot", stderr)
 	in := fs.String("in", "", "results CSV written by cimkit report or cimkit sweep")
 	trace := fs.String("trace", "", "trace CSV written by cimkit sim --trace: timeline and bus utilisation")
 	from := fs.Float64("from", 0, "with --trace: first cycle of the timeline")

@@ -87,8 +87,7 @@ func (f *reportFlags) config() (report.Config, error) {
 // which is the report with its defaults) under the given command name.
 func reportCommand(name string) func(args []string, stdout, stderr io.Writer) error {
 	return func(args []string, stdout, stderr io.Writer) error {
-		fs := flag.NewFlagSet(name, flag.ContinueOnError)
-		fs.SetOutput(stderr)
+		fs := newFlagSet(name, stderr)
 		var f reportFlags
 		f.register(fs)
 		if err := parseFlags(fs, args); err != nil {

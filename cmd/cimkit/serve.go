@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -62,15 +61,11 @@ var compressible = map[string]bool{
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlagSet("serve", stderr)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
 	dir := flags.String("dir", "wasm/web", "folder of the static files")
-	if err := flags.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if flags.NArg() > 0 {
-		return usagef("unexpected argument %q", flags.Arg(0))
+	if err := parseFlags(flags, args); err != nil {
+		return err
 	}
 	h, err := newStaticHandler(*dir)
 	if err != nil {

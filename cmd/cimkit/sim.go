@@ -78,8 +78,7 @@ var simTable = []string{"layer", "kind", "fits", "pv", "ph", "cores", "vectors",
 	"speedup", "efficiency", "bus_limit", "overhead", "bus_utilization", "sync_mem_bytes", "puma_attr_bytes"}
 
 func runSim(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("sim", stderr)
 	var mf modelFlags
 	var cf chipFlags
 	mf.register(fs)

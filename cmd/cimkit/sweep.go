@@ -86,8 +86,7 @@ func (f *sweepFlags) spec() (sweep.Spec, error) {
 }
 
 func runSweep(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("sweep", stderr)
 	var f sweepFlags
 	f.register(fs)
 	if err := parseFlags(fs, args); err != nil {

@@ -45,8 +45,7 @@ type verifyOpts struct {
 }
 
 func runVerify(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("verify", stderr)
 	var mf modelFlags
 	var af archFlags
 	mf.register(fs)

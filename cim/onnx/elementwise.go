@@ -158,11 +158,7 @@ func perChannel(k *konst, x *value) ([]float64, bool) {
 			return nil, false
 		}
 	}
-	out := make([]float64, f)
-	for j := range out {
-		out[j] = k.v[j%len(k.v)]
-	}
-	return out, len(k.v) == 1 || len(k.v) == f
+	return repeat(k.v, f), len(k.v) == 1 || len(k.v) == f
 }
 
 func (c *converter) pool(n *Node, x *value) error {

@@ -129,11 +129,17 @@ func (c *converter) bias(n *Node, i, f int) ([]float64, bool) {
 		c.problem(n, "bias must be a constant of %d values", f)
 		return nil, false
 	}
+	return repeat(v.k.v, f), true
+}
+
+// repeat returns f values cycling through v (one value repeated, or v
+// itself when it has f values).
+func repeat(v []float64, f int) []float64 {
 	out := make([]float64, f)
 	for j := range out {
-		out[j] = v.k.v[j%len(v.k.v)]
+		out[j] = v[j%len(v)]
 	}
-	return out, true
+	return out
 }
 
 func (c *converter) conv(n *Node, x *value) error {
@@ -198,22 +204,15 @@ func (c *converter) quantConv(n *Node, x *value) error {
 // perFilter reads optional constant input i as f values (one value is
 // repeated); def when the input is omitted.
 func (c *converter) perFilter(n *Node, i, f int, def float64) ([]float64, bool) {
-	out := make([]float64, f)
 	v := c.in(n, i)
 	if i < 0 || v == nil {
-		for j := range out {
-			out[j] = def
-		}
-		return out, true
+		return repeat([]float64{def}, f), true
 	}
 	if v.k == nil || (len(v.k.v) != 1 && len(v.k.v) != f) {
 		c.problem(n, "input %d must be a constant of 1 or %d values", i, f)
 		return nil, false
 	}
-	for j := range out {
-		out[j] = v.k.v[j%len(v.k.v)]
-	}
-	return out, true
+	return repeat(v.k.v, f), true
 }
 
 // convLayer adds a Conv2D of x with weights w (dims F, C/g, kh, kw).

@@ -30,11 +30,7 @@ func (m *modelFlags) register(fs *flag.FlagSet) {
 
 // inputSet reports whether --input was given on the command line.
 func (m *modelFlags) inputSet() bool {
-	set := false
-	if m.fs != nil {
-		m.fs.Visit(func(f *flag.Flag) { set = set || f.Name == "input" })
-	}
-	return set
+	return m.fs != nil && flagGiven(m.fs, "input")
 }
 
 // load builds and infers the chosen network. A missing or unknown model and

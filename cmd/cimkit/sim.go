@@ -49,13 +49,6 @@ func (c *chipFlags) options() (sim.Options, error) {
 	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking}, nil
 }
 
-// set reports whether flag name was given.
-func (c *chipFlags) set(name string) bool {
-	found := false
-	c.fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
-	return found
-}
-
 // base returns the chip of --arch, or the default one.
 func (c *chipFlags) base() (arch.Arch, error) {
 	if c.file == "" {
@@ -151,15 +144,15 @@ func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
 	if err != nil {
 		return a, err
 	}
-	if c.file == "" || c.set("xbar") {
+	if c.file == "" || flagGiven(c.fs, "xbar") {
 		if a.XbarRows, a.XbarCols, err = arch.ParseXbar(xbar); err != nil {
 			return a, usagef("--xbar: %v", err)
 		}
 	}
-	if c.file == "" || c.set("bus") {
+	if c.file == "" || flagGiven(c.fs, "bus") {
 		a.BusBytes = bus
 	}
-	if c.file == "" || c.set("cores") {
+	if c.file == "" || flagGiven(c.fs, "cores") {
 		a.Cores = cores
 	}
 	if err := a.Validate(); err != nil {

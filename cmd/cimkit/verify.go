@@ -95,9 +95,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 // core budget is unlimited: a program's correctness does not depend on it.
 func verifyFlags(fs *flag.FlagSet, af *archFlags, scheme string, seeds int) (verifyOpts, error) {
 	var o verifyOpts
-	coresSet := false
-	fs.Visit(func(f *flag.Flag) { coresSet = coresSet || f.Name == "cores" })
-	if !coresSet {
+	if !flagGiven(fs, "cores") {
 		af.cores = arch.MaxCores
 	}
 	a, err := af.arch()

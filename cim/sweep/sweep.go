@@ -107,9 +107,12 @@ func (sp *Spec) check() error {
 	case len(sp.Schemes) == 0:
 		return errors.New("sweep: no schemes")
 	}
-	for _, m := range sp.Models {
-		if m == nil || len(m.CrossbarLayers()) == 0 {
-			return fmt.Errorf("sweep: model %v has no conv or dense layers", m)
+	for i, m := range sp.Models {
+		if m == nil {
+			return fmt.Errorf("sweep: model %d is nil", i)
+		}
+		if len(m.CrossbarLayers()) == 0 {
+			return fmt.Errorf("sweep: model %q has no conv or dense layers", m.Name)
 		}
 	}
 	for _, s := range sp.Schemes {

@@ -117,15 +117,16 @@ func TestSweepCancel(t *testing.T) {
 
 func TestSweepBadSpec(t *testing.T) {
 	cases := map[string]func(*Spec){
-		"no models":          func(s *Spec) { s.Models = nil },
-		"no crossbar sizes":  func(s *Spec) { s.Xbars = nil },
-		"no bus widths":      func(s *Spec) { s.Buses = nil },
-		"no core budgets":    func(s *Spec) { s.Cores = nil },
-		"no schemes":         func(s *Spec) { s.Schemes = nil },
-		"bus_bytes = 0":      func(s *Spec) { s.Buses = []int{0} },
-		`scheme "zigzag"`:    func(s *Spec) { s.Schemes = []compile.Scheme{"zigzag"} },
-		"mvm_cycles = 0":     func(s *Spec) { s.Base = arch.Default(); s.Base.MVMCycles = 0 },
-		"no conv or dense l": func(s *Spec) { s.Models = []*nn.Network{{Name: "empty"}} },
+		"no models":                            func(s *Spec) { s.Models = nil },
+		"no crossbar sizes":                    func(s *Spec) { s.Xbars = nil },
+		"no bus widths":                        func(s *Spec) { s.Buses = nil },
+		"no core budgets":                      func(s *Spec) { s.Cores = nil },
+		"no schemes":                           func(s *Spec) { s.Schemes = nil },
+		"bus_bytes = 0":                        func(s *Spec) { s.Buses = []int{0} },
+		`scheme "zigzag"`:                      func(s *Spec) { s.Schemes = []compile.Scheme{"zigzag"} },
+		"mvm_cycles = 0":                       func(s *Spec) { s.Base = arch.Default(); s.Base.MVMCycles = 0 },
+		`model "empty" has no conv or dense l`: func(s *Spec) { s.Models = []*nn.Network{{Name: "empty"}} },
+		"model 1 is nil":                       func(s *Spec) { s.Models = append(s.Models[:1:1], nil) },
 	}
 	for want, mod := range cases {
 		sp := testSpec(t)

@@ -140,8 +140,9 @@ func mapKonst(k *konst, f func(float64) float64) *konst {
 	return out
 }
 
-// index maps a flat index of dims out to the flat index of a broadcast
-// operand with dims d (right-aligned, size-1 dims repeat).
+// broadcastIndex maps flat index i of dims out (strides so) to the flat
+// index of a broadcast operand with dims d (strides sd; right-aligned,
+// size-1 dims repeat).
 func broadcastIndex(out, d []int64, i int64, so, sd []int64) int64 {
 	var j int64
 	off := len(out) - len(d)

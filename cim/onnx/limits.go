@@ -30,27 +30,24 @@ var DefaultLimits = Limits{
 	MaxRank:        8,
 }
 
+// withDefaults returns l with every field that is zero or less taken from
+// DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxFileBytes > 0 {
-		d.MaxFileBytes = l.MaxFileBytes
-	}
-	if l.MaxNodes > 0 {
-		d.MaxNodes = l.MaxNodes
-	}
-	if l.MaxTensorElems > 0 {
-		d.MaxTensorElems = l.MaxTensorElems
-	}
-	if l.MaxTotalElems > 0 {
-		d.MaxTotalElems = l.MaxTotalElems
-	}
-	if l.MaxDepth > 0 {
-		d.MaxDepth = l.MaxDepth
-	}
-	if l.MaxRank > 0 {
-		d.MaxRank = l.MaxRank
-	}
+	d.MaxFileBytes = orDefault(l.MaxFileBytes, d.MaxFileBytes)
+	d.MaxNodes = orDefault(l.MaxNodes, d.MaxNodes)
+	d.MaxTensorElems = orDefault(l.MaxTensorElems, d.MaxTensorElems)
+	d.MaxTotalElems = orDefault(l.MaxTotalElems, d.MaxTotalElems)
+	d.MaxDepth = orDefault(l.MaxDepth, d.MaxDepth)
+	d.MaxRank = orDefault(l.MaxRank, d.MaxRank)
 	return d
+}
+
+func orDefault[T int | int64](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // ReadFile reads a file of at most lim.MaxFileBytes bytes (checked before

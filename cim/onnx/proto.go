@@ -68,7 +68,8 @@ type Attribute struct {
 }
 
 // ValueInfo is an ONNX ValueInfoProto for a tensor: its name, element type
-// and dims; a symbolic or missing dim is -1. Shape is nil when not given.
+// and dims; a symbolic or missing dim is -1. HasShape is false (and Dims
+// nil) when the file gives no shape.
 type ValueInfo struct {
 	Name     string
 	ElemType DataType

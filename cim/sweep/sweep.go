@@ -7,10 +7,10 @@
 // same programs): it is mapped once, the sequential baseline is simulated
 // once and shared by every scheme (it is the speedup's numerator), and each
 // scheme is simulated once and shared by every core budget (a budget only
-// decides whether the layer fits; the programs do not depend on it). Units run on a pool of
-// workers, largest first; the results come back in a fixed order whatever
-// the scheduling: model, crossbar, bus, budget, scheme, then layer in
-// network order.
+// decides whether the layer fits; the programs do not depend on it). Units
+// run on a pool of workers, largest first; the results come back in a fixed
+// order whatever the scheduling: model, crossbar, bus, budget, scheme, then
+// layer in network order.
 package sweep
 
 import (
@@ -248,7 +248,7 @@ func (sp *Spec) runUnit(u *unit) error {
 		return fmt.Errorf("sweep: model %s: %w", net.Name, err)
 	}
 	var seq *sim.Timing
-	runs := make([]*sim.Timing, len(sp.Schemes))
+	var runs []*sim.Timing // per scheme; only read for budgets the layer fits
 	if m.Fits {
 		if seq, runs, err = sp.simulate(m, a); err != nil {
 			return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)

@@ -10,8 +10,9 @@ import (
 )
 
 // modelFlags holds the flags that choose a network: --model NAME from the
-// zoo and --input N (the square input size; when not given, the model's
-// native size: 224, or 32 for lenet5). Commands register them with register
+// zoo or --onnx FILE, and --input N (the square input size; for a zoo model
+// when not given, its native size: 224, or 32 for lenet5; for an ONNX file
+// the size of its symbolic H and W). Commands register them with register
 // and, after parsing, build the network with load.
 type modelFlags struct {
 	fs    *flag.FlagSet
@@ -20,7 +21,7 @@ type modelFlags struct {
 	input int
 }
 
-// register adds --model and --input to fs.
+// register adds --model, --input and --onnx to fs.
 func (m *modelFlags) register(fs *flag.FlagSet) {
 	m.fs = fs
 	fs.StringVar(&m.model, "model", "", "model from the zoo: "+strings.Join(zoo.Names(), "|"))

@@ -134,8 +134,8 @@ func makeReport(f reportFlags, stdout, stderr io.Writer) error {
 }
 
 // progressBar draws "sweep [#####.....] 40% 120/300  12s elapsed, ~18s
-// left" on a terminal,
-// redrawing one line; elsewhere (logs, CI) it prints a line every 10%.
+// left" on a terminal, redrawing one line; elsewhere (logs, CI) it prints a
+// line every 10%.
 type progressBar struct {
 	mu    sync.Mutex
 	w     io.Writer

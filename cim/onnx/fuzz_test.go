@@ -8,10 +8,11 @@ import (
 // fuzzLimits keep every fuzz input cheap.
 var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxNodes: 256, MaxTensorElems: 1 << 14, MaxTotalElems: 1 << 16}
 
-// FuzzDecode feeds arbitrary bytes to the reader and the importer: every
-// input must give a network or an error wrapping ErrFormat or
-// ErrUnsupported, never a panic, a hang or a huge allocation. The seed
-// corpus is in testdata/fuzz/FuzzDecode, plus the hand-built test models.
+// FuzzDecode feeds arbitrary bytes to the reader and the importer: Decode
+// must give a model or an error wrapping ErrFormat, and Network a network
+// with layers or an error; never a panic, a hang or a huge allocation. The
+// seed corpus is in testdata/fuzz/FuzzDecode, plus the hand-built test
+// models.
 func FuzzDecode(f *testing.F) {
 	f.Add(convBNModel())
 	f.Add(modelPB([]pb{nodePB("Relu", "r", []string{"x"}, []string{"y"})}, nil, valueInfoPB("x", -1, 3, -1, -1), valueInfoPB("y", 1)))

@@ -81,8 +81,3 @@ func (b *builder) sum(name string, act nn.Act, from ...string) string {
 func (b *builder) concat(name string, from ...string) string {
 	return b.add(&nn.Layer{Name: name, Kind: nn.Concat}, from...)
 }
-
-// flatten adds a flatten of the previous layer.
-func (b *builder) flatten(name string) string {
-	return b.add(&nn.Layer{Name: name, Kind: nn.Flatten})
-}

@@ -8,8 +8,9 @@ import (
 
 // resnet builds a torchvision ResNet: a 7x7 stem and 3x3 max pool, four
 // stages of blocks (64, 128, 256, 512 planes; stages 2-4 start with stride
-// 2), global average pool and fc. block adds one residual block and returns
-// its name and output channels.
+// 2), global average pool and fc. Each block is a basicBlock (ResNet-18/34)
+// or, with bottleneck, a bottleneck (ResNet-50); both return the block's
+// output layer and channels.
 func resnet(name string, input int, blocks [4]int, bottleneck bool) *nn.Network {
 	b := newBuilder(name, rgb(input))
 	b.convBN("conv1", conv{filters: 64, kernel: 7, stride: 2, pad: 3}, nn.ActReLU)

@@ -34,11 +34,16 @@ const (
 
 var opNames = [...]string{MVM: "MVM", LOAD: "LOAD", STORE: "STORE", MOV: "MOV", CALL: "CALL", WAIT: "WAIT"}
 
-func (o Op) String() string {
-	if int(o) < len(opNames) && opNames[o] != "" {
-		return opNames[o]
+// String is the operation's mnemonic ("MVM", "LOAD", ...), or "Op(n)" for
+// a value that is none of the operations.
+func (o Op) String() string { return enumName(opNames[:], uint8(o), "Op") }
+
+// enumName is names[v], or "kind(v)" when v has no name.
+func enumName(names []string, v uint8, kind string) string {
+	if int(v) < len(names) && names[v] != "" {
+		return names[v]
 	}
-	return fmt.Sprintf("Op(%d)", uint8(o))
+	return fmt.Sprintf("%s(%d)", kind, v)
 }
 
 // Reg names a core register.
@@ -53,12 +58,9 @@ const (
 
 var regNames = [...]string{In: "in", Out: "out", Acc: "acc"}
 
-func (r Reg) String() string {
-	if int(r) < len(regNames) && regNames[r] != "" {
-		return regNames[r]
-	}
-	return fmt.Sprintf("Reg(%d)", uint8(r))
-}
+// String is the register's name in listings ("in", "out", "acc"), or
+// "Reg(n)" for a value that is none of the registers.
+func (r Reg) String() string { return enumName(regNames[:], uint8(r), "Reg") }
 
 // Fn is the digital-unit function of a MOV.
 type Fn uint8
@@ -73,12 +75,9 @@ const (
 
 var fnNames = [...]string{Zero: "zero", Add: "add", Bias: "bias", Act: "act"}
 
-func (f Fn) String() string {
-	if int(f) < len(fnNames) && fnNames[f] != "" {
-		return fnNames[f]
-	}
-	return fmt.Sprintf("Fn(%d)", uint8(f))
-}
+// String is the function's name in listings ("zero", "add", "bias", "act"),
+// or "Fn(n)" for a value that is none of the functions.
+func (f Fn) String() string { return enumName(fnNames[:], uint8(f), "Fn") }
 
 // Instr is one instruction. Which operands matter depends on Op.
 type Instr struct {

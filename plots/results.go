@@ -15,15 +15,9 @@ import (
 	"github.com/cimkit/cimkit/cim/sim"
 )
 
-// Columns are the columns of the simulator's result record (issue 3), in
-// order: the columns every results DataFrame must have.
-var Columns = []string{
-	"model", "layer", "kind", "xbar_rows", "xbar_cols", "bus_bytes", "cores_budget",
-	"scheme", "fits", "pv", "ph", "cores", "vectors", "cycles", "seq_cycles", "speedup",
-	"limit", "bus_limit", "efficiency", "bus_bytes_total", "sync_bytes", "overhead",
-	"bus_utilization", "sync_mem_bytes", "puma_attr_bytes", "ifm_bytes", "ofm_bytes",
-	"psum_bytes", "xbar_utilization",
-}
+// Columns are the columns of the simulator's result record ([sim.Columns]),
+// in order: the columns every results DataFrame must have.
+var Columns = sim.Columns()
 
 // textColumns are the columns that hold text; "fits" holds a boolean and
 // every other column a number.

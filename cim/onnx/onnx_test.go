@@ -204,6 +204,7 @@ func TestHostile(t *testing.T) {
 		{"symbolic input", modelPB([]pb{relu("x", "y")}, nil, valueInfoPB("x", -1, 3, -1, -1), out), Options{}, "give the input size"},
 		{"loop", modelPB([]pb{nodePB("Loop", "loop1", []string{"x"}, []string{"y"})}, nil, vi, out), Options{}, `Loop node "loop1"`},
 		{"constant op", modelPB([]pb{nodePB("Einsum", "ein", []string{"W"}, []string{"e"}), relu("x", "y")}, []pb{tensorPB("W", []int64{1}, []float64{1})}, vi, out), Options{}, `Einsum node "ein"`},
+		{"bad output info", modelPB(nil, nil, vi, pb{}.str(1, "y").varint(2, 5)), Options{}, "graph.output[0]: type"},
 		{"not a model", []byte("hello, world"), Options{}, "is this an ONNX model file?"},
 	}
 	for _, c := range cases {

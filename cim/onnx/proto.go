@@ -168,15 +168,14 @@ func (d *decoder) graph(b []byte, path string, depth int) (*Graph, error) {
 			g.Initializers = append(g.Initializers, t)
 			return err
 		case 11, 12, 13:
-			vi, err := d.valueInfo(f.b, fmt.Sprintf("%s.field%d", path, f.num))
-			switch f.num {
-			case 11:
-				g.Inputs = append(g.Inputs, vi)
-			case 12:
-				g.Outputs = append(g.Outputs, vi)
-			default:
-				g.ValueInfo = append(g.ValueInfo, vi)
+			list, name := &g.Inputs, "input"
+			if f.num == 12 {
+				list, name = &g.Outputs, "output"
+			} else if f.num == 13 {
+				list, name = &g.ValueInfo, "value_info"
 			}
+			vi, err := d.valueInfo(f.b, fmt.Sprintf("%s.%s[%d]", path, name, len(*list)))
+			*list = append(*list, vi)
 			return err
 		}
 		return formatErr(path, "sparse initializers are not supported")

@@ -6,7 +6,7 @@ import "fmt"
 // shapes. It returns the first problem found, naming the layer.
 func (n *Network) Infer() error {
 	if err := checkShape("network input", n.Input); err != nil {
-		return fmt.Errorf("%w: %s %q: %v", ErrInvalid, "network", n.Name, err)
+		return fmt.Errorf("%w: network %q: %v", ErrInvalid, n.Name, err)
 	}
 	if len(n.Layers) == 0 {
 		return fmt.Errorf("%w: network %q has no layers", ErrInvalid, n.Name)

@@ -65,6 +65,7 @@ type Shape struct {
 // Elems is the number of elements.
 func (s Shape) Elems() int64 { return int64(s.C) * int64(s.H) * int64(s.W) }
 
+// String writes the shape as CxHxW, e.g. "3x224x224".
 func (s Shape) String() string { return fmt.Sprintf("%dx%dx%d", s.C, s.H, s.W) }
 
 // Layer is one operation of a network. Which fields matter depends on Kind:

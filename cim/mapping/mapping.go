@@ -50,8 +50,8 @@ type Tile struct {
 
 // Layer is the mapping of one layer.
 type Layer struct {
-	Layer *nn.Layer
-	Xbar  [2]int // crossbar rows, cols
+	Layer *nn.Layer // the layer mapped (inferred, conv2d or dense)
+	Xbar  [2]int    // crossbar rows, cols
 
 	Rows, Cols    int // the whole weight matrix (block diagonal for Groups > 1)
 	RowsPerGroup  int // rows of one group's block (Rows for Groups = 1)
@@ -60,11 +60,11 @@ type Layer struct {
 	GroupsPerTile int // groups packed on one crossbar (1 when not packed)
 	Vectors       int // output vectors (output pixels; 1 for Dense)
 
-	PV     int // most tiles in one column block: the speedup limit
-	PH     int // column blocks
-	Cores  int // cores needed: one per tile
-	Budget int // cores available
-	Fits   bool
+	PV     int  // most tiles in one column block: the speedup limit
+	PH     int  // column blocks
+	Cores  int  // cores needed: one per tile
+	Budget int  // cores available
+	Fits   bool // Cores <= Budget: the tiles are placed
 
 	// Tiles, ordered by column block then row block, Tiles[i].Core == i.
 	// Empty when the layer does not fit.

@@ -380,16 +380,7 @@ func (c *converter) gemm(n *Node, x *value) error {
 		k, f = f, k
 	}
 	alpha, beta := a.float("alpha", 1), a.float("beta", 1)
-	wt := make([]float64, len(w.v))
-	for o := int64(0); o < f; o++ {
-		for i := int64(0); i < k; i++ {
-			src := i*f + o
-			if tb {
-				src = o*k + i
-			}
-			wt[o*k+i] = alpha * w.v[src]
-		}
-	}
+	wt := filterMajor(w.v, k, f, tb, alpha)
 	b, ok := c.bias(n, 2, int(f))
 	if !ok {
 		return nil
@@ -405,15 +396,24 @@ func (c *converter) matmul(n *Node, x *value) error {
 	if c.in(n, 0) != x || bv == nil || bv.k == nil || len(bv.k.dims) != 2 {
 		return c.digital(n, matmulDims(c.in(n, 0), bv))
 	}
-	w := bv.k
-	k, f := w.dims[0], w.dims[1]
-	wt := make([]float64, len(w.v))
+	k, f := bv.k.dims[0], bv.k.dims[1]
+	return c.crossbar(n, x, k, f, filterMajor(bv.k.v, k, f, false, 1), nil)
+}
+
+// filterMajor returns alpha times the (k, f) matrix w (given as (f, k) when
+// transposed) as crossbar weights (f, k): one row of k weights per output.
+func filterMajor(w []float64, k, f int64, transposed bool, alpha float64) []float64 {
+	out := make([]float64, len(w))
 	for o := int64(0); o < f; o++ {
 		for i := int64(0); i < k; i++ {
-			wt[o*k+i] = w.v[i*f+o]
+			src := i*f + o
+			if transposed {
+				src = o*k + i
+			}
+			out[o*k+i] = alpha * w[src]
 		}
 	}
-	return c.crossbar(n, x, k, f, wt, nil)
+	return out
 }
 
 // matmulDims is the output of a matrix product of two computed tensors

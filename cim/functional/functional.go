@@ -61,7 +61,7 @@ type Options struct {
 	// Seed is the first scheduler seed; Seeds schedules (default 1) are run
 	// with seeds Seed, Seed+1, ... on the same data.
 	Seed  uint64
-	Seeds int
+	Seeds int // 0 is read as 1
 	// DataSeed seeds the random input, weights and bias.
 	DataSeed uint64
 	// Float selects float64 data instead of integers.
@@ -88,6 +88,8 @@ type Violation struct {
 	Msg    string    // what is wrong
 }
 
+// String describes the violation in one line: core, instruction, what is
+// wrong, and the vector with its owner.
 func (v Violation) String() string {
 	return fmt.Sprintf("core %d instr %d (%s): %s (vector %d, block %d, owner core %d)",
 		v.Core, v.Index, v.Instr, v.Msg, v.Vector, v.Block, v.Owner)
@@ -106,6 +108,8 @@ type Deadlock struct {
 	Blocked []Blocked // every unfinished core, each stuck on a WAIT
 }
 
+// String lists every blocked core with its WAIT and register, after
+// "deadlock: ".
 func (d *Deadlock) String() string {
 	parts := make([]string, len(d.Blocked))
 	for i, b := range d.Blocked {

@@ -38,8 +38,10 @@ type stream struct {
 	epi  bool
 }
 
+// emptyStream is the stream of a core out of range: it has no instructions.
 type emptyStream struct{}
 
+// Next implements isa.Stream.
 func (emptyStream) Next(*isa.Instr) bool { return false }
 
 // Stream returns a fresh generator of core's instructions (an empty stream

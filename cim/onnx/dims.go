@@ -113,12 +113,18 @@ func flattenDims(in []int64, a int64) ([]int64, error) {
 	return []int64{elems(in[:a]), elems(in[a:])}, nil
 }
 
+// reversedPerm is Transpose's default perm: the dims in reverse order.
+func reversedPerm(rank int) []int64 {
+	perm := make([]int64, rank)
+	for i := range perm {
+		perm[i] = int64(rank - 1 - i)
+	}
+	return perm
+}
+
 func transposeDims(in, perm []int64) ([]int64, error) {
 	if len(perm) == 0 {
-		perm = make([]int64, len(in))
-		for i := range perm {
-			perm[i] = int64(len(in) - 1 - i)
-		}
+		perm = reversedPerm(len(in))
 	}
 	if len(perm) != len(in) {
 		return nil, fmt.Errorf("transpose perm %v of dims %v", perm, in)

@@ -222,10 +222,7 @@ func foldTranspose(_ *converter, n *Node, in []*konst) (*konst, error) {
 		return nil, err
 	}
 	if len(perm) == 0 {
-		perm = make([]int64, len(dims))
-		for i := range perm {
-			perm[i] = int64(len(dims) - 1 - i)
-		}
+		perm = reversedPerm(len(dims))
 	}
 	out := &konst{dims: dims, v: make([]float64, len(in[0].v))}
 	si, so := strides(in[0].dims), strides(dims)

@@ -234,10 +234,11 @@ func (c *converter) convLayer(n *Node, x *value, wd []int64, w, b []float64) err
 	}
 	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Conv2D, Inputs: []string{in}, Filters: int(f), Groups: int(g),
 		Bias: b != nil, Weights: w, BiasValues: b}
-	win.set(l)
 	return c.addConv(n, l, win, x.dims)
 }
 
+// addConv sets conv layer l's window, computes its output dims from input
+// dims in and adds it.
 func (c *converter) addConv(n *Node, l *nn.Layer, win window, in []int64) error {
 	oh, ow := win.out(in[2], in[3])
 	if oh < 1 || ow < 1 {
@@ -250,9 +251,7 @@ func (c *converter) addConv(n *Node, l *nn.Layer, win window, in []int64) error 
 		c.problem(n, "%v", err)
 		return nil
 	}
-	if l.Kind == nn.Conv2D {
-		win.set(l)
-	}
+	win.set(l)
 	return c.add(n, l, dims, s)
 }
 

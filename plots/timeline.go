@@ -42,20 +42,24 @@ func (k SpanKind) String() string {
 func FromSim(trace []sim.Span) []Span {
 	out := make([]Span, 0, len(trace))
 	for _, s := range trace {
-		k := Digital
-		switch {
-		case s.Class == sim.ClassMVM:
-			k = MVM
-		case s.Class.OnBus():
-			k = Transfer
-		case s.Class == sim.ClassWait:
-			k = WaitOwner
-		case s.Class == sim.ClassBusWait:
-			k = WaitBus
-		}
-		out = append(out, Span{Core: int(s.Core), Start: float64(s.Start), End: float64(s.End), Kind: k})
+		out = append(out, Span{Core: int(s.Core), Start: float64(s.Start), End: float64(s.End), Kind: kindOf(s.Class)})
 	}
 	return out
+}
+
+// kindOf is the timeline kind of a simulator span class (see [FromSim]).
+func kindOf(c sim.Class) SpanKind {
+	switch {
+	case c == sim.ClassMVM:
+		return MVM
+	case c.OnBus():
+		return Transfer
+	case c == sim.ClassWait:
+		return WaitOwner
+	case c == sim.ClassBusWait:
+		return WaitBus
+	}
+	return Digital
 }
 
 // Span is one activity of one core over [Start, End) cycles.

@@ -7,18 +7,23 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/cimkit/cimkit/cim/sim"
 )
 
 // MaxTraceSpans bounds the spans ReadTrace accepts, so that a huge file
 // fails with a clear error instead of exhausting memory.
 const MaxTraceSpans = 1 << 22
 
-// traceKinds maps the simulator's span classes (as written by
-// "cimkit sim --trace") to timeline kinds.
-var traceKinds = map[string]SpanKind{
-	"mvm": MVM, "mov": Digital, "load": Transfer, "store": Transfer, "call": Transfer,
-	"wait": WaitOwner, "bus_wait": WaitBus,
-}
+// traceKinds maps the names of the simulator's span classes (as written by
+// "cimkit sim --trace") to timeline kinds, as [FromSim] converts them.
+var traceKinds = func() map[string]SpanKind {
+	m := map[string]SpanKind{}
+	for c := sim.ClassMVM; c <= sim.ClassBusWait; c++ {
+		m[c.String()] = kindOf(c)
+	}
+	return m
+}()
 
 // ReadTrace reads a trace CSV with the header core,start,end,class (as
 // written by "cimkit sim --trace FILE") into timeline spans. name names the

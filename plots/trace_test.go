@@ -30,6 +30,12 @@ func TestReadTraceRoundTrip(t *testing.T) {
 	if len(got) != len(want) {
 		t.Fatalf("%d spans, want %d", len(got), len(want))
 	}
+	kinds := []SpanKind{Transfer, WaitBus, MVM, WaitOwner, Digital, Transfer, Transfer}
+	for i := range want {
+		if want[i].Kind != kinds[i] {
+			t.Errorf("FromSim: span %d (%v) is %v, want %v", i, in[i].Class, want[i].Kind, kinds[i])
+		}
+	}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("span %d = %+v, want %+v", i, got[i], want[i])

@@ -103,12 +103,14 @@ type Progress func(done, total int, item any)
 
 // FieldError is an error caused by one input of the request.
 type FieldError struct {
-	Field string // the page's form field: model, input, xbar, bus, cores, scheme, layer, core
+	Field string // the page's form field (the ids listed in the package doc)
 	Msg   string
 }
 
+// Error returns the message, without the field.
 func (e *FieldError) Error() string { return e.Msg }
 
+// fieldErr builds a FieldError naming field.
 func fieldErr(field, format string, a ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, a...)}
 }

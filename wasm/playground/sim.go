@@ -241,6 +241,7 @@ type lineWriter struct {
 	cut  bool
 }
 
+// Write keeps p up to the last allowed line; past it, it returns errCut.
 func (w *lineWriter) Write(p []byte) (int, error) {
 	for i, b := range p {
 		if w.left == 0 {

@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/go-gota/gota/dataframe"
 )
@@ -35,13 +36,12 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 		}
 	}
 	c.Scheme = rows[0].scheme
-	if ps := parallelSchemes(rows); len(ps) > 0 {
+	ps := parallelSchemes(rows)
+	if len(ps) > 0 {
 		c.Scheme = ps[len(ps)-1]
 	}
-	for _, s := range parallelSchemes(rows) {
-		if s == "cyclic" {
-			c.Scheme = s
-		}
+	if slices.Contains(ps, "cyclic") {
+		c.Scheme = "cyclic"
 	}
 	bus, cores, xbar := values(rows, "bus_bytes"), values(rows, "cores_budget"), values(rows, "xbar_rows")
 	c.Bus, c.Cores, c.Xbar = int(bus[len(bus)-1]), int(cores[len(cores)-1]), int(xbar[0])

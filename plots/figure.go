@@ -240,18 +240,19 @@ func (t theme) style(size vg.Length) text.Style {
 	return text.Style{Font: font.From(sansFont, size), Handler: plot.DefaultTextHandler}
 }
 
-func setFont(s *text.Style, f font.Font, size vg.Length) {
-	s.Font = font.From(f, size)
+// setFont sets s to the figures' sans-serif font at size.
+func setFont(s *text.Style, size vg.Length) {
+	s.Font = font.From(sansFont, size)
 }
 
 // apply sets the fonts of p for this theme.
 func (t theme) apply(p *plot.Plot) {
-	setFont(&p.Title.TextStyle, sansFont, t.title)
-	setFont(&p.X.Label.TextStyle, sansFont, t.base)
-	setFont(&p.Y.Label.TextStyle, sansFont, t.base)
-	setFont(&p.X.Tick.Label, sansFont, t.tick)
-	setFont(&p.Y.Tick.Label, sansFont, t.tick)
-	setFont(&p.Legend.TextStyle, sansFont, t.tick)
+	setFont(&p.Title.TextStyle, t.title)
+	setFont(&p.X.Label.TextStyle, t.base)
+	setFont(&p.Y.Label.TextStyle, t.base)
+	setFont(&p.X.Tick.Label, t.tick)
+	setFont(&p.Y.Tick.Label, t.tick)
+	setFont(&p.Legend.TextStyle, t.tick)
 	p.Title.Padding = t.base / 2
 	p.X.Label.Padding = t.base / 4
 	p.Y.Label.Padding = t.base / 4

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/zoo"
 )
@@ -15,6 +16,18 @@ import (
 // lenet is a small, quick configuration used by most tests.
 func lenet(op string) Request {
 	return Request{Op: op, Model: "lenet5", Input: 32, Xbar: "32x32", Bus: 16, Cores: 64, Scheme: "linear"}
+}
+
+// lenetChip is the network and chip that lenet's requests describe.
+func lenetChip(t *testing.T) (*nn.Network, arch.Arch) {
+	t.Helper()
+	net, err := zoo.Get("lenet5", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := arch.Default()
+	a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = 32, 32, 16, 64
+	return net, a
 }
 
 func TestFieldErrors(t *testing.T) {
@@ -109,9 +122,7 @@ func TestModelMatchesSim(t *testing.T) {
 		t.Fatal(resp.Error)
 	}
 	got := resp.Data.(*ModelResult)
-	net, _ := zoo.Get("lenet5", 32)
-	a := arch.Default()
-	a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = 32, 32, 16, 64
+	net, a := lenetChip(t)
 	want, err := sim.RunModel(net, a, compile.Linear)
 	if err != nil {
 		t.Fatal(err)
@@ -154,9 +165,7 @@ func TestLayerMatchesRunLayer(t *testing.T) {
 		t.Fatal(resp.Error)
 	}
 	got := resp.Data.(*LayerResult)
-	net, _ := zoo.Get("lenet5", 32)
-	a := arch.Default()
-	a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = 32, 32, 16, 64
+	net, a := lenetChip(t)
 	want, err := sim.RunLayer(net, "fc1", a, compile.Linear)
 	if err != nil {
 		t.Fatal(err)

@@ -79,7 +79,9 @@ func Save(f *plots.Figure, dir string, format plots.Format, size plots.Size) (st
 
 // SaveAll writes every figure in every format and size into dir (created
 // if missing) and returns the paths written, sorted. Figures are drawn in
-// parallel, one goroutine per figure, on up to GOMAXPROCS goroutines.
+// parallel by up to GOMAXPROCS goroutines, each figure (all its formats and
+// sizes) by one of them. On failure it returns the error of the first
+// figure, in the order of figs, that failed.
 func SaveAll(figs []*plots.Figure, dir string, formats []plots.Format, sizes []plots.Size) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("figures: %w", err)

@@ -22,7 +22,7 @@ const (
 // Claim is one claim of the paper next to what cimkit measured.
 type Claim struct {
 	ID       string  // short key, e.g. "sync32"
-	Paper    string  // the claim, as the paper states it (PAPER.md section 6)
+	Paper    string  // the claim, as the paper (Pelke et al., VLSI-SoC 2023) states it
 	Checked  string  // how cimkit checks it: which runs, which condition
 	Measured string  // what cimkit measured
 	Verdict  Verdict // whether it holds
@@ -53,8 +53,9 @@ func parallel(rs []sim.Result) []sim.Result {
 	return out
 }
 
-// Claims checks the paper's headline results (PAPER.md section 6) on a
-// sweep's results.
+// Claims checks the headline results of the paper's evaluation (Pelke et
+// al., VLSI-SoC 2023) on a sweep's results, one Claim each, in a fixed order:
+// limit, sync32, sync64, cyclic, xbar, bus, memory.
 func Claims(rs []sim.Result) []Claim {
 	p := parallel(rs)
 	return []Claim{

@@ -163,39 +163,29 @@ func ShowTable(header []string, rows [][]string) error {
 // ShowFigure displays a cimkit figure at the given width (zero for two paper
 // columns), as PNG when png is true and as SVG otherwise.
 func ShowFigure(f *plots.Figure, width vg.Length, png bool) error {
-	var (
-		v   any
-		err error
-	)
 	if png {
-		v, err = FigurePNG(f, width)
-	} else {
-		v, err = FigureSVG(f, width)
+		return showDrawn(FigurePNG(f, width))
 	}
-	if err != nil {
-		Show(err)
-		return err
-	}
-	return Show(v)
+	return showDrawn(FigureSVG(f, width))
 }
 
 // ShowPlot displays p as a figure of w x h (zero for the defaults), as PNG
 // when png is true and as SVG otherwise.
 func ShowPlot(p *plot.Plot, w, h vg.Length, png bool) error {
-	var (
-		v   any
-		err error
-	)
 	if png {
-		v, err = PlotPNG(p, w, h)
-	} else {
-		v, err = PlotSVG(p, w, h)
+		return showDrawn(PlotPNG(p, w, h))
 	}
+	return showDrawn(PlotSVG(p, w, h))
+}
+
+// showDrawn shows an image just drawn, or the error that stopped drawing it
+// (and returns that error).
+func showDrawn(img any, err error) error {
 	if err != nil {
 		Show(err)
 		return err
 	}
-	return Show(v)
+	return Show(img)
 }
 
 // Must stops the cell with a panic when err is not nil: in a notebook the

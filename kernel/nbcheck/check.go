@@ -44,6 +44,7 @@ type output struct {
 // lines is a notebook text field: a string or a list of strings.
 type lines string
 
+// UnmarshalJSON reads either form, joining a list's strings.
 func (l *lines) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
@@ -186,12 +187,12 @@ func stderrOf(c cell) string {
 			b.WriteString(string(o.Text))
 		}
 	}
-	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	if len(lines) == 1 && lines[0] == "" {
+	ls := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	if len(ls) == 1 && ls[0] == "" {
 		return ""
 	}
-	if len(lines) > 12 {
-		lines = append(lines[:12], "...")
+	if len(ls) > 12 {
+		ls = append(ls[:12], "...")
 	}
-	return "\n\t" + strings.Join(lines, "\n\t")
+	return "\n\t" + strings.Join(ls, "\n\t")
 }

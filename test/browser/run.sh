@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh starts `cimkit serve` on a free loopback port, runs the browser tests
 # against it with a time limit, and stops the server on any exit.
-# Environment (set by mk/browser.mk): CIMKIT, CHROMIUM, WEB_DIR, ARTIFACTS, TIMEOUT.
+# Environment (set by mk/browser.mk): CIMKIT, CHROMIUM, WEB_DIR, ONNX_MODEL,
+# ARTIFACTS, TIMEOUT.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$ARTIFACTS"

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/sim"
@@ -52,7 +53,7 @@ func (r *Report) view() pageView {
 		Timing: fmt.Sprintf("MVM %d cycles, digital op %d cycles, bus overhead %d cycles per burst of at most %d beats, "+
 			"%d B activations, %d B partial sums, %d B sequence registers (cim/arch defaults)",
 			a.MVMCycles, a.DigitalCycles, a.BusOverheadCycles, a.BurstBeats, a.ActBytes, a.PsumBytes, a.SeqRegBytes),
-		Elapsed:   r.Elapsed.Round(100 * 1e6).String(),
+		Elapsed:   r.Elapsed.Round(100 * time.Millisecond).String(),
 		Claims:    r.Claims,
 		SumHeader: summaryHeader,
 	}

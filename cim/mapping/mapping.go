@@ -77,7 +77,7 @@ type Layer struct {
 // Map places layer l on the chip a. l must have been through nn.Network.Infer.
 func Map(l *nn.Layer, a arch.Arch) (*Layer, error) {
 	if err := a.Validate(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("mapping: layer %q: %w", l.Name, err)
 	}
 	if !l.OnCrossbar() {
 		return nil, fmt.Errorf("mapping: layer %q is %s, only conv2d and dense layers go on crossbars", l.Name, l.Kind)

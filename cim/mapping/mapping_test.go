@@ -179,7 +179,7 @@ func TestErrors(t *testing.T) {
 		t.Errorf("not inferred: %v", err)
 	}
 	l := layer(t, nn.Shape{C: 3, H: 4, W: 4}, 4, 3, 1)
-	if _, err := Map(l, chip(0, 64, 1)); err == nil || !strings.Contains(err.Error(), "xbar_rows") {
+	if _, err := Map(l, chip(0, 64, 1)); err == nil || !strings.Contains(err.Error(), "xbar_rows") || !strings.Contains(err.Error(), `"l"`) {
 		t.Errorf("0-row crossbar: %v", err)
 	}
 }

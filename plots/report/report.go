@@ -99,7 +99,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	r := &Report{Config: cfg, Results: rs, Frame: sim.DataFrame(rs), Claims: Claims(rs)}
 	if r.Figures, err = plots.Standard(r.Frame); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: %w", err)
 	}
 	if err := r.traceFigures(nets); err != nil {
 		return nil, err
@@ -168,7 +168,10 @@ func (r *Report) traceFigures(nets []*nn.Network) error {
 		return fmt.Errorf("report: timeline layer %s %s: %w", tc.Model, tc.Layer, err)
 	}
 	r.Trace = t
-	return r.addTraceFigures(m, t)
+	if err := r.addTraceFigures(m, t); err != nil {
+		return fmt.Errorf("report: timeline layer %s %s: %w", tc.Model, tc.Layer, err)
+	}
+	return nil
 }
 
 // traceChoice returns the configured timeline layer when the sweep has its

@@ -210,6 +210,7 @@ func checkPlan(p *Plan) error {
 	maxCall := make([]int32, p.Cores())
 	maxWait := make([]int32, p.Cores())
 	finals := make(map[[2]int]int)
+	adds := make(map[[2]int]int)
 	for c := 0; c < p.Cores(); c++ {
 		h, _, _ := p.GroupOf(c)
 		rows := p.Map.Tiles[c].Rows
@@ -227,6 +228,8 @@ func checkPlan(p *Plan) error {
 			case in.Op == isa.CALL:
 				calls[in.Target]++
 				maxCall[in.Target] = max(maxCall[in.Target], in.Value)
+			case in.Op == isa.MOV && in.Fn == isa.Add:
+				adds[[2]int{h, int(in.Vec)}]++
 			case in.Reg == isa.In:
 				if cover[in.Vec] == nil {
 					cover[in.Vec] = make([]bool, rows)
@@ -257,6 +260,9 @@ func checkPlan(p *Plan) error {
 		for v := 0; v < n; v++ {
 			if finals[[2]int{h, v}] != 1 {
 				return fmt.Errorf("o[%d,%d] stored as final %d times", v, h, finals[[2]int{h, v}])
+			}
+			if adds[[2]int{h, v}] != pv-1 {
+				return fmt.Errorf("o[%d,%d]: %d accumulations, want PV-1 = %d", v, h, adds[[2]int{h, v}], pv-1)
 			}
 			seen := map[int]bool{}
 			for k := 0; k < pv; k++ {

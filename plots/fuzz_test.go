@@ -23,9 +23,7 @@ func FuzzReadResults(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := Standard(df); err != nil {
-			return
-		}
+		_, _ = Standard(df) // errors are fine; a panic fails the fuzz test
 	})
 }
 
@@ -39,9 +37,7 @@ func FuzzReadTrace(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if _, err := Timeline(spans, TimelineOptions{}); err != nil {
-			return
-		}
+		_, _ = Timeline(spans, TimelineOptions{}) // errors are fine; a panic fails
 		_, _ = BusUtilization(spans, 50, "")
 	})
 }

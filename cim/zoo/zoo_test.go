@@ -194,7 +194,7 @@ func TestGetErrors(t *testing.T) {
 
 func TestSmallInputs(t *testing.T) {
 	// The verify runs use input 32: every model but AlexNet (which
-	// needs 63, torchvision's min_size) and VGG (32 is its smallest) builds.
+	// needs 63, torchvision's min_size) builds, VGG at its smallest size.
 	for _, name := range Names() {
 		_, err := Get(name, 32)
 		if (err == nil) != (name != "alexnet") {

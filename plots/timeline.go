@@ -247,8 +247,8 @@ func BusUtilization(spans []Span, bins int, title string) (*Figure, error) {
 	if err := checkSpans(spans, "bus utilisation"); err != nil {
 		return nil, err
 	}
-	from, to, _ := timelineWindow(spans, TimelineOptions{})
-	from = math.Inf(1)
+	_, to, _ := timelineWindow(spans, TimelineOptions{}) // to: the last span's end
+	from := math.Inf(1)
 	for _, s := range spans {
 		from = math.Min(from, s.Start)
 	}

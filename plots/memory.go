@@ -28,8 +28,8 @@ var (
 // on log axes: the shared IFM, OFM and partial-sum regions (kB) in the top
 // panel; the synchronisation memory of the sequence-register scheme next
 // to a PUMA-style attribute buffer for the same data (bytes) in the bottom
-// panel; layers that do not fit the budget are shown too. sel must leave one result
-// per layer (pin crossbar, scheme, bus and core budget).
+// panel; layers that do not fit the budget are shown too. sel must leave
+// one result per layer (pin crossbar, scheme, bus and core budget).
 func Memory(df dataframe.DataFrame, sel Select) (*Figure, error) {
 	rows, err := selectRows(df, sel, "memory")
 	if err != nil {

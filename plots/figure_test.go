@@ -1,17 +1,16 @@
 package plots
 
 import (
-	"errors"
-
 	"bytes"
+	"errors"
 	"fmt"
-	"github.com/go-gota/gota/dataframe"
 	"math"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/go-gota/gota/dataframe"
 	"gonum.org/v1/plot/vg"
 )
 

@@ -33,12 +33,14 @@ func small32() arch.Arch {
 	return a
 }
 
-func close(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
+// approx reports whether a and b agree to 1e-12.
+func approx(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
 
 // TestPV2HandWorked checks "conv" with only 4 output channels, with the
 // default overlapping MVM and bus arbiter (every conflict below is a tie,
-// broken round-robin, or has a single waiter, so both arbiters agree). A LOAD in or STORE out
-// waits for the core's own crossbar ("stall"); LOAD acc and WAIT do not.
+// broken round-robin, or has a single waiter, so both arbiters agree). A
+// LOAD in or STORE out waits for the core's own crossbar ("stall"); LOAD acc
+// and WAIT do not.
 //
 // Sequential (core 1 starts with WAIT 2): c0 LOAD 0-10, MVM 10-20, STORE
 // stalls to 20 and runs 20-26, LOAD 26-36, MVM 36-46, STORE 46-52, CALL
@@ -73,8 +75,8 @@ func TestPV2HandWorked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Cycles != cyc || r.SeqCycles != 107 || !close(r.Speedup, 107/float64(cyc)) ||
-			!close(r.Efficiency, 107/float64(cyc)/2) || r.Limit != 2 {
+		if r.Cycles != cyc || r.SeqCycles != 107 || !approx(r.Speedup, 107/float64(cyc)) ||
+			!approx(r.Efficiency, 107/float64(cyc)/2) || r.Limit != 2 {
 			t.Errorf("%s: cycles %d seq %d speedup %v eff %v limit %d; want %d 107", s, r.Cycles, r.SeqCycles,
 				r.Speedup, r.Efficiency, r.Limit, cyc)
 		}
@@ -85,20 +87,20 @@ func TestPV2HandWorked(t *testing.T) {
 			calls = 1
 		}
 		if r.BusBytesTotal != 2*(64+36)+4*calls || r.SyncBytes != 4*calls ||
-			!close(r.Overhead, float64(4*calls)/float64(200+4*calls)) {
+			!approx(r.Overhead, float64(4*calls)/float64(200+4*calls)) {
 			t.Errorf("%s: bus bytes %d sync %d overhead %v", s, r.BusBytesTotal, r.SyncBytes, r.Overhead)
 		}
 		// Bus busy: per vector 10+10+6+6+3 = 35, plus 3 per CALL.
 		busy := 70 + 3*calls
-		if !close(r.BusUtilization, float64(busy)/float64(cyc)) {
+		if !approx(r.BusUtilization, float64(busy)/float64(cyc)) {
 			t.Errorf("%s: bus utilization %v, want %d/%d", s, r.BusUtilization, busy, cyc)
 		}
-		if s != compile.Sequential && !close(r.BusLimit, 107/float64(busy)) {
+		if s != compile.Sequential && !approx(r.BusLimit, 107/float64(busy)) {
 			t.Errorf("%s: bus limit %v, want 107/%d", s, r.BusLimit, busy)
 		}
 		if r.PV != 2 || r.PH != 1 || r.Cores != 2 || r.Vectors != 2 || !r.Fits || r.IFMBytes != 128 ||
 			r.PsumBytes != 32 || r.OFMBytes != 8 || r.SyncMemBytes != 8 || r.PumaAttrBytes != 84 ||
-			!close(r.XbarUtilization, 64*4/(2*32*32.0)) {
+			!approx(r.XbarUtilization, 64*4/(2*32*32.0)) {
 			t.Errorf("%s: static fields %+v", s, r)
 		}
 	}
@@ -154,11 +156,11 @@ func TestRunModelTotal(t *testing.T) {
 	tot, a, b := rs[2], rs[0], rs[1]
 	if tot.Cycles != a.Cycles+b.Cycles || tot.SeqCycles != a.SeqCycles+b.SeqCycles ||
 		tot.BusBytesTotal != a.BusBytesTotal+b.BusBytesTotal || tot.PV != 4 || !tot.Fits ||
-		!close(tot.Speedup, float64(tot.SeqCycles)/float64(tot.Cycles)) {
+		!approx(tot.Speedup, float64(tot.SeqCycles)/float64(tot.Cycles)) {
 		t.Errorf("total %+v", tot)
 	}
 	ideal := float64(a.SeqCycles)/2 + float64(b.SeqCycles)/4
-	if !close(tot.Efficiency, tot.Speedup*ideal/float64(tot.SeqCycles)) {
+	if !approx(tot.Efficiency, tot.Speedup*ideal/float64(tot.SeqCycles)) {
 		t.Errorf("total efficiency %v", tot.Efficiency)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,15 +9,14 @@ import (
 
 func TestCompileWritesListings(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	var out, errOut bytes.Buffer
-	code := run([]string{"compile", "--model", "resnet18", "--input", "32", "--layer", "layer1.0.conv1",
-		"--xbar", "64x64", "--scheme", "linear", "--out", dir}, &out, &errOut)
+	code, out, errs := cimkit("compile", "--model", "resnet18", "--input", "32", "--layer", "layer1.0.conv1",
+		"--xbar", "64x64", "--scheme", "linear", "--out", dir)
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut.String())
+		t.Fatalf("exit %d: %s", code, errs)
 	}
 	// 576 rows on 64x64: PV = 9 cores, 64 vectors.
-	if !strings.Contains(out.String(), "9 cores (PV 9, PH 1)") || !strings.Contains(out.String(), "core8.asm") {
-		t.Errorf("summary: %s", out.String())
+	if !strings.Contains(out, "9 cores (PV 9, PH 1)") || !strings.Contains(out, "core8.asm") {
+		t.Errorf("summary: %s", out)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "core*.asm"))
 	if len(files) != 9 {
@@ -44,15 +42,13 @@ func TestCompileUsage(t *testing.T) {
 		{"compile", "--model", "resnet18", "--layer", "conv1", "--out", dir, "--xbar", "64y"},
 		{"compile", "--model", "nope", "--layer", "conv1", "--out", dir},
 	} {
-		var out, errOut bytes.Buffer
-		if code := run(args, &out, &errOut); code != 2 || errOut.Len() == 0 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		if code, _, errs := cimkit(args...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
 	}
 	// A layer over the core budget is an error (exit 1) naming the need.
-	var out, errOut bytes.Buffer
-	code := run([]string{"compile", "--model", "resnet18", "--layer", "layer4.0.conv2", "--xbar", "32x32", "--out", dir}, &out, &errOut)
-	if code != 1 || !strings.Contains(errOut.String(), "needs 2304 cores, arch has 1024") {
-		t.Errorf("exit %d: %s", code, errOut.String())
+	code, _, errs := cimkit("compile", "--model", "resnet18", "--layer", "layer4.0.conv2", "--xbar", "32x32", "--out", dir)
+	if code != 1 || !strings.Contains(errs, "needs 2304 cores, arch has 1024") {
+		t.Errorf("exit %d: %s", code, errs)
 	}
 }

@@ -1,18 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
 )
-
-// cimkit runs the tool in-process and returns its exit status and output.
-func cimkit(args ...string) (int, string, string) {
-	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func TestLayersCSV(t *testing.T) {
 	code, out, errs := cimkit("layers", "--model", "lenet5", "--format", "csv")

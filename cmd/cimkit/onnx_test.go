@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,9 +24,8 @@ func TestONNXFlagErrors(t *testing.T) {
 		{[]string{"sim", "--onnx", bad}, 1, "notes.txt"},
 		{[]string{"layers", "--onnx", bad, "--input", "0"}, 2, "--input 0"},
 	} {
-		var out, errb bytes.Buffer
-		if code := run(c.args, &out, &errb); code != c.code || !strings.Contains(errb.String(), c.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, errb.String(), c.code, c.want)
+		if code, _, errs := cimkit(c.args...); code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, errs, c.code, c.want)
 		}
 	}
 }
@@ -44,15 +42,15 @@ func TestONNXFlagModels(t *testing.T) {
 		{"layers", "--onnx", cls, "--input", "48"},
 		{"sim", "--onnx", cls, "--input", "48", "--scheme", "cyclic"},
 	} {
-		var out, errb bytes.Buffer
-		if code := run(args, &out, &errb); code != 0 {
-			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		code, out, errs := cimkit(args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
 		}
-		if s := out.String(); !strings.Contains(s, "p2o.Conv.0") || !strings.Contains(s, "total") {
-			t.Errorf("%v: output lacks the first conv or the total:\n%s", args, s)
+		if !strings.Contains(out, "p2o.Conv.0") || !strings.Contains(out, "total") {
+			t.Errorf("%v: output lacks the first conv or the total:\n%s", args, out)
 		}
-		if s := out.String(); args[0] == "layers" && !strings.Contains(s, "digital:Softmax") {
-			t.Errorf("layers output does not name the digital Softmax:\n%s", s)
+		if args[0] == "layers" && !strings.Contains(out, "digital:Softmax") {
+			t.Errorf("layers output does not name the digital Softmax:\n%s", out)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
@@ -12,12 +11,11 @@ import (
 func TestVerifyPaperModels(t *testing.T) {
 	for _, model := range []string{"resnet18", "mobilenet_v1"} {
 		for _, xbar := range []string{"32x32", "64x64"} {
-			var out, errOut bytes.Buffer
-			code := run([]string{"verify", "--model", model, "--input", "32", "--xbar", xbar, "--scheme", "all", "--seeds", "2", "--format", "csv"}, &out, &errOut)
+			code, out, errs := cimkit("verify", "--model", model, "--input", "32", "--xbar", xbar, "--scheme", "all", "--seeds", "2", "--format", "csv")
 			if code != 0 {
-				t.Fatalf("%s %s: exit %d: %s\n%s", model, xbar, code, errOut.String(), out.String())
+				t.Fatalf("%s %s: exit %d: %s\n%s", model, xbar, code, errs, out)
 			}
-			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			lines := strings.Split(strings.TrimSpace(out), "\n")
 			if len(lines) < 2 {
 				t.Fatalf("%s %s: no rows", model, xbar)
 			}
@@ -31,14 +29,13 @@ func TestVerifyPaperModels(t *testing.T) {
 }
 
 func TestVerifyOneLayer(t *testing.T) {
-	var out, errOut bytes.Buffer
-	code := run([]string{"verify", "--model", "resnet18", "--input", "32", "--layer", "layer1.0.conv1", "--xbar", "64x64", "--scheme", "linear", "--format", "json"}, &out, &errOut)
+	code, out, errs := cimkit("verify", "--model", "resnet18", "--input", "32", "--layer", "layer1.0.conv1", "--xbar", "64x64", "--scheme", "linear", "--format", "json")
 	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut.String())
+		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{`"layer": "layer1.0.conv1"`, `"scheme": "linear"`, `"pv": 9`, `"schedules": 3`, `"ok": true`} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %s:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
 		}
 	}
 }
@@ -46,10 +43,9 @@ func TestVerifyOneLayer(t *testing.T) {
 // A layer that does not fit an explicit core budget fails (exit 1) and says
 // how many cores it needs.
 func TestVerifyNotFitting(t *testing.T) {
-	var out, errOut bytes.Buffer
-	code := run([]string{"verify", "--model", "resnet18", "--input", "32", "--layer", "layer4.0.conv2", "--xbar", "32x32", "--cores", "1024", "--scheme", "cyclic"}, &out, &errOut)
-	if code != 1 || !strings.Contains(out.String(), "needs 2304 cores, arch has 1024") || !strings.Contains(errOut.String(), "1 of 1 checks failed") {
-		t.Errorf("exit %d\n%s\n%s", code, out.String(), errOut.String())
+	code, out, errs := cimkit("verify", "--model", "resnet18", "--input", "32", "--layer", "layer4.0.conv2", "--xbar", "32x32", "--cores", "1024", "--scheme", "cyclic")
+	if code != 1 || !strings.Contains(out, "needs 2304 cores, arch has 1024") || !strings.Contains(errs, "1 of 1 checks failed") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }
 
@@ -64,9 +60,8 @@ func TestVerifyUsage(t *testing.T) {
 		{"verify", "--model", "resnet18", "--format", "xml"},
 		{"verify", "--model", "resnet18", "extra"},
 	} {
-		var out, errOut bytes.Buffer
-		if code := run(args, &out, &errOut); code != 2 || errOut.Len() == 0 {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut.String())
+		if code, _, errs := cimkit(args...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
 	}
 }

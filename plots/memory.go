@@ -61,10 +61,7 @@ func Memory(df dataframe.DataFrame, sel Select) (*Figure, error) {
 // colour index first.
 func memPanel(fig *Figure, rows []row, layers []string, ms []memSeries, first int, ylabel string) (*plot.Plot, error) {
 	p := newCategoryPanel("", ylabel, layers)
-	idx := map[string]int{}
-	for i, l := range layers {
-		idx[l] = i
-	}
+	idx := layerIndex(layers)
 	b := newBound()
 	for k, m := range ms {
 		var xys plotter.XYs

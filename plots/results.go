@@ -262,6 +262,17 @@ func layerOrder(rows []row) []string {
 	return out
 }
 
+// layerIndex returns each layer's position in layers: its x on a
+// category axis.
+func layerIndex(layers []string) map[string]int {
+	idx := make(map[string]int, len(layers))
+	for i, l := range layers {
+		idx[l] = i
+	}
+	return idx
+}
+
+// fmtNum writes v as an integer when it is one, else in the shortest form.
 func fmtNum(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return strconv.FormatInt(int64(v), 10)

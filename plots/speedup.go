@@ -66,10 +66,7 @@ func parallelSchemes(rows []row) []string {
 
 // speedupPanel draws one crossbar size.
 func speedupPanel(rows []row, layers, schemes []string, xbar float64) (*plot.Plot, error) {
-	idx := map[string]int{}
-	for i, l := range layers {
-		idx[l] = i
-	}
+	idx := layerIndex(layers)
 	p := newCategoryPanel(fmt.Sprintf("%sx%s crossbars", fmtNum(xbar), fmtNum(xbar)), "speedup (x)", layers)
 	b := newBound()
 	limitAt := map[float64]float64{}

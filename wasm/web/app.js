@@ -154,13 +154,17 @@ function config() {
   return c;
 }
 
-// request turns the form's text into a request. Text that is not a positive
-// whole number is sent as -1 (the Go side reads 0 as "the default"), so that
-// the Go side names the field in its message.
+// positive reads a form field's text as a positive whole number. Anything
+// else is -1 (the Go side reads 0 as "the default"), so that the Go side
+// names the field in its message.
+function positive(s) {
+  return /^\d+$/.test(s) && Number(s) > 0 ? Number(s) : -1;
+}
+
+// request turns the form's text into a request.
 function request(op, extra) {
   const c = config();
-  const num = (s) => (/^\d+$/.test(s) && Number(s) > 0 ? Number(s) : -1);
-  return { op, model: c.model, input: num(c.input), xbar: c.xbar, bus: num(c.bus), cores: num(c.cores), scheme: c.scheme, ...extra };
+  return { op, model: c.model, input: positive(c.input), xbar: c.xbar, bus: positive(c.bus), cores: positive(c.cores), scheme: c.scheme, ...extra };
 }
 
 function readURL() {
@@ -180,6 +184,12 @@ function writeURL() {
   history.replaceState(null, "", "?" + q.toString());
 }
 
+// clearError removes the message next to one field.
+function clearError(field) {
+  $("err-" + field).textContent = "";
+  $(field).removeAttribute("aria-invalid");
+}
+
 function clearErrors() {
   for (const el of document.querySelectorAll(".err")) el.textContent = "";
   for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
@@ -195,6 +205,12 @@ function showError(resp) {
     $("err-global").textContent = resp.error;
   }
   setStatus("Fix the highlighted value and run again.", 0);
+}
+
+// stopped reports a response that ended a run: cancelled, or an error.
+function stopped(resp) {
+  if (resp.cancelled) setStatus("Cancelled.", 0);
+  else showError(resp);
 }
 
 function fatal(message) {
@@ -247,6 +263,9 @@ function renderHead() {
   $("layers").tHead.replaceChildren(tr);
 }
 
+// Columns that a layer has without a simulation (shown when it does not fit).
+const MAPPED = ["layer", "kind", "pv", "ph", "cores", "vectors", "limit", "sync_mem_bytes", "puma_attr_bytes", "xbar_utilization"];
+
 function rowElement(r) {
   const tr = document.createElement("tr");
   tr.dataset.layer = r.layer;
@@ -258,8 +277,7 @@ function rowElement(r) {
     const td = document.createElement("td");
     td.dataset.key = key;
     if (r[key] !== undefined) td.dataset.value = String(r[key]);
-    const mapped = ["layer", "kind", "pv", "ph", "cores", "vectors", "limit", "sync_mem_bytes", "puma_attr_bytes", "xbar_utilization"];
-    if (r.fits !== false || mapped.includes(key)) td.textContent = fmt(r[key], kind);
+    if (r.fits !== false || MAPPED.includes(key)) td.textContent = fmt(r[key], kind);
     else if (key === "cycles") td.textContent = "does not fit";
     tr.append(td);
   }
@@ -334,8 +352,7 @@ async function runModel() {
   setStatus("Simulating…", 0);
   const done = (resp) => {
     busy(false);
-    if (resp.cancelled) setStatus("Cancelled.", 0);
-    else showError(resp);
+    stopped(resp);
   };
   const list = await call(request("layers"));
   if (list.error || list.cancelled) return done(list);
@@ -383,10 +400,9 @@ async function runModel() {
 }
 
 async function runSweep() {
-  $("err-buses").textContent = "";
-  $("buses").removeAttribute("aria-invalid");
+  clearError("buses");
   const parts = $("buses").value.split(",").map((x) => x.trim()).filter((x) => x !== "");
-  const buses = parts.map((x) => (/^\d+$/.test(x) && Number(x) > 0 ? Number(x) : -1));
+  const buses = parts.map(positive);
   if (buses.length === 0) buses.push(-1);
   busy(true);
   $("sweep").disabled = true;
@@ -398,14 +414,13 @@ async function runSweep() {
     setStatus("Bus widths done: " + count + " of " + buses.length, count / buses.length);
   });
   const finish = () => { busy(false); $("sweep").disabled = false; };
-  if (run.error || run.cancelled) { finish(); return run.cancelled ? setStatus("Cancelled.", 0) : showError(run); }
+  if (run.error || run.cancelled) { finish(); return stopped(run); }
   state.sweepRows = run.data.flat();
   const fig = await call(request("figure", { figure: "efficiency", rows: state.sweepRows }));
   finish();
-  if (fig.error || fig.cancelled) return fig.cancelled ? setStatus("Cancelled.", 0) : showError(fig);
-  state.svgs.sweep = fig.data.svg;
+  if (fig.error || fig.cancelled) return stopped(fig);
   $("sweep-figure").hidden = false;
-  $("sweep-figure").innerHTML = fig.data.svg;
+  showSVG("sweep-figure", fig.data.svg, "sweep");
   $("dl-sweep-csv").hidden = $("dl-sweep-svg").hidden = false;
   setStatus("Sweep of " + buses.length + " bus widths (" + state.sweepRows.length + " results) in " +
     ((performance.now() - t0) / 1e3).toFixed(2) + " s", 1);
@@ -441,8 +456,7 @@ function coreShares(cores) {
 }
 
 async function showListing() {
-  $("err-core").textContent = "";
-  $("core").removeAttribute("aria-invalid");
+  clearError("core");
   const s = $("core").value.trim();
   const core = /^\d+$/.test(s) ? Number(s) : -1;
   writeURL();

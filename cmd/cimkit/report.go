@@ -55,18 +55,11 @@ func (f *reportFlags) config() (report.Config, error) {
 	if c.Formats, err = plots.ParseFormats(f.formats); err != nil {
 		return c, usagef("--format: %v", err)
 	}
-	if c.Xbars, err = sweep.ParseXbars(f.xbars); err != nil {
-		return c, usagef("--xbar: %v", err)
+	var axes sweep.Spec
+	if err := parseAxes(&axes, f.xbars, f.buses, f.cores, f.schemes); err != nil {
+		return c, err
 	}
-	if c.Buses, err = sweep.ParseInts("--bus", f.buses); err != nil {
-		return c, usagef("%v", err)
-	}
-	if c.Cores, err = sweep.ParseInts("--cores", f.cores); err != nil {
-		return c, usagef("%v", err)
-	}
-	if c.Schemes, err = sweep.ParseSchemes(f.schemes); err != nil {
-		return c, usagef("--schemes: %v", err)
-	}
+	c.Xbars, c.Buses, c.Cores, c.Schemes = axes.Xbars, axes.Buses, axes.Cores, axes.Schemes
 	c.Models = nil
 	for _, m := range strings.Split(f.models, ",") {
 		if m = strings.TrimSpace(m); m != "" {

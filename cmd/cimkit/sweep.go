@@ -45,21 +45,32 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.totals, "totals", false, "add a \"total\" record per model and configuration")
 }
 
+// parseAxes reads the comma-separated axis flags of sweep and report
+// (--xbar, --bus, --cores, --schemes) into sp; bad values are usage errors
+// naming the flag.
+func parseAxes(sp *sweep.Spec, xbars, buses, cores, schemes string) error {
+	var err error
+	if sp.Xbars, err = sweep.ParseXbars(xbars); err != nil {
+		return usagef("--xbar: %v", err)
+	}
+	if sp.Buses, err = sweep.ParseInts("--bus", buses); err != nil {
+		return usagef("%v", err)
+	}
+	if sp.Cores, err = sweep.ParseInts("--cores", cores); err != nil {
+		return usagef("%v", err)
+	}
+	if sp.Schemes, err = sweep.ParseSchemes(schemes); err != nil {
+		return usagef("--schemes: %v", err)
+	}
+	return nil
+}
+
 // spec turns the flags into a sweep; every problem is a usage error.
 func (f *sweepFlags) spec() (sweep.Spec, error) {
 	var sp sweep.Spec
 	var err error
-	if sp.Xbars, err = sweep.ParseXbars(f.xbars); err != nil {
-		return sp, usagef("--xbar: %v", err)
-	}
-	if sp.Buses, err = sweep.ParseInts("--bus", f.buses); err != nil {
-		return sp, usagef("%v", err)
-	}
-	if sp.Cores, err = sweep.ParseInts("--cores", f.cor); err != nil {
-		return sp, usagef("%v", err)
-	}
-	if sp.Schemes, err = sweep.ParseSchemes(f.schemes); err != nil {
-		return sp, usagef("--schemes: %v", err)
+	if err = parseAxes(&sp, f.xbars, f.buses, f.cor, f.schemes); err != nil {
+		return sp, err
 	}
 	if f.workers < 0 {
 		return sp, usagef("--workers %d: want 0 (one per CPU) or more", f.workers)

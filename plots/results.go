@@ -249,17 +249,23 @@ func values(rows []row, col string) []float64 {
 	return out
 }
 
-// layerOrder returns the layers of rows in order of first appearance.
-func layerOrder(rows []row) []string {
+// distinct returns the distinct values of get over rows, in order of first
+// appearance.
+func distinct(rows []row, get func(row) string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range rows {
-		if !seen[r.layer] {
-			seen[r.layer] = true
-			out = append(out, r.layer)
+		if v := get(r); !seen[v] {
+			seen[v] = true
+			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// layerOrder returns the layers of rows in order of first appearance.
+func layerOrder(rows []row) []string {
+	return distinct(rows, func(r row) string { return r.layer })
 }
 
 // layerIndex returns each layer's position in layers: its x on a

@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/go-gota/gota/dataframe"
@@ -53,15 +54,8 @@ func Speedup(df dataframe.DataFrame, sel Select) (*Figure, error) {
 // parallelSchemes returns the schemes other than sequential, in order of
 // first appearance.
 func parallelSchemes(rows []row) []string {
-	var out []string
-	seen := map[string]bool{"sequential": true}
-	for _, r := range rows {
-		if !seen[r.scheme] {
-			seen[r.scheme] = true
-			out = append(out, r.scheme)
-		}
-	}
-	return out
+	all := distinct(rows, func(r row) string { return r.scheme })
+	return slices.DeleteFunc(all, func(s string) bool { return s == "sequential" })
 }
 
 // speedupPanel draws one crossbar size.

@@ -27,14 +27,7 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 	if len(rows) == 0 {
 		return Choice{}, fmt.Errorf("results: no rows")
 	}
-	var c Choice
-	seen := map[string]bool{}
-	for _, r := range rows {
-		if !seen[r.model] {
-			seen[r.model] = true
-			c.Models = append(c.Models, r.model)
-		}
-	}
+	c := Choice{Models: distinct(rows, func(r row) string { return r.model })}
 	c.Scheme = rows[0].scheme
 	ps := parallelSchemes(rows)
 	if len(ps) > 0 {

@@ -534,4 +534,5 @@ func (m *machine) pop() event {
 	return top
 }
 
+// less orders events by time, then core index.
 func less(a, b event) bool { return a.t < b.t || (a.t == b.t && a.c < b.c) }

@@ -39,6 +39,8 @@ func (c Class) String() string {
 // OnBus reports whether the class holds the bus.
 func (c Class) OnBus() bool { return c == ClassLoad || c == ClassStore || c == ClassCall }
 
+// classOf is the span class of an instruction's own work; WAIT (the one
+// operation left) is ClassWait.
 func classOf(op isa.Op) Class {
 	switch op {
 	case isa.LOAD:

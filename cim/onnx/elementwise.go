@@ -181,15 +181,7 @@ func (c *converter) pool(n *Node, x *value) error {
 	if n.OpType == "AveragePool" {
 		l.Kind = nn.AvgPool
 	}
-	win.set(l)
-	oh, ow := win.out(x.dims[2], x.dims[3])
-	if oh < 1 || ow < 1 {
-		c.problem(n, "window does not fit the input %v", x.dims)
-		return nil
-	}
-	dims := []int64{1, x.dims[1], oh, ow}
-	s, _ := canon(dims)
-	return c.add(n, l, dims, s)
+	return c.addWindowed(n, l, win, x.dims, x.dims[1])
 }
 
 func (c *converter) globalPool(n *Node, x *value) error {

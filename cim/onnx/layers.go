@@ -234,18 +234,18 @@ func (c *converter) convLayer(n *Node, x *value, wd []int64, w, b []float64) err
 	}
 	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Conv2D, Inputs: []string{in}, Filters: int(f), Groups: int(g),
 		Bias: b != nil, Weights: w, BiasValues: b}
-	return c.addConv(n, l, win, x.dims)
+	return c.addWindowed(n, l, win, x.dims, f)
 }
 
-// addConv sets conv layer l's window, computes its output dims from input
-// dims in and adds it.
-func (c *converter) addConv(n *Node, l *nn.Layer, win window, in []int64) error {
+// addWindowed sets sliding-window layer l's (conv, pool) window, computes
+// its output dims, ch channels, from input dims in, and adds it.
+func (c *converter) addWindowed(n *Node, l *nn.Layer, win window, in []int64, ch int64) error {
 	oh, ow := win.out(in[2], in[3])
 	if oh < 1 || ow < 1 {
 		c.problem(n, "window does not fit the input %v", in)
 		return nil
 	}
-	dims := []int64{1, int64(l.Filters), oh, ow}
+	dims := []int64{1, ch, oh, ow}
 	s, err := canon(dims)
 	if err != nil {
 		c.problem(n, "%v", err)
@@ -290,7 +290,7 @@ func (c *converter) convTranspose(n *Node, x *value) error {
 		return err
 	}
 	cw := window{kh: win.kh, kw: win.kw, sh: 1, sw: 1, dh: win.dh, dw: win.dw}
-	return c.addConv(n, conv, cw, []int64{1, x.dims[1], int64(z.OutShape.H), int64(z.OutShape.W)})
+	return c.addWindowed(n, conv, cw, []int64{1, x.dims[1], int64(z.OutShape.H), int64(z.OutShape.W)}, f)
 }
 
 // zeroInsert builds the Digital layer that spreads the input of a

@@ -24,6 +24,15 @@ func formatFlag(fs *flag.FlagSet) *string {
 	return fs.String("format", formatTable, "output format: "+strings.Join(formats, "|"))
 }
 
+// parseListingFlags is parseFlags for the listing commands: it also checks
+// the --format that formatFlag registered.
+func parseListingFlags(fs *flag.FlagSet, args []string, format *string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	return checkFormat(*format)
+}
+
 // checkFormat returns a usage error unless s is one of the accepted formats.
 func checkFormat(s string) error {
 	for _, f := range formats {

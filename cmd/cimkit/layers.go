@@ -39,10 +39,7 @@ func runLayers(args []string, stdout, stderr io.Writer) error {
 	var mf modelFlags
 	mf.register(fs)
 	format := formatFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
+	if err := parseListingFlags(fs, args, format); err != nil {
 		return err
 	}
 	net, err := mf.load()

@@ -70,10 +70,7 @@ func runMap(args []string, stdout, stderr io.Writer) error {
 	mf.register(fs)
 	af.register(fs)
 	format := formatFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
+	if err := parseListingFlags(fs, args, format); err != nil {
 		return err
 	}
 	a, err := af.arch()

@@ -83,10 +83,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	scheme := fs.String("scheme", "linear", "synchronisation scheme: sequential|linear|cyclic")
 	trace := fs.String("trace", "", "with --layer: write the run's timeline (core,start,end,class) as CSV to this file")
 	format := formatFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
+	if err := parseListingFlags(fs, args, format); err != nil {
 		return err
 	}
 	s, err := compile.ParseScheme(*scheme)

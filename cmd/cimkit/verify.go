@@ -55,10 +55,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	seeds := fs.Int("seeds", 3, "random schedules per layer and scheme (1..10000)")
 	float := fs.Bool("float", false, "float64 data instead of int8/int32")
 	format := formatFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
+	if err := parseListingFlags(fs, args, format); err != nil {
 		return err
 	}
 	o, err := verifyFlags(fs, &af, *scheme, *seeds)

@@ -287,6 +287,11 @@ func (c *converter) concat(n *Node, x *value) error {
 	if !allDyn || len(dims) != 4 || ax != 1 || dims[0] != 1 {
 		return c.digital(n, dims)
 	}
+	s, err := canon(dims)
+	if err != nil {
+		c.problem(n, "output %v", err)
+		return nil
+	}
 	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Concat}
 	for i := range n.Inputs {
 		name, ok, err := c.image(n, c.in(n, i))
@@ -295,6 +300,5 @@ func (c *converter) concat(n *Node, x *value) error {
 		}
 		l.Inputs = append(l.Inputs, name)
 	}
-	s, _ := canon(dims)
 	return c.add(n, l, dims, s)
 }

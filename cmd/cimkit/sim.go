@@ -80,7 +80,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
 	bus := fs.Int("bus", 16, "bus width in bytes per beat")
 	cores := fs.Int("cores", 1024, "core budget of the chip")
-	scheme := fs.String("scheme", "linear", "synchronisation scheme: sequential|linear|cyclic")
+	scheme := fs.String("scheme", string(compile.Linear), "synchronisation scheme: "+schemeNames())
 	trace := fs.String("trace", "", "with --layer: write the run's timeline (core,start,end,class) as CSV to this file")
 	format := formatFlag(fs)
 	if err := parseListingFlags(fs, args, format); err != nil {

@@ -129,7 +129,7 @@ func (c *converter) tile(n *Node, x *value) error {
 func (c *converter) depthSpace(n *Node, x *value) error {
 	b := attrs{n}.int("blocksize", 0)
 	if len(x.dims) != 4 || b < 1 || b > nn.MaxDim {
-		c.problem(n, "want an image and a blocksize")
+		c.problem(n, "want an image [N, C, H, W] and a blocksize in 1..%d, have dims %v and blocksize %d", nn.MaxDim, x.dims, b)
 		return nil
 	}
 	d := slices.Clone(x.dims)
@@ -170,8 +170,12 @@ func (c *converter) argReduce(n *Node, x *value) error {
 // split adds one Digital "Split" layer per used output, each reading x.
 func (c *converter) split(n *Node, x *value) error {
 	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
-	if err != nil || c.in(n, 0) != x || len(n.Outputs) == 0 {
-		c.problem(n, "bad axis or input: %v", err)
+	if err != nil {
+		c.problem(n, "%v", err)
+		return nil
+	}
+	if c.in(n, 0) != x || len(n.Outputs) == 0 {
+		c.problem(n, "the data input must be the computed tensor, and there must be outputs")
 		return nil
 	}
 	sizes, ok := c.constInts(n, 1, "split")

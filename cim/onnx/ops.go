@@ -203,15 +203,21 @@ func (c *converter) transpose(n *Node, x *value) error {
 }
 
 func (c *converter) slice(n *Node, x *value) error {
-	starts, ends, axes, steps, err := c.sliceArgs(n)
-	if err == nil && c.in(n, 0) == x {
-		var dims []int64
-		if dims, _, err = sliceDims(x.dims, starts, ends, axes, steps); err == nil {
-			return c.digital(n, dims)
-		}
+	if c.in(n, 0) != x {
+		c.problem(n, "the data input must be the computed tensor")
+		return nil
 	}
-	c.problem(n, "slice bounds must be constant: %v", err)
-	return nil
+	starts, ends, axes, steps, err := c.sliceArgs(n)
+	if err != nil {
+		c.problem(n, "slice bounds must be constant: %v", err)
+		return nil
+	}
+	dims, _, err := sliceDims(x.dims, starts, ends, axes, steps)
+	if err != nil {
+		c.problem(n, "%v", err)
+		return nil
+	}
+	return c.digital(n, dims)
 }
 
 func (c *converter) reduce(n *Node, x *value) error {

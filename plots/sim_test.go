@@ -63,15 +63,6 @@ func TestSimDataFrame(t *testing.T) {
 			}
 		}
 	}
-	if got := sim.Columns(); len(got) != len(Columns) {
-		t.Fatalf("sim has %d columns, plots %d", len(got), len(Columns))
-	} else {
-		for i := range got {
-			if got[i] != Columns[i] {
-				t.Errorf("column %d: sim %s, plots %s", i, got[i], Columns[i])
-			}
-		}
-	}
 }
 
 // TestSimFigures draws the per-layer figures and the timeline from a real

@@ -3,8 +3,10 @@
 //
 // Checked: the page loads and shows results; a ResNet-18 layer and the whole
 // model show the same numbers as `cimkit sim --format json`; crossbar 0 gives
-// a message next to the field and the page works afterwards; a run can be
-// cancelled. Measured (written to test-artifacts/metrics.json): gzipped wasm
+// a message next to the field and the page works afterwards; a bus-width
+// sweep draws its figure and names a bad width; an ONNX file chosen from disk
+// gives `cimkit sim --onnx`'s numbers; a run can be cancelled; a shared URL
+// opens the same view. Measured (written to test-artifacts/metrics.json): gzipped wasm
 // size (<= 5,000,000 bytes), time to first results (<= 3 s), whole ResNet-18 in the
 // browser vs natively (<= 3x).
 //

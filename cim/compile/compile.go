@@ -98,7 +98,11 @@ func ParseScheme(s string) (Scheme, error) {
 			return sc, nil
 		}
 	}
-	return "", fmt.Errorf("scheme %q: want one of sequential, linear, cyclic", s)
+	names := make([]string, 0, len(Schemes()))
+	for _, sc := range Schemes() {
+		names = append(names, string(sc))
+	}
+	return "", fmt.Errorf("scheme %q: want one of %s", s, strings.Join(names, ", "))
 }
 
 // Region is one area of the bus address space.

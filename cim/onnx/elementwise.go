@@ -24,14 +24,21 @@ func (c *converter) actOf(n *Node) (nn.Act, bool) {
 	case "HardSigmoid":
 		return nn.ActHardSigm, near(a.float("alpha", 0.2), 1.0/6) && near(a.float("beta", 0.5), 0.5)
 	case "Clip":
+		// Bounds are attributes (old opsets) or inputs 1 and 2 (new ones).
 		lo, hi := a.float("min", math.Inf(-1)), a.float("max", math.Inf(1))
-		if v := c.in(n, 1); v != nil && v.k != nil && len(v.k.v) == 1 {
-			lo = v.k.v[0]
+		for i, bound := range []*float64{&lo, &hi} {
+			v := c.in(n, i+1)
+			if v == nil {
+				continue
+			}
+			if v.k == nil {
+				return "", false // a bound computed at run time
+			}
+			if len(v.k.v) == 1 {
+				*bound = v.k.v[0]
+			}
 		}
-		if v := c.in(n, 2); v != nil && v.k != nil && len(v.k.v) == 1 {
-			hi = v.k.v[0]
-		}
-		if (c.in(n, 1) != nil && c.in(n, 1).k == nil) || (c.in(n, 2) != nil && c.in(n, 2).k == nil) || lo != 0 {
+		if lo != 0 {
 			return "", false
 		}
 		if hi == 6 {
@@ -162,7 +169,7 @@ func perChannel(k *konst, x *value) ([]float64, bool) {
 }
 
 func (c *converter) pool(n *Node, x *value) error {
-	if len(x.dims) != 4 || usedOutputs(c, n) > 1 {
+	if len(x.dims) != 4 || c.usedOutputs(n) > 1 {
 		return c.poolDigital(n, x)
 	}
 	win, ok := c.readWindow(n, x.dims[2], x.dims[3], 0, 0)

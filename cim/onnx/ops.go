@@ -82,7 +82,7 @@ func (c *converter) digital(n *Node, dims []int64) error {
 			dims = c.broadcastInputs(n, dyn[0].dims)
 		}
 	}
-	if used := usedOutputs(c, n); used > 1 {
+	if used := c.usedOutputs(n); used > 1 {
 		c.problem(n, "%d of its outputs are used; cimkit layers have one output", used)
 		return nil
 	}
@@ -123,7 +123,9 @@ func first(s []string) string {
 	return s[0]
 }
 
-func usedOutputs(c *converter, n *Node) int {
+// usedOutputs counts the node's outputs that are used (the first always
+// counts).
+func (c *converter) usedOutputs(n *Node) int {
 	k := 0
 	for i, o := range n.Outputs {
 		if o != "" && (i == 0 || c.uses[o] > 0) {

@@ -4,7 +4,8 @@
 // Each core has one crossbar and three registers: In (the input vector, one
 // activation per crossbar row), Out (the MVM result, one partial sum per
 // crossbar column) and Acc (a partial sum loaded from shared memory), plus a
-// 4-byte sequence-number register that other cores write over the bus.
+// sequence-number register (arch.Arch.SeqRegBytes wide, 4 bytes by default)
+// that other cores write over the bus.
 //
 //	MVM              Out = In x crossbar                      (fixed latency)
 //	LOAD  reg, addr  shared memory -> register                (bus read)

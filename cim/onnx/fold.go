@@ -87,9 +87,7 @@ func (c *converter) setKonst(n *Node, k *konst) error {
 	if err := c.account(int64(len(k.v)), label(n)); err != nil {
 		return err
 	}
-	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
-		c.vals[n.Outputs[0]] = &value{k: k}
-	}
+	c.bind(n, &value{k: k})
 	return nil
 }
 

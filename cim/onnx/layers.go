@@ -9,10 +9,8 @@ import (
 
 // same binds the node's first output to v unchanged (a fused operation).
 func (c *converter) same(n *Node, v *value) {
-	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
-		cp := *v
-		c.vals[n.Outputs[0]] = &cp
-	}
+	cp := *v
+	c.bind(n, &cp)
 }
 
 // window is the geometry of a sliding-window operator on one image.

@@ -126,9 +126,7 @@ func (c *converter) addCh(n *Node, l *nn.Layer, dims []int64, shape nn.Shape, ch
 	if err := c.appendLayer(l); err != nil {
 		return err
 	}
-	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
-		c.vals[n.Outputs[0]] = &value{name: l.Name, layer: l, dims: dims, shape: shape, own: true, ch: ch}
-	}
+	c.bind(n, &value{name: l.Name, layer: l, dims: dims, shape: shape, own: true, ch: ch})
 	return nil
 }
 
@@ -144,8 +142,13 @@ func (c *converter) appendLayer(l *nn.Layer) error {
 // alias binds the node's first output to the same data as v with new dims
 // (reshapes, squeezes: no data moves).
 func (c *converter) alias(n *Node, v *value, dims []int64) {
+	c.bind(n, &value{name: v.name, layer: v.layer, dims: dims, shape: v.shape})
+}
+
+// bind makes v the value of the node's first output, if it has one.
+func (c *converter) bind(n *Node, v *value) {
 	if len(n.Outputs) > 0 && n.Outputs[0] != "" {
-		c.vals[n.Outputs[0]] = &value{name: v.name, layer: v.layer, dims: dims, shape: v.shape}
+		c.vals[n.Outputs[0]] = v
 	}
 }
 

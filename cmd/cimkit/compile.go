@@ -20,6 +20,7 @@ func init() {
 	})
 }
 
+// schemeNames lists the schemes for flag help: "sequential|linear|cyclic".
 func schemeNames() string {
 	var s []string
 	for _, sc := range compile.Schemes() {

@@ -132,6 +132,7 @@ type mapSummary struct {
 	MeanUtil float64 `json:"mean_utilization"` // unweighted mean of the layers' utilisation
 }
 
+// summarize totals the mapped layers for the table's last line.
 func summarize(maps []*mapping.Layer) mapSummary {
 	s := mapSummary{Layers: len(maps)}
 	for _, m := range maps {

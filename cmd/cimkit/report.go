@@ -34,6 +34,8 @@ type reportFlags struct {
 	quiet                                              bool
 }
 
+// register adds the report's flags to fs, with report.Default's models and
+// input size as defaults.
 func (f *reportFlags) register(fs *flag.FlagSet) {
 	d := report.Default()
 	fs.StringVar(&f.out, "out", "report", "output directory")

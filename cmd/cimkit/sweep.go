@@ -31,6 +31,7 @@ type sweepFlags struct {
 	totals                             bool
 }
 
+// register adds the sweep's flags (the chip's included) to fs.
 func (f *sweepFlags) register(fs *flag.FlagSet) {
 	f.chip.register(fs)
 	fs.StringVar(&f.models, "models", "resnet18,mobilenet_v1", "comma-separated zoo models")

@@ -40,7 +40,8 @@ func main() {
 		return string(out)
 	})
 	upload := js.FuncOf(func(this js.Value, args []js.Value) any {
-		if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Get("byteLength").Type() != js.TypeNumber {
+		if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeObject ||
+			args[1].Get("byteLength").Type() != js.TypeNumber {
 			return `{"error":"upload: want a file name and a Uint8Array","field":"onnx"}`
 		}
 		data := make([]byte, args[1].Get("byteLength").Int())

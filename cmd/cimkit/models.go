@@ -53,11 +53,19 @@ func (m *modelFlags) load() (*nn.Network, error) {
 	return loadModel(m.model, input)
 }
 
+// checkInput returns a usage error unless --input is in 1..zoo.MaxInput.
+func checkInput(input int) error {
+	if input < 1 || input > zoo.MaxInput {
+		return usagef("--input %d: want a size in 1..%d", input, zoo.MaxInput)
+	}
+	return nil
+}
+
 // loadModel returns the zoo network name at input x input. Unknown names and
 // input sizes that do not suit the model are usage errors.
 func loadModel(name string, input int) (*nn.Network, error) {
-	if input < 1 || input > zoo.MaxInput {
-		return nil, usagef("--input %d: want a size in 1..%d", input, zoo.MaxInput)
+	if err := checkInput(input); err != nil {
+		return nil, err
 	}
 	net, err := zoo.Get(name, input)
 	if errors.Is(err, zoo.ErrUnknown) {

@@ -6,15 +6,14 @@ import (
 
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/onnx"
-	"github.com/cimkit/cimkit/cim/zoo"
 )
 
 // loadONNX imports the ONNX model file path (--onnx); symbolic input H and
 // W take the --input size. A missing file or a bad size is a usage error;
 // a file that does not import is an error naming what stops it.
 func loadONNX(path string, input int) (*nn.Network, error) {
-	if input < 1 || input > zoo.MaxInput {
-		return nil, usagef("--input %d: want a size in 1..%d", input, zoo.MaxInput)
+	if err := checkInput(input); err != nil {
+		return nil, err
 	}
 	net, err := onnx.ImportFile(path, onnx.Options{InputH: input, InputW: input})
 	switch {

@@ -111,7 +111,7 @@ func (a Arch) Validate() error {
 
 // Load reads an Arch from JSON. Fields not given keep the Default values;
 // unknown fields are an error, so that a typo does not pass unnoticed. Only
-// the first MiB of r is read: a longer input is malformed JSON.
+// the first MiB of r is read (an object cut there is malformed JSON).
 func Load(r io.Reader) (Arch, error) {
 	a := Default()
 	data, err := io.ReadAll(io.LimitReader(r, 1<<20))

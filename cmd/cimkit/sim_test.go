@@ -84,7 +84,9 @@ func TestSimUsageErrors(t *testing.T) {
 	}
 	// A bad --arch file is a usage error naming the field.
 	f := filepath.Join(t.TempDir(), "arch.json")
-	os.WriteFile(f, []byte(`{"mvm_cycles": 0}`), 0o644)
+	if err := os.WriteFile(f, []byte(`{"mvm_cycles": 0}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if code, _, errs := cimkit("sim", "--model", "lenet5", "--arch", f); code != 2 || !strings.Contains(errs, "mvm_cycles") {
 		t.Errorf("--arch with mvm_cycles 0: exit %d, %q", code, errs)
 	}

@@ -22,7 +22,7 @@ goroot=$(go env GOROOT)
 dir="$data/kernels/cimkit-go"
 # gonb's own log (klog): files in $logs; errors (e.g. a cell that does not
 # compile) still go to standard error, so they show in nbconvert's output.
-logs="$data/kernels/cimkit-go/logs"
+logs="$dir/logs"
 mkdir -p "$dir" "$logs"
 # JSON strings: the paths come from make and go env; refuse characters that
 # would need escaping rather than writing a broken spec.

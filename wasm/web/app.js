@@ -27,7 +27,13 @@ const COLUMNS = [
 ];
 
 const $ = (id) => document.getElementById(id);
-const state = { module: null, pool: [], nextId: 1, pending: new Map(), rows: [], svgs: {}, layer: "" };
+// state is everything the page keeps: the compiled module, the workers and
+// their pending calls, the last results (rows, sweepRows, SVGs by name), the
+// selected layer, the model the URL asked for and the loaded ONNX file.
+const state = {
+  module: null, pool: [], nextId: 1, pending: new Map(),
+  rows: [], sweepRows: [], svgs: {}, layer: "", wantModel: "", onnx: null,
+};
 
 // ---- workers -------------------------------------------------------------
 // A pool of Web Workers, each running its own instance of the compiled

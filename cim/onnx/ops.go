@@ -1,13 +1,18 @@
 package onnx
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
 )
 
+// opFn converts a node whose first computed input is x.
 type opFn func(c *converter, n *Node, x *value) error
 
+// ops maps the operator types that have their own conversion (the rest
+// become Digital layers). It is filled in init: its functions reach ops
+// again through converter.node.
 var ops map[string]opFn
 
 func init() {
@@ -32,6 +37,7 @@ func init() {
 		"ReduceMax": (*converter).reduce, "ReduceMin": (*converter).reduce,
 		"ReduceProd": (*converter).reduce, "ReduceL2": (*converter).reduce,
 	}
+	maps.Copy(ops, shapeOps())
 }
 
 // Operators that need sub-graphs or produce sequences: cimkit cannot build

@@ -6,18 +6,16 @@ import (
 	"github.com/cimkit/cimkit/cim/nn"
 )
 
-// Digital operators that change the dims of their input: their output dims
-// are computed here rather than taken from the input.
-
-func init() {
-	for op, f := range map[string]opFn{
+// shapeOps are the Digital operators that change the dims of their input:
+// their output dims are computed here rather than taken from the input.
+// The ops table includes them.
+func shapeOps() map[string]opFn {
+	return map[string]opFn{
 		"Pad": (*converter).pad, "GlobalMaxPool": (*converter).globalMax,
 		"Gather": (*converter).gather, "Expand": (*converter).expand, "Tile": (*converter).tile,
 		"DepthToSpace": (*converter).depthSpace, "SpaceToDepth": (*converter).depthSpace,
 		"ArgMax": (*converter).argReduce, "ArgMin": (*converter).argReduce,
 		"Split": (*converter).split,
-	} {
-		ops[op] = f
 	}
 }
 

@@ -41,6 +41,7 @@
 package playground
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -166,7 +167,7 @@ func Handle(req Request, progress Progress) (resp Response) {
 func HandleJSON(in []byte, progress func(done, total int, itemJSON []byte)) []byte {
 	var req Request
 	var resp Response
-	dec := json.NewDecoder(strings.NewReader(string(in)))
+	dec := json.NewDecoder(bytes.NewReader(in))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		resp = Response{Error: "malformed request: " + err.Error()}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
 )
 
@@ -41,32 +42,71 @@ func share(ok, n int) Verdict {
 	return Fails
 }
 
-// parallel returns the results of the linear and cyclic schemes that fit
-// and have something to parallelise (PV > 1), without model totals.
-func parallel(rs []sim.Result) []sim.Result {
+// paperRuns returns the results the paper's evaluation speaks about: conv2D
+// layers (no dense or digital layers, no model totals).
+func paperRuns(rs []sim.Result) []sim.Result {
 	var out []sim.Result
 	for _, r := range rs {
-		if r.Fits && r.PV > 1 && r.Layer != sim.TotalLayer && (r.Scheme == "linear" || r.Scheme == "cyclic") {
+		if r.Kind == string(nn.Conv2D) && r.Layer != sim.TotalLayer {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
+// parallel returns the results of the linear and cyclic schemes that fit
+// and have something to parallelise (PV > 1).
+func parallel(rs []sim.Result) []sim.Result {
+	var out []sim.Result
+	for _, r := range rs {
+		if r.Fits && r.PV > 1 && (r.Scheme == "linear" || r.Scheme == "cyclic") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// A check measures one claim of the paper on a sweep's conv-layer results
+// (every scheme, budget and configuration of the sweep; most checks keep
+// only [parallel] runs).
+type check func(conv []sim.Result) Claim
+
+// checks are the claims [Claims] evaluates, in the order it returns them.
+// Adding a claim is one function of type check and one line here (and a
+// case in TestClaims).
+var checks = []check{
+	claimLimit,
+	func(rs []sim.Result) Claim { return claimSync(rs, 32, 0.04, "sync32") },
+	func(rs []sim.Result) Claim { return claimSync(rs, 64, 0.02, "sync64") },
+	claimCyclic,
+	claimXbar,
+	claimBus,
+	claimMemory,
+}
+
 // Claims checks the headline results of the paper's evaluation (Pelke et
 // al., VLSI-SoC 2023) on a sweep's results, one Claim each, in a fixed order:
-// limit, sync32, sync64, cyclic, xbar, bus, memory.
+// limit, sync32, sync64, cyclic, xbar, bus, memory. It is the one place the
+// claims are decided: cimkit report, cimkit run and the notebook
+// 02-paper-reproduction all call it.
+//
+// Only conv2D layer results count, as in the paper: dense and digital
+// layers and model totals in rs are ignored, so a sweep of whole networks
+// gets the same verdicts, over the same runs, as the report's conv-only
+// sweep.
 func Claims(rs []sim.Result) []Claim {
-	p := parallel(rs)
-	return []Claim{
-		claimLimit(p), claimSync(p, 32, 0.04, "sync32"), claimSync(p, 64, 0.02, "sync64"),
-		claimCyclic(p), claimXbar(p), claimBus(p), claimMemory(p),
+	conv := paperRuns(rs)
+	out := make([]Claim, len(checks))
+	for i, c := range checks {
+		out[i] = c(conv)
 	}
+	return out
 }
 
 // claimLimit: linear and cyclic reach 99% of PV where neither the bus nor
 // the pipeline fill limits them.
-func claimLimit(p []sim.Result) Claim {
+func claimLimit(conv []sim.Result) Claim {
+	p := parallel(conv)
 	c := Claim{ID: "limit", Paper: "Linear and cyclic reach a speedup above 99% of the limit PV.",
 		Checked: "Linear and cyclic runs where the bus does not saturate (bus_limit >= 2 PV: at the full speedup " +
 			"the bus would be busy at most half the time) and the " +
@@ -97,7 +137,8 @@ func claimLimit(p []sim.Result) Claim {
 }
 
 // claimSync: synchronisation traffic below bound on xbar x xbar crossbars.
-func claimSync(p []sim.Result, xbar int, bound float64, id string) Claim {
+func claimSync(conv []sim.Result, xbar int, bound float64, id string) Claim {
+	p := parallel(conv)
 	c := Claim{ID: id, Paper: fmt.Sprintf("Synchronisation traffic stays below %g%% of bus traffic with %dx%d crossbars.",
 		100*bound, xbar, xbar),
 		Checked: fmt.Sprintf("Every linear and cyclic run on %dx%d crossbars (PV > 1): sync_bytes / bus_bytes_total.", xbar, xbar)}
@@ -132,7 +173,8 @@ type key struct {
 func keyOf(r sim.Result) key { return key{r.Model, r.Layer, r.XbarRows, r.BusBytes, r.CoresBudget} }
 
 // claimCyclic: cyclic at least as fast as linear.
-func claimCyclic(p []sim.Result) Claim {
+func claimCyclic(conv []sim.Result) Claim {
+	p := parallel(conv)
 	c := Claim{ID: "cyclic", Paper: "Cyclic is slightly faster than linear.",
 		Checked: "Every layer and configuration run in both schemes: cycles(cyclic) <= cycles(linear)."}
 	lin := map[key]sim.Result{}
@@ -169,7 +211,8 @@ func claimCyclic(p []sim.Result) Claim {
 
 // claimXbar: 32x32 crossbars give up to 2x the speedup of 64x64 at up to
 // 4x the cores.
-func claimXbar(p []sim.Result) Claim {
+func claimXbar(conv []sim.Result) Claim {
+	p := parallel(conv)
 	c := Claim{ID: "xbar", Paper: "Smaller crossbars give more speedup: up to 2x going from 64x64 to 32x32, at up to 4x more cores.",
 		Checked: "Each layer fitting both 32x32 and 64x64 crossbars (same bus, budget and scheme): the ratios of " +
 			"speedup and of cores, 32x32 over 64x64. Holds when the largest speedup ratio is 1.8 to 2.2 and no core ratio exceeds 4.5."}
@@ -209,7 +252,8 @@ func claimXbar(p []sim.Result) Claim {
 }
 
 // claimBus: a narrow bus carries a few tens of cores, a wide one hundreds.
-func claimBus(p []sim.Result) Claim {
+func claimBus(conv []sim.Result) Claim {
+	p := parallel(conv)
 	c := Claim{ID: "bus", Paper: "A narrow bus limits how many cores still get near the limit; a wide bus supports hundreds.",
 		Checked: "For the narrowest and the widest bus: the most cores used by a layer (cyclic) whose bus alone allows " +
 			"its full limit (bus_limit >= PV). Holds when the narrow bus stops below 100 cores and the wide one carries at least 200."}
@@ -241,7 +285,8 @@ func claimBus(p []sim.Result) Claim {
 
 // claimMemory: sequence registers need at least 87.5% less memory than a
 // PUMA-style attribute buffer.
-func claimMemory(p []sim.Result) Claim {
+func claimMemory(conv []sim.Result) Claim {
+	p := parallel(conv)
 	c := Claim{ID: "memory", Paper: "Synchronisation memory is at least 87.5% smaller than PUMA's attribute buffer.",
 		Checked: "Every linear and cyclic run: 1 - sync_mem_bytes / puma_attr_bytes."}
 	ok, n := 0, 0

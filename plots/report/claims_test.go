@@ -1,6 +1,7 @@
 package report
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -24,8 +25,9 @@ func find(cs []Claim, id string) Claim {
 	return Claim{}
 }
 
-func TestClaims(t *testing.T) {
-	rs := []sim.Result{
+// fixture is a small hand-made sweep; TestClaims works out each claim on it.
+func fixture() []sim.Result {
+	return []sim.Result{
 		// a: PV 2 with plenty of vectors and bus: counted for the limit.
 		res("a", "linear", 32, 64, 2, 4, 1000, 1000, 0.995, 10, 0.01),
 		res("a", "cyclic", 32, 64, 2, 4, 1000, 990, 0.999, 10, 0.01),
@@ -42,7 +44,10 @@ func TestClaims(t *testing.T) {
 		{Model: "m", Layer: "a", Scheme: "sequential", Fits: true, PV: 2, Overhead: 0.5},
 		{Model: "m", Layer: "z", Scheme: "linear", Fits: false, PV: 9, Overhead: 0.5},
 	}
-	cs := Claims(rs)
+}
+
+func TestClaims(t *testing.T) {
+	cs := Claims(fixture())
 	if len(cs) != 7 {
 		t.Fatalf("%d claims", len(cs))
 	}
@@ -66,5 +71,29 @@ func TestClaims(t *testing.T) {
 	check("memory", Fails, "5 of 7 runs save at least 87.5%; smallest saving -380.0%")
 	if v := share(0, 0); v != NoData {
 		t.Errorf("share(0, 0) = %s", v)
+	}
+}
+
+// TestClaimsConvOnly: the claims count conv2D layers only, whoever calls
+// them. Dense layers and model totals (which a notebook's sweep of whole
+// networks holds, and the report's conv-only sweep does not) change no
+// verdict and no count. Each added run would change one if it counted: the
+// fc layer's 50% sync share on 32x32, its 9% efficiency and 2000 cores.
+func TestClaimsConvOnly(t *testing.T) {
+	fc := res("fc", "cyclic", 32, 64, 4, 2000, 1, 5000, 0.09, 10, 0.5)
+	fc.Kind = "dense"
+	fcLin := fc
+	fcLin.Scheme, fcLin.Cycles = "linear", 4000
+	total := res(sim.TotalLayer, "cyclic", 32, 64, 4, 1200, 1000, 9000, 0.5, 10, 0.45)
+	total.Kind = ""
+	more := append(fixture(), fc, fcLin, total)
+	want, got := Claims(fixture()), Claims(more)
+	if !reflect.DeepEqual(got, want) {
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s: with dense layers and totals %s %q, without %s %q",
+					want[i].ID, got[i].Verdict, got[i].Measured, want[i].Verdict, want[i].Measured)
+			}
+		}
 	}
 }

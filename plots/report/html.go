@@ -46,13 +46,13 @@ type pageView struct {
 
 func (r *Report) view() pageView {
 	c := r.Config
-	a := arch.Default()
+	a := c.Arch()
 	v := pageView{
 		Config: fmt.Sprintf("models %s at %dx%d; crossbars %s; buses %s B; core budget %s; schemes %s",
 			strings.Join(c.Models, ", "), c.Input, c.Input, list(c.Xbars), list(c.Buses), list(c.Cores), list(c.Schemes)),
 		Timing: fmt.Sprintf("MVM %d cycles, digital op %d cycles, bus overhead %d cycles per burst of at most %d beats, "+
-			"%d B activations, %d B partial sums, %d B sequence registers (cim/arch defaults)",
-			a.MVMCycles, a.DigitalCycles, a.BusOverheadCycles, a.BurstBeats, a.ActBytes, a.PsumBytes, a.SeqRegBytes),
+			"%d B activations, %d B partial sums, %d B sequence registers%s",
+			a.MVMCycles, a.DigitalCycles, a.BusOverheadCycles, a.BurstBeats, a.ActBytes, a.PsumBytes, a.SeqRegBytes, defaultsNote(c)),
 		Elapsed:   r.Elapsed.Round(100 * time.Millisecond).String(),
 		Claims:    r.Claims,
 		SumHeader: summaryHeader,
@@ -70,6 +70,14 @@ func (r *Report) view() pageView {
 	}
 	v.Tables = r.layerTables()
 	return v
+}
+
+// defaultsNote says where the timing comes from when it is cim/arch's.
+func defaultsNote(c Config) string {
+	if c.Arch() == arch.Default() {
+		return " (cim/arch defaults)"
+	}
+	return ""
 }
 
 func list[T any](xs []T) string {

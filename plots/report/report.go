@@ -38,6 +38,10 @@ type Config struct {
 	Formats []plots.Format   // figure formats
 	Sizes   []plots.Size     // figure widths
 
+	// Base gives every chip parameter that the sweep does not vary
+	// (timings, element widths); the zero value means arch.Default().
+	Base arch.Arch
+
 	// Trace is the layer simulated with a trace for the timeline and bus
 	// utilisation figures.
 	Trace TraceConfig
@@ -81,21 +85,21 @@ type Report struct {
 	Trace   *sim.Timing   // the traced run
 }
 
+// Arch returns the chip the report simulates before the sweep sets the
+// crossbar, bus and core budget: Base, or arch.Default() when Base is zero.
+func (c Config) Arch() arch.Arch {
+	if c.Base == (arch.Arch{}) {
+		return arch.Default()
+	}
+	return c.Base
+}
+
 // Run runs the sweep and the traced layer and evaluates the claims.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
-	nets, err := models(cfg)
+	nets, rs, err := runSweep(ctx, cfg)
 	if err != nil {
 		return nil, err
-	}
-	rs, err := sweep.Run(ctx, sweep.Spec{Models: nets, Xbars: cfg.Xbars, Buses: cfg.Buses,
-		Cores: cfg.Cores, Schemes: cfg.Schemes, Progress: cfg.Progress})
-	if err != nil {
-		return nil, err
-	}
-	rs = convOnly(rs)
-	if len(rs) == 0 {
-		return nil, errors.New("report: the sweep has no conv layers")
 	}
 	r := &Report{Config: cfg, Results: rs, Frame: sim.DataFrame(rs), Claims: Claims(rs)}
 	if r.Figures, err = plots.Standard(r.Frame); err != nil {
@@ -106,6 +110,33 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	r.Elapsed = time.Since(start)
 	return r, nil
+}
+
+// Sweep runs the configured sweep (no figures, no trace) and returns its
+// conv-layer results in sweep order: the results [Run] reports and checks
+// the claims on. A notebook that shows the report's claims calls
+// Claims(Sweep(ctx, Default())).
+func Sweep(ctx context.Context, cfg Config) ([]sim.Result, error) {
+	_, rs, err := runSweep(ctx, cfg)
+	return rs, err
+}
+
+// runSweep loads the models and runs the sweep, keeping the conv layers.
+func runSweep(ctx context.Context, cfg Config) ([]*nn.Network, []sim.Result, error) {
+	nets, err := models(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := sweep.Run(ctx, sweep.Spec{Models: nets, Xbars: cfg.Xbars, Buses: cfg.Buses,
+		Cores: cfg.Cores, Schemes: cfg.Schemes, Base: cfg.Base, Progress: cfg.Progress})
+	if err != nil {
+		return nil, nil, err
+	}
+	rs = convOnly(rs)
+	if len(rs) == 0 {
+		return nil, nil, errors.New("report: the sweep has no conv layers")
+	}
+	return nets, rs, nil
 }
 
 // models loads the configured networks from the zoo.
@@ -151,7 +182,7 @@ func (r *Report) traceFigures(nets []*nn.Network) error {
 	if layer == nil {
 		return nil
 	}
-	a := arch.Default()
+	a := r.Config.Arch()
 	a.XbarRows, a.XbarCols, a.BusBytes = tc.Xbar, tc.Xbar, tc.Bus
 	if len(r.Config.Cores) > 0 {
 		a.Cores = r.Config.Cores[len(r.Config.Cores)-1]

@@ -3,13 +3,17 @@ package report
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/sweep"
 	"github.com/cimkit/cimkit/plots"
 )
@@ -132,5 +136,57 @@ func TestTraceFallback(t *testing.T) {
 	}
 	if !names["timeline"] || !names["bus_utilization"] {
 		t.Errorf("figures %v lack the timeline", names)
+	}
+}
+
+// TestSweepAndBase: Sweep returns the results Run reports on, and Base
+// reaches every simulation and the page. The layer, bus and scheme are
+// fixed; doubling the MVM latency of layer1.0.conv1 on 128x128 crossbars
+// (PV 5, 3136 vectors, MVM-bound at 64 B) must change its cycles.
+func TestSweepAndBase(t *testing.T) {
+	c := small()
+	c.Buses = []int{64}
+	c.Schemes = []compile.Scheme{compile.Sequential, compile.Cyclic}
+	r, err := Run(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := Sweep(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(rs, r.Results) {
+		t.Fatalf("Sweep gave %d results, Run %d, or they differ", len(rs), len(r.Results))
+	}
+	if !reflect.DeepEqual(Claims(rs), r.Claims) {
+		t.Error("Claims(Sweep(c)) differs from Run(c).Claims")
+	}
+	slow := c
+	slow.Base = arch.Default()
+	slow.Base.MVMCycles *= 2
+	rs2, err := Sweep(context.Background(), slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cycles := func(rs []sim.Result) int64 {
+		for _, x := range rs {
+			if x.Layer == "layer1.0.conv1" && x.Scheme == "cyclic" {
+				return x.Cycles
+			}
+		}
+		t.Fatal("layer1.0.conv1 cyclic is missing")
+		return 0
+	}
+	if a, b := cycles(rs), cycles(rs2); b <= a {
+		t.Errorf("MVM %d -> %d cycles: layer1.0.conv1 takes %d -> %d cycles", arch.Default().MVMCycles, slow.Base.MVMCycles, a, b)
+	}
+	var page bytes.Buffer
+	r.Config = slow
+	if err := r.HTML(&page); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("MVM %d cycles", slow.Base.MVMCycles); !strings.Contains(page.String(), want) ||
+		strings.Contains(page.String(), "cim/arch defaults") {
+		t.Errorf("index.html with Base: lacks %q or still says defaults", want)
 	}
 }

@@ -91,6 +91,14 @@ type Layer struct {
 	Op       string // Digital: the operator's name (e.g. "Resize", "Softmax")
 	OutShape Shape  // Digital: the output shape, when it differs from the first input's
 
+	// Operator, when set (ONNX imports: Digital layers and the pools), gives
+	// the node's attributes and operands, for executors.
+	Operator *Operator
+	// Dims, when set (ONNX imports), are the ONNX dims of the tensor that the
+	// layer's output holds, batch included; TensorOrder relates them to the
+	// (C, H, W) output.
+	Dims []int64
+
 	// Weights and BiasValues optionally hold real parameters (from an ONNX
 	// file): Weights in (Filters, C/Groups, KernelH, KernelW) order.
 	Weights    []float64
@@ -106,6 +114,9 @@ type Network struct {
 	Name   string
 	Input  Shape
 	Layers []*Layer
+	// InputDims, when set (ONNX imports), are the ONNX dims of the input
+	// tensor, batch included (see TensorOrder).
+	InputDims []int64
 }
 
 // OnCrossbar reports whether the layer's weights are mapped onto crossbars.

@@ -62,7 +62,7 @@ func (c *converter) activation(n *Node, x *value) error {
 		c.same(n, x)
 		return nil
 	}
-	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Activation, Act: act, Inputs: []string{x.name}}
+	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Activation, Act: act, Inputs: []string{x.name}, Dims: c.held(x)}
 	return c.add(n, l, x.dims, x.shape)
 }
 
@@ -106,11 +106,11 @@ func (c *converter) twoComputed(n *Node, a, b *value) error {
 		}
 		return c.digital(n, dims)
 	}
-	second, err := c.layout(n, b, a.shape)
+	second, err := c.layout(n, b, a.shape, c.held(a))
 	if err != nil {
 		return err
 	}
-	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Add, Inputs: []string{a.name, second}}
+	l := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Add, Inputs: []string{a.name, second}, Dims: c.held(a)}
 	return c.add(n, l, a.dims, a.shape)
 }
 
@@ -188,6 +188,7 @@ func (c *converter) pool(n *Node, x *value) error {
 	if n.OpType == "AveragePool" {
 		l.Kind = nn.AvgPool
 	}
+	c.operator(n, l)
 	return c.addWindowed(n, l, win, x.dims, x.dims[1])
 }
 
@@ -236,7 +237,7 @@ func (c *converter) hardSwish(add *Node, x *value) (bool, error) {
 		c.same(div, x)
 		return true, nil
 	}
-	l := &nn.Layer{Name: c.layerName(div, ".hardswish"), Kind: nn.Activation, Act: nn.ActHardSwish, Inputs: []string{x.name}}
+	l := &nn.Layer{Name: c.layerName(div, ".hardswish"), Kind: nn.Activation, Act: nn.ActHardSwish, Inputs: []string{x.name}, Dims: c.held(x)}
 	return true, c.add(div, l, x.dims, x.shape)
 }
 

@@ -233,7 +233,7 @@ func (c *converter) input(vi ValueInfo) error {
 	if err != nil {
 		return fmt.Errorf("%w: input %q: %v", ErrUnsupported, vi.Name, err)
 	}
-	c.net.Input = s
+	c.net.Input, c.net.InputDims = s, dims
 	c.vals[vi.Name] = &value{name: nn.InputName, dims: dims, shape: s}
 	return nil
 }

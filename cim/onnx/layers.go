@@ -324,6 +324,7 @@ func (c *converter) zeroInsert(n *Node, in string, x []int64, win window) (*nn.L
 		return nil, false
 	}
 	z.OutShape = nn.Shape{C: int(x[1]), H: int(h), W: int(w)}
+	z.Dims = []int64{1, x[1], h, w}
 	return z, true
 }
 
@@ -451,7 +452,7 @@ func (c *converter) crossbar(n *Node, x *value, k, f int64, w, b []float64) erro
 		c.problem(n, "matrix of %d rows, %d inputs, %d outputs is too large", rows, k, f)
 		return nil
 	}
-	in, err := c.layout(n, x, want)
+	in, err := c.layout(n, x, want, x.dims)
 	if err != nil {
 		return err
 	}

@@ -103,6 +103,7 @@ func (c *converter) digital(n *Node, dims []int64) error {
 			l.Inputs = append(l.Inputs, v.name)
 		}
 	}
+	c.operator(n, l)
 	return c.add(n, l, dims, shape)
 }
 

@@ -196,7 +196,9 @@ func (c *converter) split(n *Node, x *value) error {
 		c.problem(n, "split sizes %v do not divide dim %d into %d outputs", sizes, x.dims[ax], len(n.Outputs))
 		return nil
 	}
+	var start int64
 	for i, o := range n.Outputs {
+		start += sizes[i]
 		if o == "" || c.uses[o] == 0 || sizes[i] < 1 {
 			continue
 		}
@@ -208,10 +210,19 @@ func (c *converter) split(n *Node, x *value) error {
 			return nil
 		}
 		part := &Node{Name: n.Name, OpType: n.OpType, Outputs: []string{o}}
-		l := &nn.Layer{Name: c.layerName(part, "."+o), Kind: nn.Digital, Op: "Split", OutShape: shape, Inputs: []string{x.name}}
+		l := &nn.Layer{Name: c.layerName(part, "."+o), Kind: nn.Digital, Op: "Split", OutShape: shape, Inputs: []string{x.name},
+			Operator: splitPart(ax, start-sizes[i], x.dims)}
 		if err := c.add(part, l, dims, shape); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// splitPart is the operator of one Split output: the slice [start,
+// start+size) of the input along axis (Attrs "axis" and "start"; the size is
+// the output's dim).
+func splitPart(ax int, start int64, dims []int64) *nn.Operator {
+	return &nn.Operator{Attrs: []nn.Attr{{Name: "axis", Int: int64(ax)}, {Name: "start", Int: start}},
+		Args: []nn.Operand{{Input: 0, Dims: dims}}}
 }

@@ -123,6 +123,9 @@ func (c *converter) add(n *Node, l *nn.Layer, dims []int64, shape nn.Shape) erro
 
 // addCh is add for a layer whose output channels are on axis ch of dims.
 func (c *converter) addCh(n *Node, l *nn.Layer, dims []int64, shape nn.Shape, ch int) error {
+	if l.Dims == nil {
+		l.Dims = dims
+	}
 	if err := c.appendLayer(l); err != nil {
 		return err
 	}
@@ -152,16 +155,18 @@ func (c *converter) bind(n *Node, v *value) {
 	}
 }
 
-// layout returns the name of a layer holding v in shape want, adding a
-// relayout layer when v is held in another shape: a Flatten when want is a
-// vector, else a Digital "Reshape".
-func (c *converter) layout(n *Node, v *value, want nn.Shape) (string, error) {
-	if v.shape == want {
+// layout returns the name of a layer holding v in shape want, as the view
+// of a tensor of the given dims (see nn.TensorOrder), adding a relayout
+// layer when v is held in another shape or order: a Flatten when want is a
+// vector, else a Digital "Reshape" (both keep the row-major order of the
+// elements).
+func (c *converter) layout(n *Node, v *value, want nn.Shape, dims []int64) (string, error) {
+	if c.sameOrder(v, want, dims) {
 		return v.name, nil
 	}
-	l := &nn.Layer{Name: c.layerName(n, ".relayout"), Inputs: []string{v.name}}
+	l := &nn.Layer{Name: c.layerName(n, ".relayout"), Inputs: []string{v.name}, Dims: dims}
 	if want.H == 1 && want.W == 1 {
-		l.Kind = nn.Flatten
+		l.Kind, l.Dims = nn.Flatten, []int64{1, int64(want.C)}
 	} else {
 		l.Kind, l.Op, l.OutShape = nn.Digital, "Reshape", want
 	}
@@ -178,7 +183,7 @@ func (c *converter) image(n *Node, v *value) (string, bool, error) {
 		c.problem(n, "input dims %v: want a batch-1 image [1, C, H, W]", v.dims)
 		return "", false, nil
 	}
-	name, err := c.layout(n, v, nn.Shape{C: int(v.dims[1]), H: int(v.dims[2]), W: int(v.dims[3])})
+	name, err := c.layout(n, v, nn.Shape{C: int(v.dims[1]), H: int(v.dims[2]), W: int(v.dims[3])}, v.dims)
 	return name, err == nil, err
 }
 

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // The output formats of the listing commands.
@@ -65,14 +67,54 @@ func emit(w io.Writer, format string, header []string, rows [][]string, jsonRows
 	return emitTable(w, header, rows)
 }
 
+// emitTable writes an aligned text table. Cells are escaped with escape:
+// a name read from a file (an ONNX node name) with a tab, a newline or an
+// ANSI escape sequence cannot break the columns or drive the terminal.
 func emitTable(w io.Writer, header []string, rows [][]string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	cells := make([]string, len(header))
 	for _, r := range append([][]string{header}, rows...) {
-		if _, err := fmt.Fprintln(tw, strings.Join(r, "\t")); err != nil {
+		for i, c := range r {
+			cells[i] = escape(c)
+		}
+		if _, err := fmt.Fprintln(tw, strings.Join(cells, "\t")); err != nil {
 			return err
 		}
 	}
 	return tw.Flush()
+}
+
+// escape returns s ready to print on a terminal as one line: when s holds
+// a control character (ESC, a tab, a newline...), another rune that is not
+// graphic (such as a bidirectional override) or invalid UTF-8, the whole
+// text is written as a Go string without its quotes ("conv\x1b[31m" shows
+// as conv\x1b[31m); otherwise s is returned as it is.
+func escape(s string) string {
+	if printable(s) {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
+}
+
+// termSafe is escape for messages of several lines: each line is escaped
+// on its own and the line breaks are kept.
+func termSafe(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = escape(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// printable reports whether s is valid UTF-8 made of graphic runes only.
+func printable(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !strconv.IsGraphic(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func emitCSV(w io.Writer, header []string, rows [][]string) error {

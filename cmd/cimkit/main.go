@@ -6,16 +6,19 @@
 //
 //	cimkit COMMAND [flags]
 //
-// Run "cimkit help" for the list of commands. Usage errors exit with status 2,
-// failed checks with status 1.
+// Run "cimkit help" for the list of commands and "cimkit help COMMAND" for
+// one command's flags. Usage errors exit with status 2, failed checks with
+// status 1, an interrupted command (Ctrl-C) with 130.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strconv"
 )
 
 // command is one sub-command of the tool. Each lives in its own file and
@@ -30,43 +33,53 @@ var commands = map[string]command{}
 
 func register(c command) { commands[c.name] = c }
 
-// usageError marks an error caused by how the tool was called; it exits 2.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes one invocation and returns the exit status.
+// run executes one invocation and returns the exit status (see shared.go).
+// "cimkit", "cimkit help" and "cimkit -h" list the commands; "cimkit help
+// CMD" is "cimkit CMD -h".
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printUsage(stdout)
-		if len(args) == 0 {
-			return 2
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) == 1 || args[0] != "help" {
+			printUsage(stdout)
+			return exitOK
 		}
-		return 0
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "cimkit help: want one command, got %q\n", args[1:])
+			return exitUsage
+		}
+		args = []string{args[1], "-h"}
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "cimkit: unknown command %q\n", args[0])
+		fmt.Fprintf(stderr, "cimkit: unknown command %s\n", termSafe(strconv.Quote(args[0])))
 		printUsage(stderr)
-		return 2
+		return exitUsage
 	}
 	err := c.run(args[1:], stdout, stderr)
 	var ue usageError
+	var help helpRequest
 	switch {
 	case err == nil:
-		return 0
+		return exitOK
+	case errors.As(err, &help):
+		printHelp(stdout, c, help.fs)
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "cimkit %s: interrupted\n", c.name)
+		return exitInterrupted
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "cimkit %s: %v\n", c.name, err)
-		return 2
+		fmt.Fprintf(stderr, "cimkit %s: %s\n", c.name, termSafe(err.Error()))
+		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "cimkit %s: %v\n", c.name, err)
-		return 1
+		fmt.Fprintf(stderr, "cimkit %s: %s\n", c.name, termSafe(err.Error()))
+		return exitFailed
 	}
 }
 
@@ -80,5 +93,6 @@ func printUsage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun \"cimkit COMMAND -h\" for a command's flags.")
+	fmt.Fprintln(w, "\nRun \"cimkit help COMMAND\" (or \"cimkit COMMAND -h\") for a command's flags.")
+	fmt.Fprintln(w, "Exit status: 0 done, 1 failed, 2 usage error, 130 interrupted.")
 }

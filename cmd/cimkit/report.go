@@ -1,16 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cimkit/cimkit/cim/sweep"
@@ -98,18 +93,18 @@ func makeReport(f reportFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var bar *progressBar
+	if err := checkOutDir("--out", f.out); err != nil {
+		return err
+	}
+	var bar *progress
 	if !f.quiet {
-		bar = newProgressBar(stderr, "sweep")
+		bar = newProgress(stderr, "sweep", true)
 		cfg.Progress = bar.update
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptContext()
 	defer stop()
 	r, err := report.Run(ctx, cfg)
 	bar.finish()
-	if errors.Is(err, context.Canceled) {
-		return errors.New("interrupted")
-	}
 	if err != nil {
 		return err
 	}
@@ -126,60 +121,4 @@ func makeReport(f reportFlags, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\n%d results, %d figures in %d formats, in %s.\nReport: %s\n",
 		len(r.Results), len(r.Figures), len(cfg.Formats), r.Elapsed.Round(100*time.Millisecond), index)
 	return nil
-}
-
-// progressBar draws "sweep [#####.....] 40% 120/300  12s elapsed, ~18s
-// left" on a terminal, redrawing one line; elsewhere (logs, CI) it prints a
-// line every 10%.
-type progressBar struct {
-	mu    sync.Mutex
-	w     io.Writer
-	label string
-	tty   bool
-	last  int // last percentage printed
-	drawn bool
-	start time.Time
-}
-
-func newProgressBar(w io.Writer, label string) *progressBar {
-	return &progressBar{w: w, label: label, tty: isTerminal(w), last: -1, start: time.Now()}
-}
-
-// isTerminal reports whether w is a character device such as a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func (b *progressBar) update(done, total int) {
-	if b == nil || total <= 0 {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	pct := 100 * done / total
-	if b.tty {
-		const width = 30
-		n := width * done / total
-		el := time.Since(b.start)
-		eta := time.Duration(float64(el) * float64(total-done) / float64(max(done, 1)))
-		fmt.Fprintf(b.w, "\r%s [%s%s] %3d%% %d/%d  %s elapsed, ~%s left ", b.label, strings.Repeat("#", n),
-			strings.Repeat(".", width-n), pct, done, total, el.Round(time.Second), eta.Round(time.Second))
-		b.drawn = true
-		return
-	}
-	if pct/10 > b.last/10 || b.last < 0 {
-		fmt.Fprintf(b.w, "%s: %d%% (%d/%d)\n", b.label, pct, done, total)
-		b.last = pct
-	}
-}
-
-func (b *progressBar) finish() {
-	if b != nil && b.tty && b.drawn {
-		fmt.Fprintln(b.w)
-	}
 }

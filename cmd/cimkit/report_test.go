@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,22 +127,6 @@ func TestPlotBadInput(t *testing.T) {
 			t.Errorf("plot %v: exit %d, %q; want %d and %q", c.args, code, errs, c.code, c.want)
 		}
 	}
-}
-
-func TestProgressBarPlain(t *testing.T) {
-	var buf bytes.Buffer
-	b := newProgressBar(&buf, "sweep")
-	for i := 1; i <= 20; i++ {
-		b.update(i, 20)
-	}
-	b.finish()
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 11 || lines[0] != "sweep: 5% (1/20)" || lines[1] != "sweep: 10% (2/20)" || lines[10] != "sweep: 100% (20/20)" {
-		t.Errorf("progress lines:\n%s", buf.String())
-	}
-	var nilBar *progressBar
-	nilBar.update(1, 2) // --quiet: no bar, no panic
-	nilBar.finish()
 }
 
 func TestPlotTrace(t *testing.T) {

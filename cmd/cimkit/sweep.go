@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -117,9 +115,14 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	if f.out != "" {
+		if err := checkOutFile("--out", f.out); err != nil {
+			return err
+		}
+	}
+	ctx, stop := interruptContext()
 	defer stop()
-	bar := newProgress(stderr)
+	bar := newProgress(stderr, "cimkit sweep", true)
 	sp.Progress = bar.update
 	start := time.Now()
 	rs, err := sweep.Run(ctx, sp)
@@ -141,7 +144,7 @@ func writeResults(file, format string, rs []sim.Result, stdout io.Writer) error 
 	var f *os.File
 	if file != "" {
 		var err error
-		if f, err = os.Create(file); err != nil {
+		if f, err = createFile("--out", file); err != nil {
 			return err
 		}
 		w = f
@@ -157,39 +160,4 @@ func writeResults(file, format string, rs []sim.Result, stdout io.Writer) error 
 		}
 	}
 	return err
-}
-
-// progress reports sweep progress on stderr: a redrawn bar on a terminal,
-// a plain line per tenth of the work otherwise.
-type progress struct {
-	w     io.Writer
-	tty   bool
-	shown int
-	drawn bool
-}
-
-func newProgress(w io.Writer) *progress {
-	return &progress{w: w, tty: isTerminal(w)}
-}
-
-// update is the sweep's progress callback.
-func (p *progress) update(done, total int) {
-	if p.tty {
-		const width = 40
-		n := done * width / total
-		fmt.Fprintf(p.w, "\r[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total)
-		p.drawn = true
-		return
-	}
-	if tenth := done * 10 / total; tenth > p.shown {
-		p.shown = tenth
-		fmt.Fprintf(p.w, "cimkit sweep: %d/%d layer configurations done\n", done, total)
-	}
-}
-
-// finish ends the bar's line.
-func (p *progress) finish() {
-	if p.drawn {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cimkit/cimkit/internal/safename"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -211,9 +212,12 @@ func fixSVG(b []byte) []byte {
 }
 
 // FileName returns the file name of the figure in format and size:
-// name_size.format (as package plots/export saves it).
+// name_size.format (as package plots/export saves it). A figure's name can
+// come from data (speedup_MODEL, with the model read from a CSV), so
+// name_size passes through [safename.Base]: a safe name is kept, any other
+// becomes a safe base name that cannot leave the output folder.
 func (f *Figure) FileName(format Format, size Size) string {
-	return fmt.Sprintf("%s_%s.%s", f.Name, size.Name, format)
+	return safename.Base(f.Name+"_"+size.Name) + "." + safename.Base(string(format))
 }
 
 // theme holds font sizes and line widths for one figure width.

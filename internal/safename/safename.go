@@ -20,8 +20,9 @@ const MaxLen = 80
 
 // Base returns s when it is already a safe base name: 1 to [MaxLen] bytes
 // of ASCII letters, digits, '.', '_', '+' and '-', not starting with '.' or
-// '-'. Otherwise it keeps the safe characters, replaces each run of others
-// by '_', drops leading '.', '-' and '_', shortens the result, and appends
+// '-'. Otherwise it keeps the safe characters (but no dot that follows a
+// dot or an unsafe character), replaces each run of others by '_', drops
+// leading '.', '-' and '_', shortens the result, and appends
 // '-' and 8 hex digits of a hash of s, so that different inputs (say "a/b"
 // and "a_b") still get different names. The result is never empty, ".", or
 // "..".
@@ -33,6 +34,10 @@ func Base(s string) string {
 	gap := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == '.' && (gap || b.Len() == 0 || s[i-1] == '.') {
+			gap = true // "/../" and "..": no runs of dots in what is kept
+			continue
+		}
 		if allowed(c) {
 			if gap && b.Len() > 0 {
 				b.WriteByte('_')

@@ -17,6 +17,8 @@ func TestBaseKeepsSafeNames(t *testing.T) {
 func TestBaseSanitises(t *testing.T) {
 	for _, c := range []struct{ in, prefix string }{
 		{"/../../x", "x-"},
+		{"speedup_/../../x_1col", "speedup__x_1col-"},
+		{"a/..b", "a_b-"},
 		{"..", "_"},
 		{".", "_"},
 		{"", "_"},

@@ -64,28 +64,49 @@ func fixEPS(b []byte) []byte {
 }
 
 // Save writes figure f into dir in format and size, under the name
-// f.FileName(format, size), and returns the path.
+// f.FileName(format, size), and returns the path. The file is written
+// through an [os.Root] of dir: it lands inside dir even when dir holds a
+// symbolic link of that name.
 func Save(f *plots.Figure, dir string, format plots.Format, size plots.Size) (string, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return "", fmt.Errorf("figure %s: %w", f.Name, err)
+	}
+	defer root.Close()
+	return save(f, root, dir, format, size)
+}
+
+// save encodes f and writes it into root (the folder dir).
+func save(f *plots.Figure, root *os.Root, dir string, format plots.Format, size plots.Size) (string, error) {
 	var buf bytes.Buffer
 	if err := Encode(&buf, f, format, size.Width); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, f.FileName(format, size))
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	name := f.FileName(format, size)
+	if err := root.WriteFile(name, buf.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("figure %s: %w", f.Name, err)
 	}
-	return path, nil
+	return filepath.Join(dir, name), nil
 }
 
 // SaveAll writes every figure in every format and size into dir (created
 // if missing) and returns the paths written, sorted. Figures are drawn in
 // parallel by up to GOMAXPROCS goroutines, each figure (all its formats and
-// sizes) by one of them. On failure it returns the error of the first
-// figure, in the order of figs, that failed.
+// sizes) by one of them. Two figures that would write the same file are an
+// error (nothing is written then). On failure it returns the error of the
+// first figure, in the order of figs, that failed.
 func SaveAll(figs []*plots.Figure, dir string, formats []plots.Format, sizes []plots.Size) ([]string, error) {
+	if err := distinctFiles(figs, formats, sizes); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	defer root.Close()
 	paths := make([][]string, len(figs))
 	errs := make([]error, len(figs))
 	next := make(chan int)
@@ -95,7 +116,7 @@ func SaveAll(figs []*plots.Figure, dir string, formats []plots.Format, sizes []p
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				paths[i], errs[i] = saveOne(figs[i], dir, formats, sizes)
+				paths[i], errs[i] = saveOne(figs[i], root, dir, formats, sizes)
 			}
 		}()
 	}
@@ -115,12 +136,29 @@ func SaveAll(figs []*plots.Figure, dir string, formats []plots.Format, sizes []p
 	return all, nil
 }
 
+// distinctFiles checks that no two figures share a file name.
+func distinctFiles(figs []*plots.Figure, formats []plots.Format, sizes []plots.Size) error {
+	seen := map[string]string{}
+	for _, f := range figs {
+		for _, format := range formats {
+			for _, size := range sizes {
+				name := f.FileName(format, size)
+				if prev, ok := seen[name]; ok {
+					return fmt.Errorf("figures %q and %q would both be saved as %s", prev, f.Name, name)
+				}
+				seen[name] = f.Name
+			}
+		}
+	}
+	return nil
+}
+
 // saveOne writes one figure in every format and size.
-func saveOne(f *plots.Figure, dir string, formats []plots.Format, sizes []plots.Size) ([]string, error) {
+func saveOne(f *plots.Figure, root *os.Root, dir string, formats []plots.Format, sizes []plots.Size) ([]string, error) {
 	var paths []string
 	for _, format := range formats {
 		for _, size := range sizes {
-			p, err := Save(f, dir, format, size)
+			p, err := save(f, root, dir, format, size)
 			if err != nil {
 				return nil, err
 			}

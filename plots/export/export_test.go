@@ -155,3 +155,40 @@ func TestEncodeErrors(t *testing.T) {
 		t.Error("unwritable dir: no error")
 	}
 }
+
+// A figure named from data ("../../escape") is saved inside the folder
+// under a safe name; a symbolic link planted in the folder under a figure's
+// file name cannot redirect the write outside it; two figures that would
+// share a file are refused before anything is written.
+func TestSaveStaysInside(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "figs")
+	figs := testFigures(t)
+	figs[0].Name = "../../escape"
+	paths, err := SaveAll(figs[:1], dir, []plots.Format{plots.SVG}, []plots.Size{plots.OneColumn})
+	if err != nil || len(paths) != 1 || filepath.Dir(paths[0]) != dir || !strings.HasPrefix(filepath.Base(paths[0]), "escape_1col-") {
+		t.Fatalf("SaveAll: %v, %v", paths, err)
+	}
+	outside := filepath.Join(base, "victim.svg")
+	if err := os.WriteFile(outside, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, figs[1].FileName(plots.SVG, plots.OneColumn))
+	if err := os.Symlink(outside, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Save(figs[1], dir, plots.SVG, plots.OneColumn); err == nil {
+		t.Error("Save followed a symbolic link out of the folder")
+	}
+	if data, _ := os.ReadFile(outside); string(data) != "keep" {
+		t.Errorf("the file outside was overwritten: %.40q", data)
+	}
+	twin := *figs[1]
+	empty := t.TempDir()
+	if _, err := SaveAll([]*plots.Figure{figs[1], &twin}, empty, []plots.Format{plots.SVG}, []plots.Size{plots.OneColumn}); err == nil || !strings.Contains(err.Error(), "both be saved") {
+		t.Errorf("two figures, one file name: %v", err)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("wrote %v despite the clash", entries)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -247,36 +248,44 @@ func (r *Report) addTraceFigures(m *mapping.Layer, t *sim.Timing) error {
 }
 
 // Write writes results.csv, the figures (in figures/) and index.html into
-// dir, creating it, and returns the path of index.html.
+// dir, creating it, and returns the path of index.html. Every file is
+// written through an [os.Root] of dir, so none lands outside it.
 func (r *Report) Write(dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	f, err := os.Create(filepath.Join(dir, "results.csv"))
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	err = sim.WriteCSV(f, r.Results)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	defer root.Close()
+	if err := writeFile(root, "results.csv", func(w io.Writer) error { return sim.WriteCSV(w, r.Results) }); err != nil {
+		return "", err
 	}
-	if err != nil {
-		return "", fmt.Errorf("report: results.csv: %w", err)
+	if err := root.MkdirAll("figures", 0o755); err != nil {
+		return "", fmt.Errorf("report: %w", err)
 	}
 	if _, err := export.SaveAll(r.Figures, filepath.Join(dir, "figures"), r.Config.Formats, r.Config.Sizes); err != nil {
 		return "", err
 	}
-	index := filepath.Join(dir, "index.html")
-	h, err := os.Create(index)
-	if err != nil {
-		return "", fmt.Errorf("report: %w", err)
+	if err := writeFile(root, "index.html", r.HTML); err != nil {
+		return "", err
 	}
-	err = r.HTML(h)
-	if cerr := h.Close(); err == nil {
+	return filepath.Join(dir, "index.html"), nil
+}
+
+// writeFile creates name inside root and fills it with write.
+func writeFile(root *os.Root, name string, write func(io.Writer) error) error {
+	f, err := root.Create(name)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return "", fmt.Errorf("report: index.html: %w", err)
+		return fmt.Errorf("report: %s: %w", name, err)
 	}
-	return index, nil
+	return nil
 }

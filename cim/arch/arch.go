@@ -25,6 +25,18 @@
 //   - Burst 256 beats: the AXI4 limit for incrementing bursts.
 //   - Digital op 4 cycles per MOV: a vector add, bias, activation or
 //     requantisation on a small SIMD unit.
+//   - Digital lanes 64: a digital layer's op (VOP: pooling, residual add,
+//     ...) takes DigitalCycles per 64 elements, so that at the default
+//     64x64 crossbar a VOP over one output register costs what a MOV
+//     costs. (A MOV keeps its fixed cost at every crossbar size, so that
+//     the per-layer runs do not depend on this field.)
+//   - Row write 1000 cycles: reprogramming a crossbar (a network run in
+//     segments, a folded layer) writes one row at a time, every column of
+//     the row in parallel, 1 us per row: an 8-bit multi-level weight needs
+//     about 20 program-and-verify iterations of a 50 ns write pulse (the
+//     ReRAM write latency PRIME takes from NVSim, 50.88 ns: Chi et al.,
+//     ISCA 2016; NeuroSim's default write pulse is 50 ns too). The energy
+//     of a write belongs with the other energies (cim/energy), not here.
 //   - Elements: int8 activations and weights, int32 partial sums.
 //   - Shared memory 64 MiB: enough for the IFM, OFM and partial sums of any
 //     layer of the paper's workloads at 224x224.
@@ -53,6 +65,8 @@ type Arch struct {
 	BusOverheadCycles int   `json:"bus_overhead_cycles"` // fixed cost of one bus transaction (per burst)
 	BurstBeats        int   `json:"burst_beats"`         // most beats in one burst (AXI4: 256)
 	DigitalCycles     int   `json:"digital_cycles"`      // latency of one MOV (digital-unit vector op)
+	DigitalLanes      int   `json:"digital_lanes"`       // elements per DigitalCycles of a VOP (digital-layer op)
+	RowWriteCycles    int   `json:"row_write_cycles"`    // time to program one crossbar row (PROG)
 	ActBytes          int   `json:"act_bytes"`           // bytes per activation element (IFM/OFM)
 	WeightBits        int   `json:"weight_bits"`         // bits per weight (cells per weight are not modelled)
 	PsumBytes         int   `json:"psum_bytes"`          // bytes per partial-sum element
@@ -65,7 +79,7 @@ func Default() Arch {
 	return Arch{
 		XbarRows: 64, XbarCols: 64, Cores: 1024,
 		BusBytes: 16, ClockMHz: 1000, MVMCycles: 3200, BusOverheadCycles: 2,
-		BurstBeats: 256, DigitalCycles: 4,
+		BurstBeats: 256, DigitalCycles: 4, DigitalLanes: 64, RowWriteCycles: 1000,
 		ActBytes: 1, WeightBits: 8, PsumBytes: 4, SeqRegBytes: 4,
 		SharedMemBytes: 64 << 20,
 	}
@@ -95,6 +109,8 @@ func (a Arch) Validate() error {
 		{"bus_overhead_cycles", int64(a.BusOverheadCycles), 0, MaxCycles},
 		{"burst_beats", int64(a.BurstBeats), 1, 1 << 16},
 		{"digital_cycles", int64(a.DigitalCycles), 0, MaxCycles},
+		{"digital_lanes", int64(a.DigitalLanes), 1, MaxXbar},
+		{"row_write_cycles", int64(a.RowWriteCycles), 0, MaxCycles},
 		{"act_bytes", int64(a.ActBytes), 1, 8},
 		{"weight_bits", int64(a.WeightBits), 1, 64},
 		{"psum_bytes", int64(a.PsumBytes), 1, 8},
@@ -142,6 +158,13 @@ func ParseXbar(s string) (rows, cols int, err error) {
 		return 0, 0, fmt.Errorf("crossbar %q: want ROWSxCOLS with sizes in 1..%d, e.g. 64x64", s, MaxXbar)
 	}
 	return rows, cols, nil
+}
+
+// VOPCycles is the time of a VOP over n elements: DigitalCycles per
+// DigitalLanes elements or part of them (at least one pass).
+func (a Arch) VOPCycles(n int64) int64 {
+	passes := max((n+int64(a.DigitalLanes)-1)/int64(a.DigitalLanes), 1)
+	return passes * int64(a.DigitalCycles)
 }
 
 // Seconds converts cycles to seconds at the chip's clock.

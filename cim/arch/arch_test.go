@@ -28,6 +28,8 @@ func TestLoadErrors(t *testing.T) {
 		{`{"xbar_rows": 0}`, "xbar_rows = 0"},
 		{`{"bus_bytes": -4}`, "bus_bytes = -4"},
 		{`{"mvm_cycles": 0}`, "mvm_cycles = 0"},
+		{`{"digital_lanes": 0}`, "digital_lanes = 0"},
+		{`{"row_write_cycles": -1}`, "row_write_cycles = -1"},
 		{`{"xbar_rows": 32`, "malformed JSON"},
 		{`{"xbar_rowz": 32}`, `unknown field "xbar_rowz"`},
 		{`{"cores": "many"}`, "malformed JSON"},
@@ -77,5 +79,14 @@ func TestBusCycles(t *testing.T) {
 func TestSeconds(t *testing.T) {
 	if got := Default().Seconds(2000); got != 2e-6 {
 		t.Errorf("Seconds(2000) at 1 GHz = %g, want 2e-6", got)
+	}
+}
+
+func TestVOPCycles(t *testing.T) {
+	a := Default() // 4 cycles per pass of 64 lanes
+	for _, tc := range []struct{ n, want int64 }{{0, 4}, {1, 4}, {64, 4}, {65, 8}, {640, 40}} {
+		if got := a.VOPCycles(tc.n); got != tc.want {
+			t.Errorf("VOPCycles(%d) = %d, want %d", tc.n, got, tc.want)
+		}
 	}
 }

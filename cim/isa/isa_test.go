@@ -13,6 +13,10 @@ func TestString(t *testing.T) {
 		{Instr{Op: MOV, Fn: Add, Reg: Out, Elems: 16, Vec: -1}, "MOV add out[0:16]"},
 		{Instr{Op: CALL, Target: 2, Value: 7, Vec: 6}, "CALL core2, 7 ; v=6"},
 		{Instr{Op: WAIT, Value: 7, Vec: -1}, "WAIT 7"},
+		{Instr{Op: CALL, Target: 4, Seq: 2, Value: 9, Vec: -1}, "CALL core4.r2, 9"},
+		{Instr{Op: WAIT, Seq: 3, Value: 7, Vec: -1}, "WAIT r3, 7"},
+		{Instr{Op: VOP, Fn: Max, Reg: Out, Off: 0, Elems: 64, Vec: 2}, "VOP max out[0:64] ; v=2"},
+		{Instr{Op: PROG, Elems: 128, Vec: -1}, "PROG 128 rows"},
 		{Instr{Op: 99, Vec: -1}, "Op(99)"},
 	} {
 		if got := tc.in.String(); got != tc.want {
@@ -25,7 +29,7 @@ func TestString(t *testing.T) {
 }
 
 func TestBusBytes(t *testing.T) {
-	for op, want := range map[Op]int64{MVM: 0, LOAD: 8, STORE: 8, MOV: 0, CALL: 8, WAIT: 0} {
+	for op, want := range map[Op]int64{MVM: 0, LOAD: 8, STORE: 8, MOV: 0, CALL: 8, WAIT: 0, VOP: 0, PROG: 0} {
 		in := Instr{Op: op, Bytes: 8}
 		if got := in.BusBytes(); got != want {
 			t.Errorf("%s.BusBytes() = %d, want %d", op, got, want)

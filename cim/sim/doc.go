@@ -20,6 +20,15 @@
 // when the core's own sequence register already holds at least the awaited
 // value; otherwise the core blocks until a CALL raises it (no bus polling).
 //
+// A core has sequence registers 0, 1, 2, ... (at most MaxSeqRegs); CALL
+// and WAIT name one by isa.Instr.Seq. Per-layer programs use register 0
+// only, the paper's one; whole-network programs also wait for their inputs
+// on others. A CALL raises its register to its value when that is larger.
+// A VOP (a digital layer's op) takes arch.VOPCycles of its element count and
+// otherwise behaves as a MOV. A PROG writes crossbar rows: like an MVM it
+// occupies the crossbar (arch.RowWriteCycles per row) while the core goes
+// on, and whatever waits for an MVM waits for it.
+//
 // When the bus is free it goes to a waiting core chosen by the arbiter.
 // The default, Oldest, serves the core that has waited longest and breaks
 // ties among cores that asked in the same cycle round-robin; RoundRobin

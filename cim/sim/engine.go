@@ -116,9 +116,11 @@ type core struct {
 	t       int64 // local time: the held instruction may start at t
 	xbar    int64 // the crossbar is busy with an MVM until xbar
 	idx     int64 // index of the held instruction in the program
-	reg     int64 // sequence-number register
+	reg     int64 // sequence register 0 (the paper's one; more in regs)
 	since   int64 // start of the current bus request or WAIT block
 	stats   CoreStats
+
+	regs []int64 // sequence registers 1, 2, ... (whole-network programs)
 }
 
 // event says core c reaches a bus instruction or a WAIT at time t.
@@ -233,9 +235,9 @@ func (m *machine) advance(i int) error {
 		switch c.in.Op {
 		case isa.MVM:
 			m.mvm(i, c)
-		case isa.MOV:
+		case isa.MOV, isa.VOP:
 			m.stall(c)
-			lat := int64(m.a.DigitalCycles)
+			lat := m.digitalCycles(&c.in)
 			if m.opt.Trace {
 				m.span(i, c.t, c.t+lat, ClassMOV)
 			}
@@ -244,16 +246,22 @@ func (m *machine) advance(i int) error {
 			c.stats.Instrs++
 			c.has = false
 		case isa.WAIT:
+			if int(c.in.Seq) >= MaxSeqRegs {
+				return fmt.Errorf("sim: core %d instruction %d: WAIT on sequence register %d, at most %d per core",
+					i, c.idx, c.in.Seq, MaxSeqRegs)
+			}
 			if c.t > m.now {
 				m.push(c.t, i)
 				return nil
 			}
-			if c.reg < int64(c.in.Value) {
+			if c.seq(c.in.Seq) < int64(c.in.Value) {
 				c.blocked, c.since = true, m.now
 				return nil
 			}
 			c.stats.Instrs++
 			c.has = false
+		case isa.PROG:
+			m.prog(i, c)
 		case isa.LOAD, isa.STORE, isa.CALL:
 			if c.in.Op != isa.CALL && c.in.Reg != isa.Acc {
 				m.stall(c) // LOAD In, STORE Out: the crossbar must be done
@@ -306,6 +314,10 @@ func (m *machine) request(i int) error {
 	if c.in.Op == isa.CALL && (c.in.Target < 0 || int(c.in.Target) >= len(m.cores)) {
 		return fmt.Errorf("sim: core %d instruction %d: CALL target core %d, the program has cores 0..%d",
 			i, c.idx, c.in.Target, len(m.cores)-1)
+	}
+	if c.in.Op == isa.CALL && int(c.in.Seq) >= MaxSeqRegs {
+		return fmt.Errorf("sim: core %d instruction %d: CALL to sequence register %d, at most %d per core",
+			i, c.idx, c.in.Seq, MaxSeqRegs)
 	}
 	c.since = m.now
 	m.pending[i>>6] |= 1 << (i & 63)
@@ -420,8 +432,8 @@ func (m *machine) complete() error {
 		c.stats.SyncBytes += n
 		tg := int(c.in.Target)
 		t := &m.cores[tg]
-		t.reg = int64(c.in.Value)
-		if t.blocked && t.reg >= int64(t.in.Value) {
+		t.raise(c.in.Seq, int64(c.in.Value))
+		if t.blocked && t.in.Seq == c.in.Seq && t.seq(t.in.Seq) >= int64(t.in.Value) {
 			t.blocked = false
 			t.stats.WaitOwner += m.now - t.since
 			m.span(tg, t.since, m.now, ClassWait)
@@ -446,7 +458,9 @@ func (m *machine) deadlock() error {
 			continue
 		}
 		if n < maxDeadlockCores {
-			fmt.Fprintf(&b, "\n  core %d at instruction %d (WAIT %d): register = %d", i, c.idx, c.in.Value, c.reg)
+			w := c.in
+			w.Vec = -1 // "WAIT 5", "WAIT r2, 5"
+			fmt.Fprintf(&b, "\n  core %d at instruction %d (%s): register = %d", i, c.idx, w, c.seq(c.in.Seq))
 		}
 		n++
 	}

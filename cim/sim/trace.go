@@ -22,13 +22,14 @@ const (
 	ClassCall                     // bus write of a neighbour's sequence register
 	ClassWait                     // blocked in WAIT: waiting for ownership
 	ClassBusWait                  // waiting for a bus grant
+	ClassProg                     // crossbar being programmed (PROG)
 )
 
 var classNames = [...]string{ClassMVM: "mvm", ClassMOV: "mov", ClassLoad: "load", ClassStore: "store",
-	ClassCall: "call", ClassWait: "wait", ClassBusWait: "bus_wait"}
+	ClassCall: "call", ClassWait: "wait", ClassBusWait: "bus_wait", ClassProg: "prog"}
 
 // String is the class name used in traces: mvm, mov, load, store, call,
-// wait or bus_wait.
+// wait, bus_wait or prog.
 func (c Class) String() string {
 	if int(c) < len(classNames) && classNames[c] != "" {
 		return classNames[c]
@@ -51,8 +52,10 @@ func classOf(op isa.Op) Class {
 		return ClassCall
 	case isa.MVM:
 		return ClassMVM
-	case isa.MOV:
+	case isa.MOV, isa.VOP:
 		return ClassMOV
+	case isa.PROG:
+		return ClassProg
 	}
 	return ClassWait
 }

@@ -19,6 +19,7 @@ type data struct {
 	lo, hi float64 // activation range (integer mode)
 	six    float64 // ReLU6 bound
 	act    nn.Act
+	quant  *Quant    // integer mode on given parameters (nil: random ones and a shift)
 	input  []float64 // CHW
 	w      []float64 // weights in im2col matrix order: (group, ky, kx, c) rows x F/groups columns
 	bias   []float64 // F
@@ -31,7 +32,10 @@ const MaxWeights = 1 << 27
 
 func newData(p *compile.Plan, opts Options) (*data, error) {
 	l := p.Map.Layer
-	d := &data{p: p, g: p.Geom, float: opts.Float, act: l.Act, six: 6}
+	d := &data{p: p, g: p.Geom, float: opts.Float, act: l.Act, six: 6, quant: opts.Quant}
+	if d.float {
+		d.quant = nil
+	}
 	if err := d.checkMode(opts); err != nil {
 		return nil, fmt.Errorf("functional: layer %q: %v", l.Name, err)
 	}
@@ -52,8 +56,8 @@ func (d *data) checkMode(opts Options) error {
 		}
 		return fmt.Errorf("activation %q is not supported", d.act)
 	}
-	if d.act != nn.ActNone && d.act != nn.ActReLU && d.act != nn.ActReLU6 {
-		return fmt.Errorf("activation %q is not supported in integer mode (use float mode)", d.act)
+	if d.act != nn.ActNone && d.act != nn.ActReLU && d.act != nn.ActReLU6 && d.quant == nil {
+		return fmt.Errorf("activation %q is not supported in integer mode (use float mode, or Quant)", d.act)
 	}
 	a := d.p.Arch
 	if a.ActBytes > 2 || a.WeightBits > 16 {
@@ -63,6 +67,9 @@ func (d *data) checkMode(opts Options) error {
 	d.lo, d.hi = -math.Ldexp(1, bits-1), math.Ldexp(1, bits-1)-1
 	d.six = math.Min(d.hi, math.Ldexp(6, bits-4))
 	rpg := d.g.KH * d.g.KW * d.g.CinPerGroup
+	if d.quant != nil {
+		return d.checkQuant(rpg, bits)
+	}
 	d.shift = opts.Shift
 	if d.shift == 0 {
 		d.shift = max(0, int(math.Round(0.5*math.Log2(float64(rpg))+float64(a.WeightBits)-1.6)))
@@ -71,6 +78,20 @@ func (d *data) checkMode(opts Options) error {
 		return fmt.Errorf("shift %d must be in 0..62", d.shift)
 	}
 	bound := float64(rpg)*math.Ldexp(1, bits-1)*math.Ldexp(1, a.WeightBits-1) + d.biasBound()
+	if limit := math.Min(math.Ldexp(1, 8*a.PsumBytes-1), math.Ldexp(1, 53)); bound >= limit {
+		return fmt.Errorf("integer partial sums could reach %.0f, beyond the %d-byte partial-sum range", bound, a.PsumBytes)
+	}
+	return nil
+}
+
+// checkQuant checks the given quantised parameters and that partial sums
+// stay exact.
+func (d *data) checkQuant(rpg, bits int) error {
+	a, g := d.p.Arch, d.g
+	if err := d.quant.check(g.OutC, int64(g.OutC)*int64(rpg), a.WeightBits); err != nil {
+		return err
+	}
+	bound := float64(rpg)*math.Ldexp(1, bits-1)*math.Ldexp(1, a.WeightBits-1) + d.quant.maxBias()
 	if limit := math.Min(math.Ldexp(1, 8*a.PsumBytes-1), math.Ldexp(1, 53)); bound >= limit {
 		return fmt.Errorf("integer partial sums could reach %.0f, beyond the %d-byte partial-sum range", bound, a.PsumBytes)
 	}
@@ -102,6 +123,15 @@ func (d *data) fill(l *nn.Layer, opts Options) error {
 		return out
 	}
 	nIn := g.InC * g.InH * g.InW
+	if opts.Input != nil && opts.InputHWC && len(opts.Input) == nIn {
+		chw := make([]float64, nIn)
+		for c := 0; c < g.InC; c++ {
+			for i := 0; i < g.InH*g.InW; i++ {
+				chw[c*g.InH*g.InW+i] = opts.Input[i*g.InC+c]
+			}
+		}
+		opts.Input = chw
+	}
 	if opts.Input != nil {
 		if len(opts.Input) != nIn {
 			return fmt.Errorf("input has %d values, the layer's input %dx%dx%d needs %d", len(opts.Input), g.InC, g.InH, g.InW, nIn)
@@ -123,6 +153,12 @@ func (d *data) fill(l *nn.Layer, opts Options) error {
 	}
 	useW := d.float && int64(len(l.Weights)) == nW
 	useB := d.float && len(l.BiasValues) == g.OutC
+	if q := d.quant; q != nil {
+		d.fillWeights(func(i int) float64 { return q.Weights[i] })
+		d.bias = make([]float64, g.OutC)
+		copy(d.bias, q.Bias)
+		return nil
+	}
 	switch {
 	case useW:
 		d.fillWeights(func(i int) float64 { return l.Weights[i] })
@@ -187,7 +223,7 @@ func (d *data) reference() []float64 {
 				d.pixel(acc, grp, oy, ox)
 				for j, v := range acc {
 					f := grp*g.CoutPerGroup + j
-					out[f*hw+oy*g.OutW+ox] = d.finish(v + d.bias[f])
+					out[f*hw+oy*g.OutW+ox] = d.finish(v+d.bias[f], f)
 				}
 			}
 		}
@@ -226,8 +262,11 @@ func (d *data) pixel(acc []float64, grp, oy, ox int) {
 }
 
 // finish applies the activation (and, in integer mode, requantisation) to
-// y = accumulator + bias.
-func (d *data) finish(y float64) float64 {
+// y = accumulator + bias of filter f.
+func (d *data) finish(y float64, f int) float64 {
+	if d.quant != nil {
+		return d.requant(y, f)
+	}
 	if !d.float {
 		if d.act == nn.ActReLU || d.act == nn.ActReLU6 {
 			y = math.Max(y, 0)
@@ -239,24 +278,7 @@ func (d *data) finish(y float64) float64 {
 		}
 		return math.Min(math.Max(q, d.lo), hi)
 	}
-	relu6 := func(x float64) float64 { return math.Min(math.Max(x, 0), 6) }
-	switch d.act {
-	case nn.ActReLU:
-		return math.Max(y, 0)
-	case nn.ActReLU6:
-		return relu6(y)
-	case nn.ActSigmoid:
-		return 1 / (1 + math.Exp(-y))
-	case nn.ActHardSigm:
-		return relu6(y+3) / 6
-	case nn.ActHardSwish:
-		return y * relu6(y+3) / 6
-	case nn.ActLeakyReLU:
-		if y < 0 {
-			return 0.01 * y
-		}
-	}
-	return y
+	return Activate(d.act, y)
 }
 
 // crossbarRow locates row r of tile t's crossbar in d.w: the row holds

@@ -239,7 +239,7 @@ func (m *machine) mov(c *core, in *isa.Instr) {
 		}
 	case isa.Act:
 		for i := range r {
-			r[i] = m.d.finish(r[i])
+			r[i] = m.d.finish(r[i], t.Col0+int(in.Off)+i)
 		}
 	default:
 		m.violate(c, in, -1, "unknown MOV function")
@@ -380,7 +380,7 @@ func (m *machine) compare() {
 		}
 	}
 	rep := m.rep
-	rep.Output, rep.Reference = out, m.d.ref
+	rep.Output, rep.Reference, rep.OFM = out, m.d.ref, m.ofm
 	for i, want := range m.d.ref {
 		got := out[i]
 		diff := math.Abs(got - want)

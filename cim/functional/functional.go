@@ -19,8 +19,10 @@
 //
 // Shift is Options.Shift, or chosen from the layer (about half of log2 of
 // the rows per group plus the weight bits) so that outputs rarely saturate.
-// Other activations are refused in integer mode. Integer results must equal
-// the reference bit for bit.
+// Other activations are refused in integer mode. With Options.Quant the
+// layer runs on given quantised parameters with a real-valued per-channel
+// requantisation and any activation instead (see Quant). Integer results
+// must equal the reference bit for bit.
 //
 // Float mode (Options.Float) uses float64 throughout, the layer's Weights and
 // BiasValues when present (else seeded random values in [-1, 1]), Options.Input
@@ -68,9 +70,14 @@ type Options struct {
 	Float bool
 	// Shift is the requantisation shift of integer mode; 0 chooses one.
 	Shift int
-	// Input optionally gives the input feature map, CHW order (as in ONNX).
-	// In integer mode the values must be integers in the activation range.
-	Input []float64
+	// Input optionally gives the input feature map, CHW order (as in ONNX),
+	// or HWC order (as it lies in shared memory) with InputHWC. In integer
+	// mode the values must be integers in the activation range.
+	Input    []float64
+	InputHWC bool
+	// Quant, in integer mode, gives the layer's quantised weights, bias and
+	// requantisation scales instead of random ones and a shift (see Quant).
+	Quant *Quant
 	// Drop, when set, is asked about every instruction (core, its index in
 	// the program, the instruction); returning true removes it from the
 	// program. For tests that break programs on purpose.
@@ -148,6 +155,7 @@ type Report struct {
 
 	Output    []float64 // the OFM read back, CHW order
 	Reference []float64 // the direct convolution, CHW order
+	OFM       []float64 // the OFM as it lies in shared memory, HWC order
 }
 
 // OK reports whether the run matched the reference without violations or

@@ -77,13 +77,13 @@ func TestIntegerRequantisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ y, want float64 }{{-5, 0}, {7, 1}, {383, 95}, {384, 96}, {10000, 96}} {
-		if got := d.finish(c.y); got != c.want {
+		if got := d.finish(c.y, 0); got != c.want {
 			t.Errorf("relu6 requant(%g) = %g, want %g", c.y, got, c.want)
 		}
 	}
 	d.act = nn.ActNone
 	for _, c := range []struct{ y, want float64 }{{-5, -2}, {-1000, -128}, {511, 127}, {1000, 127}} {
-		if got := d.finish(c.y); got != c.want {
+		if got := d.finish(c.y, 0); got != c.want {
 			t.Errorf("requant(%g) = %g, want %g", c.y, got, c.want)
 		}
 	}

@@ -117,6 +117,12 @@ type Network struct {
 	// InputDims, when set (ONNX imports), are the ONNX dims of the input
 	// tensor, batch included (see TensorOrder).
 	InputDims []int64
+	// Output, when set (ONNX imports), names the layer that holds the
+	// network's (first) output, and OutputDims are that output's ONNX dims
+	// (a reshaped view of the layer's Dims, same elements in row-major
+	// order). Otherwise the output is the last layer's.
+	Output     string
+	OutputDims []int64
 }
 
 // OnCrossbar reports whether the layer's weights are mapped onto crossbars.

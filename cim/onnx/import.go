@@ -119,6 +119,11 @@ func (c *converter) run() error {
 	if len(c.net.Layers) == 0 {
 		return fmt.Errorf("%w: no operator of the graph works on its input", ErrUnsupported)
 	}
+	if len(c.g.Outputs) > 0 {
+		if v := c.vals[c.g.Outputs[0].Name]; v != nil && v.k == nil {
+			c.net.Output, c.net.OutputDims = v.name, v.dims
+		}
+	}
 	return nil
 }
 

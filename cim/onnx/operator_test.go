@@ -124,3 +124,19 @@ func TestModelOrders(t *testing.T) {
 		checkOrders(t, net)
 	}
 }
+
+// TestNetworkOutput: the graph output, a flattened view of the last
+// digital layer, is named with its own dims.
+func TestNetworkOutput(t *testing.T) {
+	nodes := []pb{
+		nodePB("Softmax", "sm", []string{"x"}, []string{"s"}, intAttr("axis", 1)),
+		nodePB("Flatten", "fl", []string{"s"}, []string{"y"}),
+	}
+	net, err := Import(modelPB(nodes, nil, valueInfoPB("x", 1, 3, 2, 2), valueInfoPB("y", 1, 12)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if net.Output != "sm" || !slices.Equal(net.OutputDims, []int64{1, 12}) || !slices.Equal(net.Layers[0].Dims, []int64{1, 3, 2, 2}) {
+		t.Errorf("output %q dims %v, layer dims %v; want sm [1 12], [1 3 2 2]", net.Output, net.OutputDims, net.Layers[0].Dims)
+	}
+}

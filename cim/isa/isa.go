@@ -15,6 +15,7 @@
 //	WAIT  v          block until own sequence register >= v   (no bus traffic)
 //	VOP   fn         digital-unit op of a digital layer       (cost per element)
 //	PROG  n          program n crossbar rows from Acc         (RRAM write time per row)
+//	MARK  v          annotation: the simulator notes the time  (no hardware, no cost)
 //
 // The paper gives each core one sequence register, the one a layer's
 // ownership protocol uses: register 0, the only one per-layer programs
@@ -29,7 +30,9 @@
 // register in the MVM pipeline, a VOP's cost grows with its element count
 // (see cim/sim). PROG reprograms the crossbar (a whole network in segments,
 // or a folded layer): it writes Elems rows, one at a time, each taking the
-// RRAM write time of a row.
+// RRAM write time of a row. MARK is not an instruction of the chip: program
+// generators put it at the boundaries of a core's jobs so that the timed
+// simulator can report when each job started and ended.
 //
 // A Stream hands out one core's instructions in order; streams are generated
 // on demand so that large layers never sit in memory whole.
@@ -50,10 +53,11 @@ const (
 	WAIT
 	VOP
 	PROG
+	MARK
 )
 
 var opNames = [...]string{MVM: "MVM", LOAD: "LOAD", STORE: "STORE", MOV: "MOV", CALL: "CALL", WAIT: "WAIT",
-	VOP: "VOP", PROG: "PROG"}
+	VOP: "VOP", PROG: "PROG", MARK: "MARK"}
 
 // String is the operation's mnemonic ("MVM", "LOAD", ...), or "Op(n)" for
 // a value that is none of the operations.
@@ -118,7 +122,7 @@ type Instr struct {
 	Addr   int64  // LOAD, STORE: shared-memory byte address; CALL: target's sequence register address
 	Bytes  int32  // LOAD, STORE, CALL: bytes carried on the bus
 	Target int32  // CALL: the core whose sequence register is written
-	Value  int32  // CALL: value written (the register keeps the larger); WAIT: value awaited (register >= Value)
+	Value  int32  // CALL: value written (the register keeps the larger); WAIT: value awaited (register >= Value); MARK: its label
 	Vec    int32  // output vector (pixel) the instruction serves; -1 for none
 }
 
@@ -154,6 +158,8 @@ func (i Instr) String() string {
 		}
 	case PROG:
 		s = fmt.Sprintf("PROG %d rows", i.Elems)
+	case MARK:
+		s = fmt.Sprintf("MARK %d", i.Value)
 	default:
 		s = i.Op.String()
 	}

@@ -17,6 +17,7 @@ func TestString(t *testing.T) {
 		{Instr{Op: WAIT, Seq: 3, Value: 7, Vec: -1}, "WAIT r3, 7"},
 		{Instr{Op: VOP, Fn: Max, Reg: Out, Off: 0, Elems: 64, Vec: 2}, "VOP max out[0:64] ; v=2"},
 		{Instr{Op: PROG, Elems: 128, Vec: -1}, "PROG 128 rows"},
+		{Instr{Op: MARK, Value: 3, Vec: -1}, "MARK 3"},
 		{Instr{Op: 99, Vec: -1}, "Op(99)"},
 	} {
 		if got := tc.in.String(); got != tc.want {
@@ -29,7 +30,7 @@ func TestString(t *testing.T) {
 }
 
 func TestBusBytes(t *testing.T) {
-	for op, want := range map[Op]int64{MVM: 0, LOAD: 8, STORE: 8, MOV: 0, CALL: 8, WAIT: 0, VOP: 0, PROG: 0} {
+	for op, want := range map[Op]int64{MVM: 0, LOAD: 8, STORE: 8, MOV: 0, CALL: 8, WAIT: 0, VOP: 0, PROG: 0, MARK: 0} {
 		in := Instr{Op: op, Bytes: 8}
 		if got := in.BusBytes(); got != want {
 			t.Errorf("%s.BusBytes() = %d, want %d", op, got, want)

@@ -96,6 +96,7 @@ type Timing struct {
 	Cores        []CoreStats // per core, by core index
 	Trace        []Span      // with Options.Trace: per instruction, in issue order
 	Truncated    bool        // the trace hit Options.MaxSpans
+	Marks        []Mark      // every MARK reached, in simulation order (not sorted by time)
 }
 
 // BusUtilization is BusBusy / Cycles (0 for an empty run).
@@ -262,6 +263,8 @@ func (m *machine) advance(i int) error {
 			c.has = false
 		case isa.PROG:
 			m.prog(i, c)
+		case isa.MARK:
+			m.mark(i, c)
 		case isa.LOAD, isa.STORE, isa.CALL:
 			if c.in.Op != isa.CALL && c.in.Reg != isa.Acc {
 				m.stall(c) // LOAD In, STORE Out: the crossbar must be done

@@ -60,3 +60,19 @@ func (m *machine) prog(i int, c *core) {
 		c.t = c.xbar
 	}
 }
+
+// Mark is a MARK instruction reached by a core: its label and the core's
+// time then (the end of everything before it in the core's program, except
+// an MVM or PROG still at work on the crossbar).
+type Mark struct {
+	Core  int32
+	Label int32
+	T     int64
+}
+
+// mark records core i's MARK; it costs nothing and is not counted as an
+// instruction.
+func (m *machine) mark(i int, c *core) {
+	m.res.Marks = append(m.res.Marks, Mark{Core: int32(i), Label: c.in.Value, T: c.t})
+	c.has = false
+}

@@ -97,3 +97,21 @@ func TestSeqRegisterErrors(t *testing.T) {
 		t.Errorf("deadlock error %v, want it to name WAIT r2, 1", err)
 	}
 }
+
+// TestMarks: a MARK costs nothing, is not counted, and notes the core's
+// time: after a 3-cycle CALL and after a WAIT that ends at 3.
+func TestMarks(t *testing.T) {
+	mark := func(v int32) isa.Instr { return isa.Instr{Op: isa.MARK, Value: v, Vec: -1} }
+	progs := [][]isa.Instr{
+		{mark(1), callR(1, 1, 1), mark(2)},
+		{waitR(1, 1), mark(3), mov(isa.Act, 0)},
+	}
+	tm, err := Execute(tinyArch(), streams(progs), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Mark{{0, 1, 0}, {1, 3, 3}, {0, 2, 3}} // the CALL wakes core 1 before core 0 goes on
+	if !reflect.DeepEqual(tm.Marks, want) || tm.Instrs != 3 || tm.Cycles != 4 {
+		t.Errorf("marks %v instrs %d cycles %d; want %v, 3, 4", tm.Marks, tm.Instrs, tm.Cycles, want)
+	}
+}

@@ -26,6 +26,12 @@ type Options struct {
 	// MaxSpans caps the trace; further spans are dropped and
 	// Timing.Truncated is set. 0 means DefaultMaxSpans.
 	MaxSpans int
+	// OnSpan, when set, receives every span as it is recorded, whether or
+	// not Trace keeps them (and with no cap): a caller can aggregate a
+	// timeline of any length, or count finished MVMs for a progress
+	// report, in constant memory. It is called from the simulation loop;
+	// spans come in issue order, not sorted by time.
+	OnSpan func(Span)
 }
 
 // Arbiter is a bus arbitration policy. Both are fair: no waiting core is
@@ -147,6 +153,7 @@ type machine struct {
 	busFree  int64
 	res      Timing
 	maxSpans int
+	tracing  bool    // Trace or OnSpan: spans are needed
 	busTab   []int64 // busTab[n] = a.BusCycles(n)
 }
 
@@ -162,7 +169,8 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 		return nil, fmt.Errorf("sim: %d streams, at most %d cores", len(streams), arch.MaxCores)
 	}
 	m := &machine{a: a, opt: opt, cores: make([]core, len(streams)),
-		pending: make([]uint64, (len(streams)+63)/64), maxSpans: opt.MaxSpans}
+		pending: make([]uint64, (len(streams)+63)/64), maxSpans: opt.MaxSpans,
+		tracing: opt.Trace || opt.OnSpan != nil}
 	m.busTab = make([]int64, busTabSize)
 	for n := range m.busTab {
 		m.busTab[n] = a.BusCycles(int64(n))
@@ -239,7 +247,7 @@ func (m *machine) advance(i int) error {
 		case isa.MOV, isa.VOP:
 			m.stall(c)
 			lat := m.digitalCycles(&c.in)
-			if m.opt.Trace {
+			if m.tracing {
 				m.span(i, c.t, c.t+lat, ClassMOV)
 			}
 			c.t += lat
@@ -285,7 +293,7 @@ func (m *machine) advance(i int) error {
 func (m *machine) mvm(i int, c *core) {
 	start := max(c.t, c.xbar)
 	lat := int64(m.a.MVMCycles)
-	if m.opt.Trace {
+	if m.tracing {
 		m.span(i, start, start+lat, ClassMVM)
 	}
 	c.stats.Busy += start - c.t
@@ -353,7 +361,7 @@ func (m *machine) grant() {
 	m.busBusy, m.busOwner, m.busFree = true, i, m.now+d
 	m.res.BusBusy += d
 	c.stats.Bus += d
-	if m.opt.Trace {
+	if m.tracing {
 		m.span(i, c.since, m.now, ClassBusWait)
 		m.span(i, m.now, m.busFree, classOf(c.in.Op))
 	}
@@ -498,16 +506,24 @@ func (m *machine) finish() {
 	}
 }
 
-// span records a trace span when tracing.
+// span hands a span to Options.OnSpan and records it in the trace, as the
+// options ask.
 func (m *machine) span(i int, start, end int64, cl Class) {
-	if !m.opt.Trace || end <= start {
+	if !m.tracing || end <= start {
+		return
+	}
+	s := Span{Core: int32(i), Class: cl, Start: start, End: end}
+	if m.opt.OnSpan != nil {
+		m.opt.OnSpan(s)
+	}
+	if !m.opt.Trace {
 		return
 	}
 	if len(m.res.Trace) >= m.maxSpans {
 		m.res.Truncated = true
 		return
 	}
-	m.res.Trace = append(m.res.Trace, Span{Core: int32(i), Class: cl, Start: start, End: end})
+	m.res.Trace = append(m.res.Trace, s)
 }
 
 // push adds an event; the heap is ordered by time, then core index.

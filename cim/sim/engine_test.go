@@ -229,3 +229,33 @@ func TestArbiters(t *testing.T) {
 		t.Errorf("ParseArbiter(FCFS) = %v, %v", a, err)
 	}
 }
+
+// TestOnSpan checks that OnSpan sees exactly the spans a full trace keeps,
+// in the same order, that it needs no Trace and no cap (MaxSpans 1 cuts
+// the trace, not the callback), and that it changes no figure.
+func TestOnSpan(t *testing.T) {
+	full, err := Execute(tinyArch(), streams(pv2()), Options{Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []Options{{}, {Trace: true, MaxSpans: 1}} {
+		var seen []Span
+		opt.OnSpan = func(s Span) { seen = append(seen, s) }
+		tm, err := Execute(tinyArch(), streams(pv2()), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(seen, full.Trace) {
+			t.Errorf("trace %v, max %d: OnSpan saw %d spans, the trace has %d", opt.Trace, opt.MaxSpans, len(seen), len(full.Trace))
+		}
+		if tm.Cycles != full.Cycles || !reflect.DeepEqual(tm.Cores, full.Cores) {
+			t.Errorf("trace %v: OnSpan changed the run: %d cycles, want %d", opt.Trace, tm.Cycles, full.Cycles)
+		}
+		if opt.Trace && (len(tm.Trace) != 1 || !tm.Truncated) {
+			t.Errorf("MaxSpans 1: trace of %d spans, truncated %v", len(tm.Trace), tm.Truncated)
+		}
+		if !opt.Trace && tm.Trace != nil {
+			t.Errorf("OnSpan without Trace kept %d spans", len(tm.Trace))
+		}
+	}
+}

@@ -92,8 +92,9 @@ func RunLayer(net *nn.Network, layer string, a arch.Arch, s compile.Scheme) (*Re
 	return RunLayerWith(net, layer, a, s, Options{})
 }
 
-// RunLayerWith is RunLayer with simulation options (the trace option is
-// ignored).
+// RunLayerWith is RunLayer with simulation options. The trace option is
+// ignored; Options.OnSpan sees the spans of both runs, the scheme's first,
+// then the sequential baseline's (when the scheme is not sequential).
 func RunLayerWith(net *nn.Network, layer string, a arch.Arch, s compile.Scheme, opt Options) (*Result, error) {
 	opt.Trace = false
 	l := net.Layer(layer)

@@ -42,7 +42,8 @@
 //     layer of the paper's workloads at 224x224.
 //
 // An Arch is loaded from JSON with Load (missing fields keep their defaults)
-// and checked with Validate.
+// and checked with Validate. Fields describes every JSON field (meaning,
+// unit, accepted range), so that forms and help texts come from the code.
 package arch
 
 import (
@@ -93,33 +94,12 @@ const (
 	MaxCycles = 1 << 24
 )
 
-// Validate reports the first field that is out of range, naming it.
+// Validate reports the first field that is out of range, naming it. The
+// ranges are those Fields gives.
 func (a Arch) Validate() error {
-	checks := []struct {
-		name     string
-		val      int64
-		min, max int64
-	}{
-		{"xbar_rows", int64(a.XbarRows), 1, MaxXbar},
-		{"xbar_cols", int64(a.XbarCols), 1, MaxXbar},
-		{"cores", int64(a.Cores), 1, MaxCores},
-		{"bus_bytes", int64(a.BusBytes), 1, MaxBus},
-		{"clock_mhz", int64(a.ClockMHz), 1, 1 << 20},
-		{"mvm_cycles", int64(a.MVMCycles), 1, MaxCycles},
-		{"bus_overhead_cycles", int64(a.BusOverheadCycles), 0, MaxCycles},
-		{"burst_beats", int64(a.BurstBeats), 1, 1 << 16},
-		{"digital_cycles", int64(a.DigitalCycles), 0, MaxCycles},
-		{"digital_lanes", int64(a.DigitalLanes), 1, MaxXbar},
-		{"row_write_cycles", int64(a.RowWriteCycles), 0, MaxCycles},
-		{"act_bytes", int64(a.ActBytes), 1, 8},
-		{"weight_bits", int64(a.WeightBits), 1, 64},
-		{"psum_bytes", int64(a.PsumBytes), 1, 8},
-		{"seq_reg_bytes", int64(a.SeqRegBytes), 1, 64},
-		{"shared_mem_bytes", a.SharedMemBytes, 1, 1 << 50},
-	}
-	for _, c := range checks {
-		if c.val < c.min || c.val > c.max {
-			return fmt.Errorf("arch: %s = %d, must be in %d..%d", c.name, c.val, c.min, c.max)
+	for i := range fields {
+		if err := fields[i].check(&a); err != nil {
+			return err
 		}
 	}
 	return nil

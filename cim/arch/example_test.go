@@ -21,3 +21,15 @@ func ExampleLoad() {
 	// 32x32 crossbars, 1024 cores, 4 B bus
 	// a 32-byte load holds the bus for 10 cycles
 }
+
+// Fields describes every JSON field of an Arch: a form or a help text can
+// be generated from it.
+func ExampleFields() {
+	for _, f := range arch.Fields()[5:8] {
+		fmt.Printf("%s (%s, %d..%d): %s\n", f.Name, f.Unit, f.Min, f.Max, f.Doc)
+	}
+	// Output:
+	// mvm_cycles (cycles, 1..16777216): Latency of one crossbar MVM (bit-serial reads and ADC conversions).
+	// bus_overhead_cycles (cycles, 0..16777216): Fixed cost of each bus burst: address phase and write response or read turnaround.
+	// burst_beats (beats, 1..65536): Most beats in one burst (AXI4 allows 256); longer transfers pay the overhead again.
+}

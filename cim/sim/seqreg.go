@@ -48,7 +48,7 @@ func (m *machine) digitalCycles(in *isa.Instr) int64 {
 func (m *machine) prog(i int, c *core) {
 	start := max(c.t, c.xbar)
 	lat := int64(max(c.in.Elems, 0)) * int64(m.a.RowWriteCycles)
-	if m.opt.Trace {
+	if m.tracing {
 		m.span(i, start, start+lat, ClassProg)
 	}
 	c.stats.Busy += start - c.t

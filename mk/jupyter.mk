@@ -80,10 +80,13 @@ notebook: jupyter-notebook-deps kernel onnx-models
 		--no-browser $(NB_ROOT_FLAG) --notebook-dir=$(CURDIR)/notebooks
 
 # Each notebook runs in a fresh kernel; nbconvert exits non-zero on any cell
-# error. The executed copies go to out/notebooks, then nbcheck reads them.
-# When a notebook fails, it is run once more with --allow-errors into
-# out/notebooks/failed, and nbcheck prints what the failing cells wrote.
-# 04-onnx reads the ONNX models that onnx-models (mk/onnx.mk) fetches.
+# error. The executed copies go to out/notebooks, nbconvert's standard error
+# (with the kernel's) to out/notebooks/NAME.stderr, then nbcheck reads both:
+# the log may hold nbconvert's progress lines only (kernel/nbcheck).
+# When a notebook fails, its log is printed and it is run once more with
+# --allow-errors into out/notebooks/failed, and nbcheck prints what the
+# failing cells wrote. 04-onnx reads the ONNX models that onnx-models
+# (mk/onnx.mk) fetches.
 NBCONVERT := $(JUPYTER_ENV) $(JUPYTER_PY) -m nbconvert --to notebook --execute \
 	--ExecutePreprocessor.kernel_name=cimkit-go --ExecutePreprocessor.timeout=$(NB_TIMEOUT)
 
@@ -91,7 +94,9 @@ test-notebooks: kernel onnx-models
 	@mkdir -p $(NB_OUT)
 	@for nb in $(NOTEBOOKS); do \
 		start=$$(date +%s); \
-		$(NBCONVERT) --output-dir=$(NB_OUT) $$nb || { \
+		log=$(NB_OUT)/$$(basename $$nb .ipynb).stderr; \
+		$(NBCONVERT) --output-dir=$(NB_OUT) $$nb 2>$$log || { \
+			cat $$log; \
 			echo "$$nb failed; running it again with --allow-errors to show the failing cells:"; \
 			$(NBCONVERT) --allow-errors --output-dir=$(NB_OUT)/failed $$nb >/dev/null 2>&1; \
 			$(GO) run ./kernel/nbcheck $(NB_OUT)/failed/$$(basename $$nb); \

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -62,10 +63,18 @@ func (l *lines) UnmarshalJSON(b []byte) error {
 // stats counts what a notebook showed.
 type stats struct {
 	Cells, Tables, Figures int
+	CheckedTables          int // cells tagged "table" that also carry a content tag (rows=, every=, column=)
 }
 
-// checkFile reads and checks one executed notebook.
+// checkFile reads and checks one executed notebook, and the standard error
+// of its execution when there is one (see logOf).
 func checkFile(path string) (stats, error) {
+	st, err := checkNotebook(path)
+	return st, errors.Join(err, checkLog(logOf(path)))
+}
+
+// checkNotebook reads and checks one executed notebook.
+func checkNotebook(path string) (stats, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return stats{}, err
@@ -120,6 +129,17 @@ func checkCell(c cell, st *stats) []error {
 		if o.Type == "error" {
 			errs = append(errs, fmt.Errorf("error output: %s: %s%s", o.EName, o.Value, stderrOf(c)))
 		}
+		if what := noise(o.all() + o.Value); what != "" {
+			errs = append(errs, fmt.Errorf("output shows %s", what))
+		}
+		if serif(o) {
+			errs = append(errs, errors.New("figure drawn in a serif font: use package plots' style (plots.NewPanel, kernel.ShowPlot)"))
+		}
+	}
+	tableErrs, checked := checkTables(c)
+	errs = append(errs, tableErrs...)
+	if checked && slices.Contains(c.Metadata.Tags, "table") {
+		st.CheckedTables++
 	}
 	for _, tag := range c.Metadata.Tags {
 		switch {

@@ -12,7 +12,7 @@ func Example() {
 	_, err = check([]byte(`{"nbformat": 4, "metadata": {}, "cells": []}`))
 	fmt.Println(err)
 	// Output:
-	// {Cells:1 Tables:1 Figures:0} <nil>
+	// {Cells:1 Tables:1 Figures:0 CheckedTables:0} <nil>
 	// kernelspec "", want cimkit-go
 	// no code cells
 }

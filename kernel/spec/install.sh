@@ -20,8 +20,12 @@ done
 [ -f "$root/go.mod" ] || { echo "$0: $root/go.mod not found: REPO_ROOT must be the cimkit working tree" >&2; exit 1; }
 goroot=$(go env GOROOT)
 dir="$data/kernels/cimkit-go"
-# gonb's own log (klog): files in $logs; errors (e.g. a cell that does not
-# compile) still go to standard error, so they show in nbconvert's output.
+# gonb's own log (klog) goes to files in $logs, errors included
+# (--stderrthreshold=FATAL): at every start gonb v0.11.5 logs an error when
+# gopls is missing (only make notebook builds it) and a test line "Error
+# message", in terminal colours, which Jupyter and nbconvert would print.
+# A cell's own errors (compiler messages, panics) reach the notebook as the
+# cell's output, not through this log.
 logs="$dir/logs"
 mkdir -p "$dir" "$logs"
 # JSON strings: the paths come from make and go env; refuse characters that
@@ -31,7 +35,7 @@ for s in "$gonb" "$tools" "$root" "$goroot" "$PATH"; do
 done
 cat >"$dir/kernel.json" <<JSON
 {
-  "argv": ["$gonb", "--kernel", "{connection_file}", "--go_work=$root", "--logtostderr=false", "--log_dir=$logs"],
+  "argv": ["$gonb", "--kernel", "{connection_file}", "--go_work=$root", "--logtostderr=false", "--log_dir=$logs", "--stderrthreshold=FATAL"],
   "display_name": "Go (cimkit)",
   "language": "go",
   "interrupt_mode": "message",

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,4 +60,15 @@ func Results(key string, run func() ([]sim.Result, error)) ([]sim.Result, error)
 		return nil, fmt.Errorf("kernel.Results: %w", err)
 	}
 	return rs, nil
+}
+
+// Key returns a Results key for a computation named name with the given
+// configuration: name, a dash and a short hash of the configuration's Go
+// syntax (%#v). A cell that builds its key this way gets new results when
+// its configuration changes instead of the cached results of another one.
+// The configuration should be plain data (a func prints as its address).
+// name must itself be a valid key.
+func Key(name string, config ...any) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%#v", config)))
+	return fmt.Sprintf("%s-%x", name, sum[:6])
 }

@@ -35,3 +35,17 @@ func TestResults(t *testing.T) {
 		t.Errorf("run error: %v", err)
 	}
 }
+
+// A key follows the configuration: the same values give the same key, one
+// changed value another.
+func TestKey(t *testing.T) {
+	type cfg struct {
+		Buses []int
+		MVM   int
+	}
+	a, b := Key("paper", cfg{[]int{4, 64}, 3200}), Key("paper", cfg{[]int{4, 64}, 3200})
+	c := Key("paper", cfg{[]int{4, 64}, 6400})
+	if a != b || a == c || !keyPattern.MatchString(a) || !strings.HasPrefix(a, "paper-") || len(a) != len("paper-")+12 {
+		t.Errorf("keys %q %q %q", a, b, c)
+	}
+}

@@ -30,10 +30,29 @@ func ExampleTable() {
 	t := kernel.Table([]string{"bus", "cores"}, [][]string{{"16 B", "128"}})
 	fmt.Print(t.HTML())
 	// Output:
-	// <table class="cimkit">
+	// <table class="cimkit" data-rows="1">
 	// <thead><tr><th>bus</th><th>cores</th></tr></thead>
 	// <tbody>
 	// <tr><td style="text-align:left">16 B</td><td style="text-align:right">128</td></tr>
 	// </tbody>
 	// </table>
+}
+
+// ShowFields shows a configuration one field per row: a notebook prints the
+// chip it simulates instead of stating its numbers in prose.
+func ExampleShowFields() {
+	type chip struct {
+		XbarRows, XbarCols int
+		MVMCycles          int `table:"MVM cycles"`
+		ClockGHz           float64
+	}
+	kernel.ShowFields(chip{64, 64, 3200, 1})
+	kernel.ShowFields(42)
+	// Output:
+	// field       value
+	// XbarRows    64
+	// XbarCols    64
+	// MVM cycles  3200
+	// ClockGHz    1
+	// kernel.Fields: int is not a struct
 }

@@ -8,9 +8,7 @@ import (
 	"github.com/cimkit/cimkit/plots"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // The default figure size: 16 cm x 10 cm, a column-wide figure in a paper.
@@ -20,15 +18,18 @@ const (
 )
 
 // PlotSVG draws p as an SVG image of w x h (DefaultWidth x DefaultHeight when
-// either is zero or less).
+// either is zero or less), in the style of cimkit's figures: p is drawn as
+// the one panel of a plots.Figure (plots.Single), so its fonts are package
+// plots' sans-serif ones, not gonum/plot's serif default.
 func PlotSVG(p *plot.Plot, w, h vg.Length) (SVG, error) {
-	b, err := render(p, w, h, "svg")
+	b, err := render(p, w, h, plots.SVG)
 	return SVG(b), err
 }
 
-// PlotPNG draws p as a PNG image of w x h (defaults as PlotSVG) at 96 dpi.
+// PlotPNG draws p as a PNG image of w x h (defaults and style as PlotSVG) at
+// FigureDPI dots per inch.
 func PlotPNG(p *plot.Plot, w, h vg.Length) (PNG, error) {
-	b, err := render(p, w, h, "png")
+	b, err := render(p, w, h, plots.PNG)
 	return PNG(b), err
 }
 
@@ -36,7 +37,7 @@ func PlotPNG(p *plot.Plot, w, h vg.Length) (PNG, error) {
 // ask for a gigapixel PNG).
 const maxSide = 200 * vg.Centimeter
 
-func render(p *plot.Plot, w, h vg.Length, format string) ([]byte, error) {
+func render(p *plot.Plot, w, h vg.Length, format plots.Format) ([]byte, error) {
 	if p == nil {
 		return nil, fmt.Errorf("kernel: nil *plot.Plot")
 	}
@@ -46,15 +47,7 @@ func render(p *plot.Plot, w, h vg.Length, format string) ([]byte, error) {
 	if w > maxSide || h > maxSide {
 		return nil, fmt.Errorf("kernel: figure %v x %v is larger than 2 m", w, h)
 	}
-	wt, err := p.WriterTo(w, h, format)
-	if err != nil {
-		return nil, fmt.Errorf("kernel: drawing %s: %w", format, err)
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("kernel: writing %s: %w", format, err)
-	}
-	return buf.Bytes(), nil
+	return encodeFigure(plots.Single("plot", p, float64(h/w)), w, format)
 }
 
 // FigureSVG draws a cimkit figure (package plots) as SVG at the given width
@@ -76,8 +69,8 @@ func FigurePNG(f *plots.Figure, width vg.Length) (PNG, error) {
 // small enough for a notebook.
 const FigureDPI = 192
 
-// encodeFigure draws f with its own Draw and Height, so that it needs
-// nothing of package plots but the figure itself.
+// encodeFigure draws f with its own methods (WriteSVG, WriteCanvas), so
+// that every figure a notebook shows is drawn as package plots draws it.
 func encodeFigure(f *plots.Figure, width vg.Length, format plots.Format) (out []byte, err error) {
 	if f == nil {
 		return nil, fmt.Errorf("kernel: nil *plots.Figure")
@@ -97,15 +90,17 @@ func encodeFigure(f *plots.Figure, width vg.Length, format plots.Format) (out []
 	if h <= 0 || h > maxSide {
 		return nil, fmt.Errorf("kernel: figure %q height %v at width %v is out of range", f.Name, h, width)
 	}
-	var c vg.CanvasWriterTo
-	if format == plots.PNG {
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, h), vgimg.UseDPI(FigureDPI))}
-	} else {
-		c = vgsvg.New(width, h)
-	}
-	f.Draw(draw.New(c))
 	var buf bytes.Buffer
-	if _, err := c.WriteTo(&buf); err != nil {
+	if format == plots.PNG {
+		err = f.WriteCanvas(&buf, width, func(w, h vg.Length) vg.CanvasWriterTo {
+			return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(FigureDPI))}
+		})
+	} else {
+		// WriteSVG names fallback fonts: a browser without Liberation Sans
+		// would otherwise draw its default serif font.
+		err = f.WriteSVG(&buf, width)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("kernel: figure %q as %s: %w", f.Name, format, err)
 	}
 	return buf.Bytes(), nil

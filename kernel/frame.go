@@ -24,7 +24,7 @@ func Frame(df dataframe.DataFrame) (*Grid, error) {
 		}
 		g.Rows = append(g.Rows, row)
 	}
-	g.Note = moreRows(df.Nrow(), n)
+	g.Note, g.Total = moreRows(df.Nrow(), n), df.Nrow()
 	return g, nil
 }
 

@@ -3,9 +3,11 @@ package kernel
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/cimkit/cimkit/plots"
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 	"gonum.org/v1/plot"
@@ -14,7 +16,7 @@ import (
 
 func TestGridHTML(t *testing.T) {
 	g := Table([]string{"layer", "speedup"}, [][]string{{"conv<1>", "3.98"}, {"fc"}})
-	want := `<table class="cimkit">
+	want := `<table class="cimkit" data-rows="2">
 <thead><tr><th>layer</th><th>speedup</th></tr></thead>
 <tbody>
 <tr><td style="text-align:left">conv&lt;1&gt;</td><td style="text-align:right">3.98</td></tr>
@@ -87,6 +89,10 @@ func TestRecordsMaxRows(t *testing.T) {
 	if len(g.Rows) != 2 || g.Note != "… 3 more rows (5 in all; kernel.MaxRows = 2)" {
 		t.Errorf("rows %d, note %q", len(g.Rows), g.Note)
 	}
+	// The HTML says how many rows there are in all, for kernel/nbcheck.
+	if h := g.HTML(); !strings.Contains(h, `<table class="cimkit" data-rows="5">`) {
+		t.Errorf("HTML does not count the hidden rows:\n%s", h)
+	}
 }
 
 func TestFrame(t *testing.T) {
@@ -128,6 +134,18 @@ func TestFigures(t *testing.T) {
 	// 16 cm x 10 cm is 453.54 x 283.46 pt.
 	if !strings.Contains(s.SVG(), "<svg") || !strings.Contains(s.SVG(), `width="453.54pt" height="283.46pt"`) || !strings.Contains(s.SVG(), ">speedup<") {
 		t.Errorf("SVG head: %.300s", s)
+	}
+	// A notebook's own plot (plot.New: gonum/plot's serif fonts) is drawn
+	// in the style of cimkit's figures: sans-serif, with fallbacks for
+	// browsers that lack Liberation Sans; so are cimkit's figures.
+	fig, err := FigureSVG(plots.Single("x", testPlot(t), 0.5), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svg := range []string{s.SVG(), fig.SVG()} {
+		if strings.Contains(svg, "Serif") || !strings.Contains(svg, "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;") {
+			t.Errorf("SVG fonts: %q", regexp.MustCompile(`font-family:[^;]*;`).FindAllString(svg, 3))
+		}
 	}
 	png, err := PlotPNG(p, 0, 0)
 	if err != nil {

@@ -47,7 +47,7 @@ func Records(v any) (*Grid, error) {
 	for i := 0; i < n; i++ {
 		g.Rows = append(g.Rows, recordRow(rv.Index(i), cols))
 	}
-	g.Note = moreRows(rv.Len(), n)
+	g.Note, g.Total = moreRows(rv.Len(), n), rv.Len()
 	return g, nil
 }
 
@@ -135,4 +135,28 @@ func moreRows(total, shown int) string {
 		return ""
 	}
 	return fmt.Sprintf("… %d more rows (%d in all; kernel.MaxRows = %d)", total-shown, total, MaxRows)
+}
+
+// Fields makes a two-column table of one struct (or pointer to one): a row
+// per exported field, its column name as Records would give it, and its
+// value. It shows a configuration, e.g. arch.Default(), so that a
+// notebook's text can point at the values the code uses instead of
+// repeating them by hand. Anything but a struct is an error naming the type.
+func Fields(v any) (*Grid, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("kernel.Fields: %T is not a struct", v)
+	}
+	g, err := Records(rv.Interface())
+	if err != nil {
+		return nil, err
+	}
+	out := &Grid{Header: []string{"field", "value"}}
+	for i, name := range g.Header {
+		out.Rows = append(out.Rows, []string{name, g.Rows[0][i]})
+	}
+	return out, nil
 }

@@ -160,6 +160,17 @@ func ShowTable(header []string, rows [][]string) error {
 	return Show(Table(header, rows))
 }
 
+// ShowFields displays the fields of a struct as a two-column table (see
+// Fields): kernel.ShowFields(arch.Default()).
+func ShowFields(v any) error {
+	g, err := Fields(v)
+	if err != nil {
+		Show(err)
+		return err
+	}
+	return Show(g)
+}
+
 // ShowFigure displays a cimkit figure at the given width (zero for two paper
 // columns), as PNG when png is true and as SVG otherwise.
 func ShowFigure(f *plots.Figure, width vg.Length, png bool) error {

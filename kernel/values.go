@@ -35,6 +35,10 @@ type Grid struct {
 	Rows   [][]string
 	// Note is shown under the table (e.g. "… 40 more rows"); empty for none.
 	Note string
+	// Total is the number of rows in all when Rows holds only the first of
+	// them (Frame and Records stop at MaxRows); 0 means len(Rows). The HTML
+	// table carries it as data-rows, which kernel/nbcheck reads.
+	Total int
 }
 
 // Table makes a Grid from a header and rows of cells. Rows shorter than the
@@ -46,7 +50,11 @@ func Table(header []string, rows [][]string) *Grid {
 // HTML renders the grid as an HTML table with escaped cells.
 func (g *Grid) HTML() string {
 	var b strings.Builder
-	b.WriteString(`<table class="cimkit">` + "\n<thead><tr>")
+	total := g.Total
+	if total == 0 {
+		total = len(g.Rows)
+	}
+	fmt.Fprintf(&b, `<table class="cimkit" data-rows="%d">`+"\n<thead><tr>", total)
 	for _, h := range g.Header {
 		b.WriteString("<th>" + html.EscapeString(h) + "</th>")
 	}

@@ -102,14 +102,12 @@ func Efficiency(df dataframe.DataFrame, sel Select) (*Figure, error) {
 	}
 	p.Add(ref)
 	for i, bus := range buses {
-		l, s, err := plotter.NewLinePoints(byBus[bus])
+		s, err := NewSeries(byBus[bus], i)
 		if err != nil {
 			return nil, err
 		}
-		l.Color, l.Width = seriesColor(i), 1.2
-		s.GlyphStyle = seriesGlyph(i)
-		p.Add(l, s)
-		fig.AddKey(fmt.Sprintf("%d B bus", bus), lineGlyphThumb{l.LineStyle, s.GlyphStyle})
+		p.Add(s)
+		fig.AddKey(fmt.Sprintf("%d B bus", bus), s)
 	}
 	fig.AddKey("99% of PV", lineGlyphThumb{ref.LineStyle, draw.GlyphStyle{}})
 	fig.Panels = []*plot.Plot{p}

@@ -19,4 +19,27 @@
 //
 // Figure builders never panic on bad data: an empty selection, a missing
 // column or a value that is not a number gives an error naming it.
+//
+// # Figures made elsewhere
+//
+// [NewPanel], [NewSeries], [SeriesColor], [SeriesGlyph] and [Log2Axis] lend
+// the style of these figures to a figure built by hand (in a notebook, for
+// instance), and [Single] makes a [Figure] of one such panel, so that it is
+// drawn with the same fonts. The kernel package's ShowPlot draws any
+// *plot.Plot that way.
+//
+// # Golden figures
+//
+// Every figure kind has a reference drawing, testdata/golden/NAME.svg, drawn
+// from fixed synthetic results; go test compares each figure with it
+// (numbers within 0.01 pt, all other text equal), so that a change in a
+// figure's look is seen in review. After an intended change, look at the new
+// drawings (a failing test writes them to the temporary directory and names
+// them) and rewrite the references:
+//
+//	go test ./plots -run TestGolden -update   (or: make golden)
+//
+// A new figure kind adds one line to the golden list in golden_test.go
+// (name, width, and a func building the figure from fakeFrame or
+// fakeTrace), then runs the command above once.
 package plots

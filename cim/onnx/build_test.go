@@ -42,6 +42,25 @@ func tensorPB(name string, dims []int64, v []float64) pb {
 	return t.bytes(9, raw)
 }
 
+// int64PB is an int64 TensorProto with raw_data.
+func int64PB(name string, dims []int64, v ...int64) pb {
+	var t pb
+	for _, d := range dims {
+		t = t.varint(1, d)
+	}
+	t = t.varint(2, int64(Int64)).str(8, name)
+	raw := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(raw[8*i:], uint64(x))
+	}
+	return t.bytes(9, raw)
+}
+
+// constPB is a Constant node named after its output.
+func constPB(name string, t pb) pb {
+	return nodePB("Constant", name, nil, []string{name}, tensorAttr("value", t))
+}
+
 type attrPB = pb
 
 func intsAttr(name string, v ...int64) attrPB {

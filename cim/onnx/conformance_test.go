@@ -282,6 +282,7 @@ func TestOperatorModels(t *testing.T) {
 			t.Errorf("%s: last layer %s (%s %s) is %v, the expected output has dims %v", path, last.Name, last.Kind, last.Op, last.Out, want.Dims)
 		}
 	}
+	t.Logf("%d of %d models imported", built, len(models))
 	if len(models) < 1000 || built < 800 {
 		t.Errorf("%d of %d models imported; want at least 800 of 1000 or more", built, len(models))
 	}

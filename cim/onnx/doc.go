@@ -66,10 +66,29 @@
 //     dims are Digital too. An unknown operator's output dims come from the
 //     graph's value_info when given, else from broadcasting its inputs
 //     (right for element-wise operators).
-//   - Operators whose inputs are all constant (shape arithmetic: Shape,
-//     Gather, Concat, Slice, Cast, Unsqueeze, Range, element-wise math,
-//     ...) are evaluated at import; Shape of a computed tensor is a
-//     constant too, since every dim is known.
+//   - Operators whose inputs are all constant are evaluated at import
+//     (constant folding): shape arithmetic (Shape with start/end, Size,
+//     Gather, Concat, Slice with steps, Reshape, Squeeze and Unsqueeze in
+//     both opset forms, Transpose, Cast, CastLike, Range,
+//     ConstantOfShape, Expand, Tile, Split), masks and indices (Where,
+//     Equal, Less, Greater, LessOrEqual, GreaterOrEqual, Not, And, Or,
+//     Xor, Trilu, ScatterND, CumSum, IsNaN, IsInf), element-wise math
+//     (Add, Sub, Mul, Div, Mod, Pow, Sum, Mean, Min, Max, BitShift,
+//     Bitwise*, Neg, Abs, Sign, Relu, Sqrt, Exp, Log, Floor, Ceil, Round,
+//     Reciprocal, Sigmoid, Erf, Tanh, Sin, Cos, Softplus), Reduce{Sum,
+//     Prod,Max,Min,Mean} and DequantizeLinear (weights of QDQ models).
+//     Values keep their ONNX element type and its semantics, as ONNX
+//     Runtime computes them: integers are exact (int64 beyond 2^53
+//     included), integer Div truncates toward zero (PyTorch's chunk(3) of
+//     2304 is (2304+2)/3 = 768), Mod takes the divisor's sign unless
+//     fmod=1, arithmetic wraps modulo the type's width (int8 127+1 is
+//     -128, the negation of the most negative value is itself), uint64 is
+//     unsigned, BitShift is logical; float, float16 and bfloat16 results
+//     are rounded to their type; Cast truncates toward zero into integer
+//     types and wraps between them. What ONNX leaves undefined (integer
+//     division by zero, 0 to a negative power, a Cast of NaN or of a
+//     value out of the target's range) is refused, naming the node. Shape
+//     of a computed tensor is a constant too, since every dim is known.
 //
 // A graph that cannot be built (control flow, weights computed at run
 // time, an operator on constants that cimkit cannot evaluate, several used

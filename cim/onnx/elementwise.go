@@ -34,8 +34,8 @@ func (c *converter) actOf(n *Node) (nn.Act, bool) {
 			if v.k == nil {
 				return "", false // a bound computed at run time
 			}
-			if len(v.k.v) == 1 {
-				*bound = v.k.v[0]
+			if v.k.n() == 1 {
+				*bound = v.k.floats()[0]
 			}
 		}
 		if lo != 0 {
@@ -165,7 +165,7 @@ func perChannel(k *konst, x *value) ([]float64, bool) {
 			return nil, false
 		}
 	}
-	return repeat(k.v, f), len(k.v) == 1 || len(k.v) == f
+	return repeat(k.floats(), f), k.n() == 1 || k.n() == int64(f)
 }
 
 func (c *converter) pool(n *Node, x *value) error {

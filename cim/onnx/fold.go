@@ -3,53 +3,53 @@ package onnx
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Constant folding: operators whose inputs are all constant are evaluated
-// at import (shape computations, weight preprocessing). Unlisted operators
-// on constants are refused.
+// at import (shape computations, masks, weight preprocessing), with the
+// semantics of their element types (arith.go). Unlisted operators on
+// constants are refused.
 
-type foldFn func(c *converter, n *Node, in []*konst) (*konst, error)
+// foldFn evaluates an operator on constant inputs (nil for omitted
+// optional ones) and returns its outputs.
+type foldFn func(c *converter, n *Node, in []*konst) ([]*konst, error)
 
-var unary = map[string]func(float64) float64{
-	"Identity": func(x float64) float64 { return x }, "Neg": func(x float64) float64 { return -x },
-	"Sqrt": math.Sqrt, "Abs": math.Abs, "Floor": math.Floor, "Ceil": math.Ceil, "Exp": math.Exp,
-	"Log": math.Log, "Reciprocal": func(x float64) float64 { return 1 / x },
-	"Relu":    func(x float64) float64 { return max(x, 0) },
-	"Sigmoid": func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
-	"Not":     func(x float64) float64 { return b2f(x == 0) },
-}
-
-var binaryOps = map[string]func(a, b float64) float64{
-	"Add": func(a, b float64) float64 { return a + b }, "Sub": func(a, b float64) float64 { return a - b },
-	"Mul": func(a, b float64) float64 { return a * b }, "Div": func(a, b float64) float64 { return a / b },
-	"Pow": math.Pow, "Min": math.Min, "Max": math.Max,
-	"Equal":   func(a, b float64) float64 { return b2f(a == b) },
-	"Less":    func(a, b float64) float64 { return b2f(a < b) },
-	"Greater": func(a, b float64) float64 { return b2f(a > b) },
-	"And":     func(a, b float64) float64 { return b2f(a != 0 && b != 0) },
-	"Or":      func(a, b float64) float64 { return b2f(a != 0 || b != 0) },
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
+// one adapts an operator of one output.
+func one(f func(c *converter, n *Node, in []*konst) (*konst, error)) foldFn {
+	return func(c *converter, n *Node, in []*konst) ([]*konst, error) {
+		k, err := f(c, n, in)
+		return []*konst{k}, err
 	}
-	return 0
 }
 
 var folds map[string]foldFn
 
 func init() {
 	folds = map[string]foldFn{
-		"Cast": foldCast, "Reshape": foldReshape, "Flatten": foldFlatten,
-		"Squeeze": foldSqueeze, "Unsqueeze": foldUnsqueeze, "Transpose": foldTranspose,
-		"Slice": foldSlice, "Gather": foldGather, "Concat": foldConcat,
-		"Shape": foldShape, "Size": func(_ *converter, _ *Node, in []*konst) (*konst, error) {
-			return &konst{v: []float64{float64(len(in[0].v))}}, nil
-		},
-		"ConstantOfShape": foldConstantOfShape, "Range": foldRange, "Where": foldWhere,
-		"Dropout": func(_ *converter, _ *Node, in []*konst) (*konst, error) { return in[0], nil },
+		"Cast": one(foldCast), "CastLike": one(foldCastLike), "Reshape": one(foldReshape), "Flatten": one(foldFlatten),
+		"Squeeze": one(foldSqueeze), "Unsqueeze": one(foldUnsqueeze), "Transpose": one(foldTranspose),
+		"Slice": one(foldSlice), "Gather": one(foldGather), "Concat": one(foldConcat),
+		"Shape": one(foldShape), "Size": one(func(_ *converter, _ *Node, in []*konst) (*konst, error) {
+			return scalarInt(in[0].n()), nil
+		}),
+		"ConstantOfShape": one(foldConstantOfShape), "Range": one(foldRange), "Where": one(foldWhere),
+		"Identity": one(foldIdentity), "Dropout": foldDropout, "Split": (*converter).foldSplit,
+		"Expand": one(foldExpand), "Tile": one(foldTile), "ScatterND": one(foldScatterND), "Trilu": one(foldTrilu),
+		"CumSum": one(foldCumSum), "DequantizeLinear": one(foldDequantize),
+		"ReduceSum": one(foldReduce), "ReduceProd": one(foldReduce), "ReduceMax": one(foldReduce),
+		"ReduceMin": one(foldReduce), "ReduceMean": one(foldReduce),
+		"IsNaN": one(foldIsNaN), "IsInf": one(foldIsNaN),
+	}
+	for op := range floatUnary {
+		folds[op] = one(foldUnary)
+	}
+	for op := range signedUnary {
+		folds[op] = one(foldUnary)
+	}
+	for _, op := range []string{"Add", "Sub", "Mul", "Div", "Mod", "Pow", "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor",
+		"Sum", "Mean", "Min", "Max", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"} {
+		folds[op] = one(foldNary)
 	}
 }
 
@@ -65,29 +65,30 @@ func (c *converter) fold(n *Node) error {
 		c.problem(n, "has no input that cimkit can evaluate")
 		return nil
 	}
-	var out *konst
-	var err error
-	if f, ok := unary[n.OpType]; ok {
-		out = mapKonst(in[0], f)
-	} else if f, ok := binaryOps[n.OpType]; ok && len(in) == 2 && in[1] != nil {
-		out, err = broadcastKonst(c, in[0], in[1], f)
-	} else if f, ok := folds[n.OpType]; ok {
-		out, err = f(c, n, in)
-	} else {
+	f, ok := folds[n.OpType]
+	if !ok || (n.Domain != "" && n.Domain != "ai.onnx") {
 		c.problem(n, "operator on constants only, which cimkit cannot evaluate")
 		return nil
 	}
+	out, err := f(c, n, in)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrUnsupported, label(n), err)
 	}
-	return c.setKonst(n, out)
+	return c.setKonst(n, out...)
 }
 
-func (c *converter) setKonst(n *Node, k *konst) error {
-	if err := c.account(int64(len(k.v)), label(n)); err != nil {
-		return err
+// setKonst binds the node's outputs to konsts (an output without a konst
+// stays unbound).
+func (c *converter) setKonst(n *Node, ks ...*konst) error {
+	for i, k := range ks {
+		if i >= len(n.Outputs) || n.Outputs[i] == "" {
+			continue
+		}
+		if err := c.account(k.n(), label(n)); err != nil {
+			return err
+		}
+		c.vals[n.Outputs[i]] = &value{k: k}
 	}
-	c.bind(n, &value{k: k})
 	return nil
 }
 
@@ -101,18 +102,17 @@ func (c *converter) constant(n *Node) error {
 		if err := t.check(label(n), c.lim); err != nil {
 			return err
 		}
-		v, err := t.Values()
-		if err != nil {
+		if err := t.validate(); err != nil {
 			return fmt.Errorf("%s: %w", label(n), err)
 		}
-		k = &konst{dims: t.Dims, v: v}
+		k = tensorKonst(t)
 	case a.get("value_float") != nil:
-		k = &konst{v: []float64{a.float("value_float", 0)}}
+		k = newFloats(nil, Float, []float64{a.float("value_float", 0)})
 	case a.get("value_int") != nil:
-		k = &konst{v: []float64{float64(a.int("value_int", 0))}}
+		k = scalarInt(a.int("value_int", 0))
 	case a.get("value_floats") != nil:
 		v := a.get("value_floats").Floats
-		k = &konst{dims: []int64{int64(len(v))}, v: v}
+		k = newFloats([]int64{int64(len(v))}, Float, v)
 	case a.get("value_ints") != nil:
 		k = intsKonst(a.ints("value_ints"))
 	default:
@@ -122,26 +122,47 @@ func (c *converter) constant(n *Node) error {
 	return c.setKonst(n, k)
 }
 
-func intsKonst(v []int64) *konst {
-	k := &konst{dims: []int64{int64(len(v))}, v: make([]float64, len(v))}
-	for i, x := range v {
-		k.v[i] = float64(x)
+// checkDims checks the dims of a konst to be computed: sizes not
+// negative, at most MaxTensorElems elements (no overflow on the way).
+func (c *converter) checkDims(dims []int64) error {
+	n := int64(1)
+	for _, d := range dims {
+		if d < 0 {
+			return fmt.Errorf("dims %v: negative size", dims)
+		}
+		if d > 0 && n > c.lim.MaxTensorElems/d {
+			return fmt.Errorf("dims %v exceed %d elements", dims, c.lim.MaxTensorElems)
+		}
+		n *= d
 	}
-	return k
+	return nil
 }
 
-func mapKonst(k *konst, f func(float64) float64) *konst {
-	out := &konst{dims: k.dims, v: make([]float64, len(k.v))}
-	for i, x := range k.v {
-		out.v[i] = f(x)
+// take returns a konst of k's type with the given dims whose element j is
+// k's element at(j).
+func take(k *konst, dims []int64, at func(j int64) int64) *konst {
+	n := elems(dims)
+	if k.typ.isInt() {
+		src, out := k.exact(), make([]int64, n)
+		for j := range out {
+			out[j] = src[at(int64(j))]
+		}
+		return newInts(dims, k.typ, out)
 	}
-	return out
+	src, out := k.floats(), make([]float64, n)
+	for j := range out {
+		out[j] = src[at(int64(j))]
+	}
+	return newFloats(dims, k.typ, out)
 }
 
 // broadcastIndex maps flat index i of dims out (strides so) to the flat
 // index of a broadcast operand with dims d (strides sd; right-aligned,
 // size-1 dims repeat).
 func broadcastIndex(out, d []int64, i int64, so, sd []int64) int64 {
+	if len(d) == len(out) && slices.Equal(out, d) {
+		return i
+	}
 	var j int64
 	off := len(out) - len(d)
 	for a := range out {
@@ -153,269 +174,258 @@ func broadcastIndex(out, d []int64, i int64, so, sd []int64) int64 {
 	return j
 }
 
-func broadcastKonst(c *converter, a, b *konst, f func(a, b float64) float64) (*konst, error) {
-	dims, err := broadcastDims(a.dims, b.dims)
+// broadcaster returns the broadcast dims of ks and, for each, the map from
+// an output index to its element.
+func (c *converter) broadcaster(ks ...*konst) ([]int64, []func(int64) int64, error) {
+	var dims []int64
+	for _, k := range ks {
+		var err error
+		if dims, err = broadcastDims(dims, k.dims); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := c.checkDims(dims); err != nil {
+		return nil, nil, err
+	}
+	so := strides(dims)
+	at := make([]func(int64) int64, len(ks))
+	for i, k := range ks {
+		kd, sk := k.dims, strides(k.dims)
+		if k.n() == 1 {
+			at[i] = func(int64) int64 { return 0 }
+		} else {
+			at[i] = func(j int64) int64 { return broadcastIndex(dims, kd, j, so, sk) }
+		}
+	}
+	return dims, at, nil
+}
+
+// foldNary evaluates the element-wise operators of two (Sum, Mean, Min,
+// Max: one or more) inputs, with multidirectional broadcasting.
+func foldNary(c *converter, n *Node, in []*konst) (*konst, error) {
+	if slices.Contains(in, nil) || (len(in) != 2 && !variadic(n.OpType)) {
+		return nil, fmt.Errorf("%s takes 2 inputs, has %d", n.OpType, len(in))
+	}
+	acc := in[0]
+	for _, k := range in[1:] {
+		var err error
+		if acc, err = c.binary(n, acc, k); err != nil {
+			return nil, err
+		}
+	}
+	if n.OpType == "Mean" {
+		if !acc.typ.isFloat() {
+			return nil, fmt.Errorf("Mean of %v values", acc.typ)
+		}
+		f := acc.floats()
+		out := make([]float64, len(f))
+		for j, x := range f {
+			out[j] = roundFloat(acc.typ, x/float64(len(in)))
+		}
+		acc = newFloats(acc.dims, acc.typ, out)
+	}
+	return acc, nil
+}
+
+func variadic(op string) bool { return op == "Sum" || op == "Mean" || op == "Min" || op == "Max" }
+
+// binary evaluates one element-wise operator on a and b.
+func (c *converter) binary(n *Node, a, b *konst) (*konst, error) {
+	dims, at, err := c.broadcaster(a, b)
 	if err != nil {
 		return nil, err
 	}
-	n := elems(dims)
-	if err := c.account(n, "broadcast"); err != nil {
+	op, size := n.OpType, elems(dims)
+	if cmp, ok := comparisons[op]; ok {
+		return compareKonst(dims, a, b, at, cmp), nil
+	}
+	if lg, ok := logical[op]; ok {
+		x, y, out := a.exact(), b.exact(), make([]int64, size)
+		for j := range out {
+			out[j] = b2i(lg(x[at[0](int64(j))] != 0, y[at[1](int64(j))] != 0))
+		}
+		return newInts(dims, Bool, out), nil
+	}
+	if a.typ.isInt() && b.typ.isInt() {
+		if f, ok := intBinary(op, a.typ, n); ok {
+			x, y, out := a.exact(), b.exact(), make([]int64, size)
+			for j := range out {
+				v, err := f(x[at[0](int64(j))], y[at[1](int64(j))])
+				if err != nil {
+					return nil, fmt.Errorf("%s of %v: %v", op, a.typ, err)
+				}
+				out[j] = wrapInt(a.typ, v)
+			}
+			return newInts(dims, a.typ, out), nil
+		}
+	}
+	f, err := floatBinary(op, n)
+	if err != nil {
 		return nil, err
 	}
-	out := &konst{dims: dims, v: make([]float64, n)}
-	so, sa, sb := strides(dims), strides(a.dims), strides(b.dims)
-	for i := range out.v {
-		x := a.v[broadcastIndex(dims, a.dims, int64(i), so, sa)]
-		y := b.v[broadcastIndex(dims, b.dims, int64(i), so, sb)]
-		out.v[i] = f(x, y)
+	x, y, out := a.floats(), b.floats(), make([]float64, size)
+	for j := range out {
+		out[j] = f(x[at[0](int64(j))], y[at[1](int64(j))])
 	}
-	return out, nil
+	if a.typ.isInt() { // an integer base to a floating-point power: back as Cast does
+		return castKonst(newFloats(dims, Double, out), a.typ)
+	}
+	for j, v := range out {
+		out[j] = roundFloat(a.typ, v)
+	}
+	return newFloats(dims, a.typ, out), nil
+}
+
+// compareKonst compares a and b element by element into a bool konst.
+func compareKonst(dims []int64, a, b *konst, at []func(int64) int64, cmp func(int) bool) *konst {
+	out := make([]int64, elems(dims))
+	if a.typ.isInt() && b.typ.isInt() {
+		x, y := a.exact(), b.exact()
+		for j := range out {
+			out[j] = b2i(cmp(compareInts(a.typ, x[at[0](int64(j))], y[at[1](int64(j))])))
+		}
+	} else {
+		x, y := a.floats(), b.floats()
+		for j := range out {
+			r, ok := compareFloats(x[at[0](int64(j))], y[at[1](int64(j))])
+			out[j] = b2i(ok && cmp(r))
+		}
+	}
+	return newInts(dims, Bool, out)
+}
+
+// foldUnary evaluates an element-wise operator of one input.
+func foldUnary(_ *converter, n *Node, in []*konst) (*konst, error) {
+	k, op := in[0], n.OpType
+	if s, ok := signedUnary[op]; ok && k.typ.isInt() {
+		x, out := k.exact(), make([]int64, k.n())
+		for j := range out {
+			out[j] = wrapInt(k.typ, s.i(k.typ, x[j]))
+		}
+		return newInts(k.dims, k.typ, out), nil
+	}
+	f := floatUnary[op]
+	if s, ok := signedUnary[op]; ok {
+		f = s.f
+	}
+	if f == nil || !k.typ.isFloat() {
+		return nil, fmt.Errorf("%s of %v values is not defined", op, k.typ)
+	}
+	x, out := k.floats(), make([]float64, k.n())
+	for j := range out {
+		out[j] = roundFloat(k.typ, f(x[j]))
+	}
+	return newFloats(k.dims, k.typ, out), nil
+}
+
+// foldIsNaN is IsNaN, and IsInf with detect_negative and detect_positive.
+func foldIsNaN(_ *converter, n *Node, in []*konst) (*konst, error) {
+	a := attrs{n}
+	neg, pos := a.int("detect_negative", 1) != 0, a.int("detect_positive", 1) != 0
+	x, out := in[0].floats(), make([]int64, in[0].n())
+	for j, v := range x {
+		if n.OpType == "IsNaN" {
+			out[j] = b2i(math.IsNaN(v))
+		} else {
+			out[j] = b2i((neg && math.IsInf(v, -1)) || (pos && math.IsInf(v, 1)))
+		}
+	}
+	return newInts(in[0].dims, Bool, out), nil
+}
+
+func foldIdentity(_ *converter, _ *Node, in []*konst) (*konst, error) { return in[0], nil }
+
+// foldDropout is the identity at inference, and its mask all true;
+// training mode (random) is refused.
+func foldDropout(_ *converter, _ *Node, in []*konst) ([]*konst, error) {
+	if len(in) > 2 && in[2] != nil && slices.Contains(in[2].exact(), 1) {
+		return nil, fmt.Errorf("Dropout in training mode is random")
+	}
+	mask := make([]int64, in[0].n())
+	for j := range mask {
+		mask[j] = 1
+	}
+	return []*konst{in[0], newInts(in[0].dims, Bool, mask)}, nil
 }
 
 func foldCast(_ *converter, n *Node, in []*konst) (*konst, error) {
-	switch DataType(attrs{n}.int("to", 1)) {
-	case Float, Double, Float16, BFloat16:
-		return in[0], nil
-	case Bool:
-		return mapKonst(in[0], func(x float64) float64 { return b2f(x != 0) }), nil
-	}
-	return mapKonst(in[0], math.Trunc), nil
+	return castKonst(in[0], DataType(attrs{n}.int("to", int64(Float))))
 }
 
-func foldReshape(_ *converter, n *Node, in []*konst) (*konst, error) {
+func foldCastLike(_ *converter, _ *Node, in []*konst) (*konst, error) {
 	if len(in) < 2 || in[1] == nil {
-		return nil, fmt.Errorf("Reshape without a shape input")
+		return nil, fmt.Errorf("CastLike without a target")
 	}
-	dims, err := reshapeDims(in[0].dims, in[1].ints(), attrs{n}.int("allowzero", 0) != 0)
-	return &konst{dims: dims, v: in[0].v}, err
+	return castKonst(in[0], in[1].typ)
 }
 
-func foldFlatten(_ *converter, n *Node, in []*konst) (*konst, error) {
-	dims, err := flattenDims(in[0].dims, attrs{n}.int("axis", 1))
-	return &konst{dims: dims, v: in[0].v}, err
-}
-
-// axesOf reads axes from the attribute (old opsets) or input i (new).
-func (c *converter) axesOf(n *Node, i int) []int64 {
-	if v := c.in(n, i); v != nil && v.k != nil {
-		return v.k.ints()
-	}
-	return attrs{n}.ints("axes")
-}
-
-func foldSqueeze(c *converter, n *Node, in []*konst) (*konst, error) {
-	dims, err := squeezeDims(in[0].dims, c.axesOf(n, 1))
-	return &konst{dims: dims, v: in[0].v}, err
-}
-
-func foldUnsqueeze(c *converter, n *Node, in []*konst) (*konst, error) {
-	dims, err := unsqueezeDims(in[0].dims, c.axesOf(n, 1))
-	return &konst{dims: dims, v: in[0].v}, err
-}
-
-func foldTranspose(_ *converter, n *Node, in []*konst) (*konst, error) {
-	perm := attrs{n}.ints("perm")
-	dims, err := transposeDims(in[0].dims, perm)
-	if err != nil {
-		return nil, err
-	}
-	if len(perm) == 0 {
-		perm = reversedPerm(len(dims))
-	}
-	out := &konst{dims: dims, v: make([]float64, len(in[0].v))}
-	si, so := strides(in[0].dims), strides(dims)
-	for i := range out.v {
-		var j int64
-		for a, p := range perm {
-			j += (int64(i) / so[a] % dims[a]) * si[p]
-		}
-		out.v[i] = in[0].v[j]
-	}
-	return out, nil
-}
-
-// sliceArgs reads starts, ends, axes, steps from inputs (opset >= 10) or
-// attributes.
-func (c *converter) sliceArgs(n *Node) (starts, ends, axes, steps []int64, err error) {
-	if len(n.Inputs) == 1 {
-		a := attrs{n}
-		return a.ints("starts"), a.ints("ends"), a.ints("axes"), nil, nil
-	}
-	get := func(i int) ([]int64, error) {
-		v := c.in(n, i)
-		if v == nil {
-			return nil, nil
-		}
-		if v.k == nil {
-			return nil, fmt.Errorf("input %d of Slice must be constant", i)
-		}
-		return v.k.ints(), nil
-	}
-	var errs [4]error
-	starts, errs[0] = get(1)
-	ends, errs[1] = get(2)
-	axes, errs[2] = get(3)
-	steps, errs[3] = get(4)
-	for _, e := range errs {
-		if e != nil {
-			return nil, nil, nil, nil, e
-		}
-	}
-	return starts, ends, axes, steps, nil
-}
-
-func foldSlice(c *converter, n *Node, in []*konst) (*konst, error) {
-	starts, ends, axes, steps, err := c.sliceArgs(n)
-	if err != nil {
-		return nil, err
-	}
-	dims, spec, err := sliceDims(in[0].dims, starts, ends, axes, steps)
-	if err != nil {
-		return nil, err
-	}
-	out := &konst{dims: dims, v: make([]float64, elems(dims))}
-	si, so := strides(in[0].dims), strides(dims)
-	for i := range out.v {
-		var j int64
-		for a, s := range spec {
-			j += (s.start + (int64(i)/so[a]%dims[a])*s.step) * si[a]
-		}
-		out.v[i] = in[0].v[j]
-	}
-	return out, nil
-}
-
-func foldGather(c *converter, n *Node, in []*konst) (*konst, error) {
-	if len(in) < 2 || in[1] == nil {
-		return nil, fmt.Errorf("Gather without indices")
-	}
-	data, idx := in[0], in[1]
-	if len(data.dims) == 0 {
-		return nil, fmt.Errorf("Gather from a scalar")
-	}
-	ax, err := axis(attrs{n}.int("axis", 0), len(data.dims))
-	if err != nil {
-		return nil, err
-	}
-	outer, d, inner := elems(data.dims[:ax]), data.dims[ax], elems(data.dims[ax+1:])
-	dims := append(append(append([]int64{}, data.dims[:ax]...), idx.dims...), data.dims[ax+1:]...)
-	if len(idx.v) > 0 && outer*inner > c.lim.MaxTensorElems/int64(len(idx.v)) {
-		return nil, fmt.Errorf("Gather output %v exceeds %d elements", dims, c.lim.MaxTensorElems)
-	}
-	out := &konst{dims: dims, v: make([]float64, 0, elems(dims))}
-	for o := int64(0); o < outer; o++ {
-		for _, x := range idx.ints() {
-			if x < 0 {
-				x += d
-			}
-			if x < 0 || x >= d {
-				return nil, fmt.Errorf("Gather index %d out of range %d", x, d)
-			}
-			base := (o*d + x) * inner
-			out.v = append(out.v, data.v[base:base+inner]...)
-		}
-	}
-	return out, nil
-}
-
-func foldConcat(_ *converter, n *Node, in []*konst) (*konst, error) {
-	list := make([][]int64, len(in))
-	for i, k := range in {
-		if k == nil {
-			return nil, fmt.Errorf("Concat input %d missing", i)
-		}
-		list[i] = k.dims
-	}
-	dims, ax, err := concatDims(list, attrs{n}.int("axis", 0))
-	if err != nil {
-		return nil, err
-	}
-	out := &konst{dims: dims, v: make([]float64, 0, elems(dims))}
-	outer := elems(dims[:ax])
-	for o := int64(0); o < outer; o++ {
-		for _, k := range in {
-			chunk := elems(k.dims[ax:])
-			out.v = append(out.v, k.v[o*chunk:(o+1)*chunk]...)
-		}
-	}
-	return out, nil
-}
-
-// shapeOf is the Shape operator on any dims, with opset-15 start/end.
-func shapeOf(n *Node, dims []int64) *konst {
-	a := attrs{n}
-	r := int64(len(dims))
-	s := sliceAxis(r, a.int("start", 0), a.int("end", r), 1)
-	return intsKonst(dims[s.start : s.start+s.count])
-}
-
-func foldShape(_ *converter, n *Node, in []*konst) (*konst, error) {
-	return shapeOf(n, in[0].dims), nil
-}
-
-func foldConstantOfShape(c *converter, n *Node, in []*konst) (*konst, error) {
-	dims := in[0].ints()
-	for _, d := range dims {
-		if d < 0 || d > c.lim.MaxTensorElems {
-			return nil, fmt.Errorf("ConstantOfShape dims %v", dims)
-		}
-	}
-	if e := elems(dims); e > c.lim.MaxTensorElems || e < 0 {
-		return nil, fmt.Errorf("ConstantOfShape dims %v exceed %d elements", dims, c.lim.MaxTensorElems)
-	}
-	fill := 0.0
-	if t := (attrs{n}).get("value"); t != nil && t.T != nil {
-		v, err := t.T.Values()
-		if err != nil || len(v) != 1 {
-			return nil, fmt.Errorf("ConstantOfShape value must be one element")
-		}
-		fill = v[0]
-	}
-	out := &konst{dims: dims, v: make([]float64, elems(dims))}
-	for i := range out.v {
-		out.v[i] = fill
-	}
-	return out, nil
-}
-
-func foldRange(c *converter, _ *Node, in []*konst) (*konst, error) {
-	if len(in) != 3 || in[1] == nil || in[2] == nil {
-		return nil, fmt.Errorf("Range needs start, limit, delta")
-	}
-	s, ok1 := in[0].scalar()
-	l, ok2 := in[1].scalar()
-	d, ok3 := in[2].scalar()
-	if !ok1 || !ok2 || !ok3 || d == 0 {
-		return nil, fmt.Errorf("Range needs scalar start, limit and non-zero delta")
-	}
-	cnt := math.Max(math.Ceil((l-s)/d), 0)
-	if cnt > float64(c.lim.MaxTensorElems) {
-		return nil, fmt.Errorf("Range of %g elements", cnt)
-	}
-	out := &konst{dims: []int64{int64(cnt)}, v: make([]float64, int(cnt))}
-	for i := range out.v {
-		out.v[i] = s + float64(i)*d
-	}
-	return out, nil
-}
-
+// foldWhere selects X where the condition holds, else Y (broadcast).
 func foldWhere(c *converter, _ *Node, in []*konst) (*konst, error) {
-	if len(in) != 3 || in[1] == nil || in[2] == nil {
+	if len(in) != 3 || slices.Contains(in, nil) {
 		return nil, fmt.Errorf("Where needs 3 inputs")
 	}
-	sel, err := broadcastKonst(c, in[0], in[1], func(cond, x float64) float64 {
-		if cond != 0 {
-			return x
-		}
-		return math.NaN()
-	})
+	dims, at, err := c.broadcaster(in...)
 	if err != nil {
 		return nil, err
 	}
-	return broadcastKonst(c, sel, in[2], func(x, y float64) float64 {
-		if math.IsNaN(x) {
-			return y
+	cond := in[0].floats()
+	sel := func(j int64) bool { return cond[at[0](j)] != 0 }
+	x, y := in[1], in[2]
+	if x.typ.isInt() {
+		xv, yv, out := x.exact(), y.exact(), make([]int64, elems(dims))
+		for j := range out {
+			if sel(int64(j)) {
+				out[j] = xv[at[1](int64(j))]
+			} else {
+				out[j] = yv[at[2](int64(j))]
+			}
 		}
-		return x
-	})
+		return newInts(dims, x.typ, out), nil
+	}
+	xv, yv, out := x.floats(), y.floats(), make([]float64, elems(dims))
+	for j := range out {
+		if sel(int64(j)) {
+			out[j] = xv[at[1](int64(j))]
+		} else {
+			out[j] = yv[at[2](int64(j))]
+		}
+	}
+	return newFloats(dims, x.typ, out), nil
+}
+
+// foldDequantize is (x - zero point) * scale, per tensor or per axis.
+func foldDequantize(c *converter, n *Node, in []*konst) (*konst, error) {
+	if len(in) < 2 || in[1] == nil {
+		return nil, fmt.Errorf("DequantizeLinear without a scale")
+	}
+	x, scale := in[0], in[1]
+	zero := newInts(nil, x.typ, []int64{0})
+	if len(in) > 2 && in[2] != nil {
+		zero = in[2]
+	}
+	var shape []int64  // per tensor
+	if scale.n() > 1 { // per axis
+		ax, err := axis(attrs{n}.int("axis", 1), len(x.dims))
+		if err != nil || scale.n() != x.dims[ax] {
+			return nil, fmt.Errorf("DequantizeLinear scale %v for input %v", scale.dims, x.dims)
+		}
+		shape = make([]int64, len(x.dims)-ax)
+		for i := range shape {
+			shape[i] = 1
+		}
+		shape[0] = x.dims[ax]
+	}
+	if zero.n() != scale.n() || scale.n() == 0 || !scale.typ.isFloat() {
+		return nil, fmt.Errorf("DequantizeLinear zero point %v and scale %v (%v)", zero.dims, scale.dims, scale.typ)
+	}
+	dims, at, err := c.broadcaster(x, scale.view(shape), zero.view(shape))
+	if err != nil {
+		return nil, err
+	}
+	xv, sv, zv := x.floats(), scale.floats(), zero.floats()
+	out := make([]float64, elems(dims))
+	for j := range out {
+		out[j] = roundFloat(scale.typ, (xv[at[0](int64(j))]-zv[at[2](int64(j))])*sv[at[1](int64(j))])
+	}
+	return newFloats(dims, scale.typ, out), nil
 }

@@ -191,11 +191,10 @@ func (c *converter) setTensor(name string, t *Tensor) error {
 	if err := c.account(t.Elems(), name); err != nil {
 		return err
 	}
-	v, err := t.Values()
-	if err != nil {
+	if err := t.validate(); err != nil {
 		return err
 	}
-	c.vals[name] = &value{k: &konst{dims: append([]int64(nil), t.Dims...), v: v}}
+	c.vals[name] = &value{k: tensorKonst(t)}
 	return nil
 }
 

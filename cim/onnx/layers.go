@@ -123,11 +123,11 @@ func (c *converter) bias(n *Node, i, f int) ([]float64, bool) {
 	if v == nil {
 		return nil, true
 	}
-	if v.k == nil || (len(v.k.v) != f && len(v.k.v) != 1) {
+	if v.k == nil || (v.k.n() != int64(f) && v.k.n() != 1) {
 		c.problem(n, "bias must be a constant of %d values", f)
 		return nil, false
 	}
-	return repeat(v.k.v, f), true
+	return repeat(v.k.floats(), f), true
 }
 
 // repeat returns f values cycling through v (one value repeated, or v
@@ -153,7 +153,7 @@ func (c *converter) conv(n *Node, x *value) error {
 	if !ok {
 		return nil
 	}
-	return c.convLayer(n, x, w.dims, w.v, b)
+	return c.convLayer(n, x, w.dims, w.floats(), b)
 }
 
 // quantConv maps ConvInteger and QLinearConv to a Conv2D with the
@@ -180,9 +180,10 @@ func (c *converter) quantConv(n *Node, x *value) error {
 	if !ok1 || !ok2 {
 		return nil
 	}
-	per := len(w.v) / max(f, 1)
-	deq := make([]float64, len(w.v))
-	for i, v := range w.v {
+	wv := w.floats()
+	per := len(wv) / max(f, 1)
+	deq := make([]float64, len(wv))
+	for i, v := range wv {
 		deq[i] = (v - zero[i/per]) * scale[i/per]
 	}
 	var b []float64
@@ -206,11 +207,11 @@ func (c *converter) perFilter(n *Node, i, f int, def float64) ([]float64, bool) 
 	if i < 0 || v == nil {
 		return repeat([]float64{def}, f), true
 	}
-	if v.k == nil || (len(v.k.v) != 1 && len(v.k.v) != f) {
+	if v.k == nil || (v.k.n() != 1 && v.k.n() != int64(f)) {
 		c.problem(n, "input %d must be a constant of 1 or %d values", i, f)
 		return nil, false
 	}
-	return repeat(v.k.v, f), true
+	return repeat(v.k.floats(), f), true
 }
 
 // convLayer adds a Conv2D of x with weights w (dims F, C/g, kh, kw).
@@ -347,14 +348,15 @@ func transposePad(in, out, k, s, d, op int64, lower bool) (int64, int64) {
 func flipTranspose(w *konst, g int64) []float64 {
 	cin, fg, kh, kw := w.dims[0], w.dims[1], w.dims[2], w.dims[3]
 	cg := cin / g
-	out := make([]float64, len(w.v))
+	wv := w.floats()
+	out := make([]float64, len(wv))
 	for f := int64(0); f < fg*g; f++ {
 		grp, fo := f/fg, f%fg
 		for ci := int64(0); ci < cg; ci++ {
 			for y := int64(0); y < kh; y++ {
 				for x := int64(0); x < kw; x++ {
 					src := (((grp*cg+ci)*fg+fo)*kh+kh-1-y)*kw + kw - 1 - x
-					out[((f*cg+ci)*kh+y)*kw+x] = w.v[src]
+					out[((f*cg+ci)*kh+y)*kw+x] = wv[src]
 				}
 			}
 		}
@@ -378,7 +380,7 @@ func (c *converter) gemm(n *Node, x *value) error {
 		k, f = f, k
 	}
 	alpha, beta := a.float("alpha", 1), a.float("beta", 1)
-	wt := filterMajor(w.v, k, f, tb, alpha)
+	wt := filterMajor(w.floats(), k, f, tb, alpha)
 	b, ok := c.bias(n, 2, int(f))
 	if !ok {
 		return nil
@@ -395,7 +397,7 @@ func (c *converter) matmul(n *Node, x *value) error {
 		return c.digital(n, matmulDims(c.in(n, 0), bv))
 	}
 	k, f := bv.k.dims[0], bv.k.dims[1]
-	return c.crossbar(n, x, k, f, filterMajor(bv.k.v, k, f, false, 1), nil)
+	return c.crossbar(n, x, k, f, filterMajor(bv.k.floats(), k, f, false, 1), nil)
 }
 
 // filterMajor returns alpha times the (k, f) matrix w (given as (f, k) when
@@ -468,10 +470,10 @@ func (c *converter) batchNorm(n *Node, x *value) error {
 	var p [4][]float64
 	for i := range p {
 		v := c.in(n, i+1)
-		if v == nil || v.k == nil || len(v.k.v) != f {
+		if v == nil || v.k == nil || v.k.n() != int64(f) {
 			return c.digital(n, x.dims)
 		}
-		p[i] = v.k.v
+		p[i] = v.k.floats()
 	}
 	eps := attrs{n}.float("epsilon", 1e-5)
 	if !c.fusable(n.Inputs[0], nn.Conv2D) || x.ch != 1 || x.layer.BatchNorm || x.layer.Weights == nil {

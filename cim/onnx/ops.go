@@ -69,7 +69,7 @@ func (c *converter) node(n *Node) error {
 		return c.setKonst(n, shapeOf(n, dyn[0].dims))
 	}
 	if n.OpType == "Size" {
-		return c.setKonst(n, &konst{v: []float64{float64(elems(dyn[0].dims))}})
+		return c.setKonst(n, scalarInt(elems(dyn[0].dims)))
 	}
 	if f, ok := ops[n.OpType]; ok && (n.Domain == "" || n.Domain == "ai.onnx") {
 		return f(c, n, dyn[0])
@@ -258,7 +258,7 @@ func (c *converter) reduce(n *Node, x *value) error {
 
 func (c *converter) resize(n *Node, x *value) error {
 	var dims []int64
-	if s := c.in(n, 3); s != nil && s.k != nil && len(s.k.v) > 0 {
+	if s := c.in(n, 3); s != nil && s.k != nil && s.k.n() > 0 {
 		dims = s.k.ints()
 	} else {
 		idx := 2
@@ -266,13 +266,13 @@ func (c *converter) resize(n *Node, x *value) error {
 			idx = 1
 		}
 		sc := c.in(n, idx)
-		if sc == nil || sc.k == nil || len(sc.k.v) != len(x.dims) {
+		if sc == nil || sc.k == nil || sc.k.n() != int64(len(x.dims)) {
 			c.problem(n, "scales or sizes must be constant and match the input rank")
 			return nil
 		}
 		dims = make([]int64, len(x.dims))
 		for i, d := range x.dims {
-			dims[i] = int64(float64(d) * sc.k.v[i])
+			dims[i] = int64(float64(d) * sc.k.floats()[i])
 		}
 	}
 	if len(dims) != len(x.dims) {

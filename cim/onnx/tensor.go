@@ -29,6 +29,20 @@ const (
 	BFloat16 DataType = 16
 )
 
+var typeNames = map[DataType]string{
+	Float: "float", Uint8: "uint8", Int8: "int8", Uint16: "uint16", Int16: "int16", Int32: "int32",
+	Int64: "int64", String: "string", Bool: "bool", Float16: "float16", Double: "double",
+	Uint32: "uint32", Uint64: "uint64", BFloat16: "bfloat16",
+}
+
+// String names the type as ONNX does ("float", "int64", ...).
+func (t DataType) String() string {
+	if s, ok := typeNames[t]; ok {
+		return s
+	}
+	return fmt.Sprintf("type %d", int(t))
+}
+
 // size is the number of bytes of one element in raw_data (0: not decoded).
 func (t DataType) size() int {
 	switch t {
@@ -44,32 +58,70 @@ func (t DataType) size() int {
 	return 0
 }
 
-// Tensor is an ONNX TensorProto. Its values are decoded on demand by
-// Values; the raw bytes stay shared with the file's buffer.
+// isFloat reports a floating-point type.
+func (t DataType) isFloat() bool {
+	return t == Float || t == Double || t == Float16 || t == BFloat16
+}
+
+// isInt reports an integer type or Bool (values held exactly as int64).
+func (t DataType) isInt() bool { return t.size() > 0 && !t.isFloat() }
+
+// unsigned reports an unsigned integer type (Bool included).
+func (t DataType) unsigned() bool {
+	return t == Uint8 || t == Uint16 || t == Uint32 || t == Uint64 || t == Bool
+}
+
+// Tensor is an ONNX TensorProto. Its values are decoded on demand (by
+// Values, or by the importer when it needs them); the raw bytes and packed
+// typed fields stay shared with the file's buffer until then.
 type Tensor struct {
 	Name     string
 	Dims     []int64
 	Type     DataType
 	External bool // data_location EXTERNAL or external_data given: refused by Values
 
-	raw     []byte
-	floats  []float64 // float_data
-	ints    []int64   // int32_data, int64_data, uint64_data
-	doubles []float64 // double_data
+	raw   []byte
+	typed typedData
 }
+
+// typedData holds one of the typed value fields of a TensorProto
+// (float_data, int32_data, int64_data, double_data, uint64_data) as found
+// in the file: packed runs stay bytes until decoded, unpacked values are
+// kept as their wire bits.
+type typedData struct {
+	num  protowire.Number // field number; 0 when the tensor has none
+	runs []typedRun
+	n    int // values in all runs
+}
+
+// typedRun is a packed run of values or a sequence of unpacked ones.
+type typedRun struct {
+	packed []byte
+	vals   []uint64
+}
+
+// typedNames names the typed value fields by number.
+var typedNames = map[protowire.Number]string{4: "float_data", 5: "int32_data", 7: "int64_data", 10: "double_data", 11: "uint64_data"}
 
 // Elems is the number of elements (1 for a scalar).
 func (t *Tensor) Elems() int64 { return elems(t.Dims) }
 
-// NewTensor returns a float tensor with the given dims and values (for
+// NewTensor returns a double tensor with the given dims and values (for
 // tests and for feeding graph inputs as constants).
 func NewTensor(name string, dims []int64, values []float64) *Tensor {
-	return &Tensor{Name: name, Dims: append([]int64(nil), dims...), Type: Double, doubles: append([]float64(nil), values...)}
+	t := &Tensor{Name: name, Dims: append([]int64(nil), dims...), Type: Double}
+	if len(values) > 0 {
+		raw := make([]byte, 8*len(values))
+		for i, v := range values {
+			binary.LittleEndian.PutUint64(raw[8*i:], math.Float64bits(v))
+		}
+		t.raw = raw
+	}
+	return t
 }
 
 func (d *decoder) tensor(b []byte, path string) (*Tensor, error) {
 	t := &Tensor{}
-	max := int(d.lim.MaxTensorElems)
 	err := eachField(b, path, func(f field) error {
 		var err error
 		var v int64
@@ -81,10 +133,8 @@ func (d *decoder) tensor(b []byte, path string) (*Tensor, error) {
 			t.Type = DataType(v)
 		case 3:
 			return formatErr(path, "segmented tensors are not supported")
-		case 4:
-			t.floats, err = appendFloats(f, path, "float_data", t.floats, max)
-		case 5, 7, 11:
-			t.ints, err = appendInts(f, path, "int_data", t.ints, max)
+		case 4, 5, 7, 10, 11:
+			err = t.typed.add(f, path, d.lim.MaxTensorElems)
 		case 6:
 			return formatErr(path, "string tensors are not supported")
 		case 8:
@@ -93,8 +143,6 @@ func (d *decoder) tensor(b []byte, path string) (*Tensor, error) {
 			if err = f.want(path, "raw_data", protowire.BytesType); err == nil {
 				t.raw = f.b
 			}
-		case 10:
-			t.doubles, err = appendDoubles(f, path, t.doubles, max)
 		case 13:
 			t.External = true
 		case 14:
@@ -107,6 +155,94 @@ func (d *decoder) tensor(b []byte, path string) (*Tensor, error) {
 		return t, err
 	}
 	return t, t.check(path, d.lim)
+}
+
+// add appends one occurrence of a typed value field, packed or not,
+// counting its values without decoding packed runs of fixed-size values.
+func (td *typedData) add(f field, path string, max int64) error {
+	name := typedNames[f.num]
+	if td.num != 0 && td.num != f.num {
+		return formatErr(path, "tensor has values in both %s and %s", typedNames[td.num], name)
+	}
+	td.num = f.num
+	want := protowire.VarintType
+	width := 0
+	switch f.num {
+	case 4:
+		want, width = protowire.Fixed32Type, 4
+	case 10:
+		want, width = protowire.Fixed64Type, 8
+	}
+	var n int
+	switch {
+	case f.typ == want:
+		if k := len(td.runs); k == 0 || td.runs[k-1].packed != nil {
+			td.runs = append(td.runs, typedRun{})
+		}
+		td.runs[len(td.runs)-1].vals = append(td.runs[len(td.runs)-1].vals, f.v)
+		n = 1
+	case f.typ == protowire.BytesType && width > 0:
+		if len(f.b)%width != 0 {
+			return formatErr(path, "%s: packed length %d is not a multiple of %d", name, len(f.b), width)
+		}
+		n = len(f.b) / width
+		td.runs = append(td.runs, typedRun{packed: f.b})
+	case f.typ == protowire.BytesType:
+		var err error
+		if n, err = countPacked(f.b, path, name); err != nil {
+			return err
+		}
+		td.runs = append(td.runs, typedRun{packed: f.b})
+	default:
+		return formatErr(path, "%s (field %d) has wire type %d", name, f.num, f.typ)
+	}
+	if int64(td.n)+int64(n) > max {
+		return formatErr(path, "%s has more than %d values", name, max)
+	}
+	td.n += n
+	return nil
+}
+
+// countPacked counts the varints of a packed run and checks that each is
+// complete.
+func countPacked(b []byte, path, name string) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		_, k := protowire.ConsumeVarint(b)
+		if k < 0 {
+			return 0, formatErr(path, "%s: %s", name, wireErr(k))
+		}
+		b = b[k:]
+		n++
+	}
+	return n, nil
+}
+
+// each calls fn with the wire bits of every value, in order.
+func (td *typedData) each(fn func(i int, bits uint64)) {
+	i := 0
+	for _, r := range td.runs {
+		for _, v := range r.vals {
+			fn(i, v)
+			i++
+		}
+		b := r.packed
+		for len(b) > 0 {
+			var v uint64
+			switch td.num {
+			case 4:
+				v, b = uint64(binary.LittleEndian.Uint32(b)), b[4:]
+			case 10:
+				v, b = binary.LittleEndian.Uint64(b), b[8:]
+			default:
+				var k int
+				v, k = protowire.ConsumeVarint(b)
+				b = b[k:]
+			}
+			fn(i, v)
+			i++
+		}
+	}
 }
 
 // check validates dims against the limits, before any value is decoded.
@@ -124,113 +260,121 @@ func (t *Tensor) check(path string, lim Limits) error {
 	return nil
 }
 
-func appendDoubles(f field, path string, dst []float64, max int) ([]float64, error) {
-	switch f.typ {
-	case protowire.Fixed64Type:
-		if len(dst) >= max {
-			return nil, formatErr(path, "double_data has more than %d values", max)
-		}
-		return append(dst, math.Float64frombits(f.v)), nil
-	case protowire.BytesType:
-		if len(f.b)%8 != 0 || len(dst)+len(f.b)/8 > max {
-			return nil, formatErr(path, "double_data: packed length %d is not a multiple of 8 or too long", len(f.b))
-		}
-		for i := 0; i < len(f.b); i += 8 {
-			dst = append(dst, math.Float64frombits(binary.LittleEndian.Uint64(f.b[i:])))
-		}
-		return dst, nil
-	}
-	return nil, formatErr(path, "double_data has wire type %d", f.typ)
-}
-
-// Values decodes the tensor's elements as float64 (integers converted;
-// values above 2^53 lose precision, which only clamped slice bounds reach).
-func (t *Tensor) Values() ([]float64, error) {
+// validate checks, without decoding, that the tensor's values can be
+// decoded: a supported type, data in the file, as many values as elements.
+// After it, decode cannot fail.
+func (t *Tensor) validate() error {
 	if t.External {
-		return nil, fmt.Errorf("%w: tensor %q: external data (weights in a separate file) is not supported; save the model with its weights inside", ErrFormat, t.Name)
+		return fmt.Errorf("%w: tensor %q: external data (weights in a separate file) is not supported; save the model with its weights inside", ErrFormat, t.Name)
+	}
+	size := t.Type.size()
+	if size == 0 {
+		return fmt.Errorf("%w: tensor %q: element type %v is not supported", ErrFormat, t.Name, t.Type)
 	}
 	n := t.Elems()
 	switch {
 	case t.raw != nil:
-		return t.rawValues(n)
-	case t.doubles != nil:
-		return t.fromTyped(len(t.doubles), n, func(i int) float64 { return t.doubles[i] })
-	case t.floats != nil:
-		return t.fromTyped(len(t.floats), n, func(i int) float64 { return t.floats[i] })
-	case t.ints != nil:
-		return t.fromTyped(len(t.ints), n, func(i int) float64 { return t.intValue(t.ints[i]) })
-	case n == 0:
-		return []float64{}, nil
+		if int64(len(t.raw)) != n*int64(size) {
+			return fmt.Errorf("%w: tensor %q: raw_data has %d bytes, dims %v of type %v need %d", ErrFormat, t.Name, len(t.raw), t.Dims, t.Type, n*int64(size))
+		}
+	case t.typed.num != 0:
+		if int64(t.typed.n) != n {
+			return fmt.Errorf("%w: tensor %q has %d values for dims %v (%d elements)", ErrFormat, t.Name, t.typed.n, t.Dims, n)
+		}
+		if !typedFits(t.typed.num, t.Type) {
+			return fmt.Errorf("%w: tensor %q of type %v has its values in %s", ErrFormat, t.Name, t.Type, typedNames[t.typed.num])
+		}
+	case n != 0:
+		return fmt.Errorf("%w: tensor %q has dims %v but no data", ErrFormat, t.Name, t.Dims)
 	}
-	return nil, fmt.Errorf("%w: tensor %q has dims %v but no data", ErrFormat, t.Name, t.Dims)
+	return nil
 }
 
-func (t *Tensor) fromTyped(have int, n int64, at func(int) float64) ([]float64, error) {
-	if int64(have) != n {
-		return nil, fmt.Errorf("%w: tensor %q has %d values for dims %v (%d elements)", ErrFormat, t.Name, have, t.Dims, n)
+// typedFits reports whether typed field num may hold values of type t
+// (as onnx.proto says, with int32_data also accepted for int64 and the
+// unsigned types, which some writers use).
+func typedFits(num protowire.Number, t DataType) bool {
+	switch num {
+	case 4:
+		return t == Float
+	case 10:
+		return t == Double
+	case 7:
+		return t == Int64
+	case 11:
+		return t == Uint32 || t == Uint64
 	}
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = at(i)
-	}
-	return out, nil
+	return t.isInt() || t == Float16 || t == BFloat16
 }
 
-// intValue interprets a value of int32_data/int64_data/uint64_data.
-func (t *Tensor) intValue(v int64) float64 {
-	switch t.Type {
-	case Float16:
-		return half(uint16(v))
-	case BFloat16:
-		return bfloat16(uint16(v))
-	case Uint64:
-		return float64(uint64(v))
-	case Int32, Int16, Int8:
-		return float64(int32(v))
+// Values decodes the tensor's elements as float64 (integers converted;
+// values above 2^53 lose precision).
+func (t *Tensor) Values() ([]float64, error) {
+	if err := t.validate(); err != nil {
+		return nil, err
 	}
-	return float64(v)
-}
-
-func (t *Tensor) rawValues(n int64) ([]float64, error) {
-	size := t.Type.size()
-	if size == 0 {
-		return nil, fmt.Errorf("%w: tensor %q: element type %d is not supported", ErrFormat, t.Name, t.Type)
-	}
-	if int64(len(t.raw)) != n*int64(size) {
-		return nil, fmt.Errorf("%w: tensor %q: raw_data has %d bytes, dims %v of type %d need %d", ErrFormat, t.Name, len(t.raw), t.Dims, t.Type, n*int64(size))
-	}
-	out := make([]float64, n)
-	le := binary.LittleEndian
-	for i := range out {
-		b := t.raw[i*size:]
-		switch t.Type {
-		case Float:
-			out[i] = float64(math.Float32frombits(le.Uint32(b)))
-		case Double:
-			out[i] = math.Float64frombits(le.Uint64(b))
-		case Int8:
-			out[i] = float64(int8(b[0]))
-		case Uint8, Bool:
-			out[i] = float64(b[0])
-		case Int16:
-			out[i] = float64(int16(le.Uint16(b)))
-		case Uint16:
-			out[i] = float64(le.Uint16(b))
-		case Float16:
-			out[i] = half(le.Uint16(b))
-		case BFloat16:
-			out[i] = bfloat16(le.Uint16(b))
-		case Int32:
-			out[i] = float64(int32(le.Uint32(b)))
-		case Uint32:
-			out[i] = float64(le.Uint32(b))
-		case Int64:
-			out[i] = float64(int64(le.Uint64(b)))
-		case Uint64:
-			out[i] = float64(le.Uint64(b))
+	f, i := t.decode()
+	if f == nil {
+		f = make([]float64, len(i))
+		for k, v := range i {
+			f[k] = intToFloat(t.Type, v)
 		}
 	}
-	return out, nil
+	return f, nil
+}
+
+// decode returns the values of a validated tensor: floating-point types
+// in f, integer and bool types exactly in i (uint64 as its bits, bool as
+// 0 or 1).
+func (t *Tensor) decode() (f []float64, i []int64) {
+	n := int(t.Elems())
+	if t.Type.isFloat() {
+		f = make([]float64, n)
+	} else {
+		i = make([]int64, n)
+	}
+	set := func(k int, bits uint64) {
+		switch t.Type {
+		case Float:
+			f[k] = float64(math.Float32frombits(uint32(bits)))
+		case Double:
+			f[k] = math.Float64frombits(bits)
+		case Float16:
+			f[k] = half(uint16(bits))
+		case BFloat16:
+			f[k] = bfloat16(uint16(bits))
+		default:
+			i[k] = wrapInt(t.Type, int64(bits))
+		}
+	}
+	if t.raw == nil {
+		t.typed.each(set)
+		return f, i
+	}
+	le := binary.LittleEndian
+	switch size := t.Type.size(); {
+	case t.Type == Float: // the common case, without the per-element switch
+		for k := range f {
+			f[k] = float64(math.Float32frombits(le.Uint32(t.raw[4*k:])))
+		}
+	case size == 1:
+		for k := 0; k < n; k++ {
+			set(k, uint64(t.raw[k]))
+		}
+	case size == 2:
+		for k := 0; k < n; k++ {
+			set(k, uint64(le.Uint16(t.raw[2*k:])))
+		}
+	case size == 4:
+		for k := 0; k < n; k++ {
+			set(k, uint64(le.Uint32(t.raw[4*k:])))
+		}
+	default:
+		for k := 0; k < n; k++ {
+			set(k, le.Uint64(t.raw[8*k:]))
+		}
+	}
+	return f, i
 }
 
 // half converts an IEEE 754 binary16 value.

@@ -2,7 +2,6 @@ package onnx
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/cimkit/cimkit/cim/nn"
@@ -28,36 +27,6 @@ func (v *value) tensorDims() []int64 {
 		return v.k.dims
 	}
 	return v.dims
-}
-
-// konst is a constant tensor: dims and values in row-major order.
-type konst struct {
-	dims []int64
-	v    []float64
-}
-
-func (k *konst) scalar() (float64, bool) {
-	if len(k.v) != 1 {
-		return 0, false
-	}
-	return k.v[0], true
-}
-
-// ints returns the values as int64, clamping the huge bounds that Slice
-// uses for "to the end".
-func (k *konst) ints() []int64 {
-	out := make([]int64, len(k.v))
-	for i, f := range k.v {
-		switch {
-		case f >= math.MaxInt64/2:
-			out[i] = math.MaxInt64 / 2
-		case f <= math.MinInt64/2:
-			out[i] = math.MinInt64 / 2
-		default:
-			out[i] = int64(f)
-		}
-	}
-	return out
 }
 
 func elems(dims []int64) int64 {

@@ -30,11 +30,7 @@ func EfficiencyPoints(df dataframe.DataFrame, sel Select) ([]EfficiencyPoint, er
 	if err != nil {
 		return nil, err
 	}
-	key := func(r row) string {
-		return fmt.Sprintf("%s layer %s, crossbar %s, bus %s B", r.model, r.layer,
-			fmtNum(r.n("xbar_rows")), fmtNum(r.n("bus_bytes")))
-	}
-	if err := unique(rows, "efficiency", key); err != nil {
+	if err := unique(rows, "efficiency", efficiencyKey); err != nil {
 		return nil, err
 	}
 	type bucket struct{ bus, cores int }
@@ -62,6 +58,13 @@ func EfficiencyPoints(df dataframe.DataFrame, sel Select) ([]EfficiencyPoint, er
 		return pts[i].Cores < pts[j].Cores
 	})
 	return pts, nil
+}
+
+// efficiencyKey names a result of the efficiency figures: at most one per
+// layer, crossbar and bus width.
+func efficiencyKey(r row) string {
+	return fmt.Sprintf("%s layer %s, crossbar %s, bus %s B", r.model, r.layer,
+		fmtNum(r.n("xbar_rows")), fmtNum(r.n("bus_bytes")))
 }
 
 // Efficiency draws the efficiency (speedup / PV, in %) versus the number of

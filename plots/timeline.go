@@ -36,19 +36,22 @@ func (k SpanKind) String() string {
 	return spanNames[k]
 }
 
+// SpanKinds returns every kind, in the order of the timeline's key.
+func SpanKinds() []SpanKind { return []SpanKind{MVM, Transfer, WaitOwner, WaitBus, Digital} }
+
 // FromSim converts the simulator's trace into timeline spans: loads,
 // stores and calls are bus transfers, WAIT is waiting for ownership, a
 // pending bus request is waiting for the bus, MOV is a digital op.
 func FromSim(trace []sim.Span) []Span {
 	out := make([]Span, 0, len(trace))
 	for _, s := range trace {
-		out = append(out, Span{Core: int(s.Core), Start: float64(s.Start), End: float64(s.End), Kind: kindOf(s.Class)})
+		out = append(out, Span{Core: int(s.Core), Start: float64(s.Start), End: float64(s.End), Kind: KindOf(s.Class)})
 	}
 	return out
 }
 
-// kindOf is the timeline kind of a simulator span class (see [FromSim]).
-func kindOf(c sim.Class) SpanKind {
+// KindOf is the timeline kind of a simulator span class (see [FromSim]).
+func KindOf(c sim.Class) SpanKind {
 	switch {
 	case c == sim.ClassMVM:
 		return MVM
@@ -129,7 +132,7 @@ func Timeline(spans []Span, opt TimelineOptions) (*Figure, error) {
 		Caption: fmt.Sprintf("Per-core timeline, cycles %s to %s. %s", fmtNum(from), fmtNum(to), opt.Title)}
 	byKind := make([]*rects, len(spanNames))
 	for k := range byKind {
-		byKind[k] = &rects{color: SpanKind(k).Color()}
+		byKind[k] = &rects{color: OkabeIto[spanColors[k]]}
 	}
 	for _, s := range spans {
 		if s.Core >= cores || s.End < from || s.Start > to {

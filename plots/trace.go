@@ -20,7 +20,7 @@ const MaxTraceSpans = 1 << 22
 var traceKinds = func() map[string]SpanKind {
 	m := map[string]SpanKind{}
 	for c := sim.ClassMVM; c <= sim.ClassBusWait; c++ {
-		m[c.String()] = kindOf(c)
+		m[c.String()] = KindOf(c)
 	}
 	return m
 }()

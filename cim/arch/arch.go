@@ -40,6 +40,15 @@
 //   - Elements: int8 activations and weights, int32 partial sums.
 //   - Shared memory 64 MiB: enough for the IFM, OFM and partial sums of any
 //     layer of the paper's workloads at 224x224.
+//   - DAC 1 bit: inputs are applied bit-serially, ceil(8*ActBytes/DACBits)
+//     crossbar reads per MVM (the eight reads of the MVM timing above).
+//   - Cells of 2 bits: a weight of WeightBits bits takes
+//     ceil(WeightBits/CellBits) cells side by side, so one crossbar column
+//     (one output, as the mapping counts them) is 4 physical columns, each
+//     converted by the ADC on every read (ISAAC and PUMA use 2-bit cells).
+//     DACBits and CellBits set the DAC and ADC conversions the simulator
+//     counts (package cim/energy prices them); they do not change the
+//     timing, which MVMCycles gives.
 //
 // An Arch is loaded from JSON with Load (missing fields keep their defaults)
 // and checked with Validate. Fields describes every JSON field (meaning,
@@ -69,10 +78,12 @@ type Arch struct {
 	DigitalLanes      int   `json:"digital_lanes"`       // elements per DigitalCycles of a VOP (digital-layer op)
 	RowWriteCycles    int   `json:"row_write_cycles"`    // time to program one crossbar row (PROG)
 	ActBytes          int   `json:"act_bytes"`           // bytes per activation element (IFM/OFM)
-	WeightBits        int   `json:"weight_bits"`         // bits per weight (cells per weight are not modelled)
+	WeightBits        int   `json:"weight_bits"`         // bits per weight (in ceil(WeightBits/CellBits) cells)
 	PsumBytes         int   `json:"psum_bytes"`          // bytes per partial-sum element
 	SeqRegBytes       int   `json:"seq_reg_bytes"`       // size of a core's sequence-number register (CALL payload)
 	SharedMemBytes    int64 `json:"shared_mem_bytes"`    // shared memory size
+	DACBits           int   `json:"dac_bits"`            // input bits applied per crossbar read (1: bit-serial)
+	CellBits          int   `json:"cell_bits"`           // weight bits stored per RRAM cell
 }
 
 // Default returns the default chip; the package doc gives the reasons.
@@ -82,7 +93,7 @@ func Default() Arch {
 		BusBytes: 16, ClockMHz: 1000, MVMCycles: 3200, BusOverheadCycles: 2,
 		BurstBeats: 256, DigitalCycles: 4, DigitalLanes: 64, RowWriteCycles: 1000,
 		ActBytes: 1, WeightBits: 8, PsumBytes: 4, SeqRegBytes: 4,
-		SharedMemBytes: 64 << 20,
+		SharedMemBytes: 64 << 20, DACBits: 1, CellBits: 2,
 	}
 }
 
@@ -149,6 +160,16 @@ func (a Arch) VOPCycles(n int64) int64 {
 
 // Seconds converts cycles to seconds at the chip's clock.
 func (a Arch) Seconds(cycles int64) float64 { return float64(cycles) / (float64(a.ClockMHz) * 1e6) }
+
+// InputSlices is the number of crossbar reads of one MVM: the activation
+// bits applied DACBits at a time.
+func (a Arch) InputSlices() int { return ceilDiv(8*a.ActBytes, a.DACBits) }
+
+// WeightSlices is the number of RRAM cells (physical columns) that hold one
+// weight: its bits stored CellBits per cell.
+func (a Arch) WeightSlices() int { return ceilDiv(a.WeightBits, a.CellBits) }
+
+func ceilDiv(a, b int) int { return (a + max(b, 1) - 1) / max(b, 1) }
 
 // BusCycles is the time one transaction of n bytes holds the bus: the
 // overhead once per burst plus one cycle per beat.

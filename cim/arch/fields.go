@@ -39,10 +39,12 @@ var fields = []Field{
 	{Name: "digital_lanes", Doc: "Elements a digital-layer op (VOP: pooling, residual add) handles per digital_cycles.", Unit: "elements", Min: 1, Max: MaxXbar},
 	{Name: "row_write_cycles", Doc: "Time to program one crossbar row (PROG), when a network runs in segments or a layer is folded.", Unit: "cycles", Min: 0, Max: MaxCycles},
 	{Name: "act_bytes", Doc: "Size of one activation element in the input and output feature maps.", Unit: "bytes", Min: 1, Max: 8},
-	{Name: "weight_bits", Doc: "Bits per weight (cells per weight are not modelled).", Unit: "bits", Min: 1, Max: 64},
+	{Name: "weight_bits", Doc: "Bits per weight, stored in ceil(weight_bits/cell_bits) RRAM cells.", Unit: "bits", Min: 1, Max: 64},
 	{Name: "psum_bytes", Doc: "Size of one partial-sum element, loaded and stored by every core but a vector's first writer.", Unit: "bytes", Min: 1, Max: 8},
 	{Name: "seq_reg_bytes", Doc: "Size of a core's sequence-number register: the payload of each CALL.", Unit: "bytes", Min: 1, Max: 64},
 	{Name: "shared_mem_bytes", Doc: "Shared memory for the feature maps and partial sums of a layer.", Unit: "bytes", Min: 1, Max: 1 << 50},
+	{Name: "dac_bits", Doc: "Input bits a DAC applies per crossbar read: an MVM takes ceil(8*act_bytes/dac_bits) reads.", Unit: "bits", Min: 1, Max: 64},
+	{Name: "cell_bits", Doc: "Weight bits stored per RRAM cell: a weight takes ceil(weight_bits/cell_bits) cells, each converted by the ADC on every read.", Unit: "bits", Min: 1, Max: 64},
 }
 
 // Fields returns a description of every JSON field of Arch, in field order.

@@ -57,6 +57,11 @@ func (p *Plan) Stream(core int) isa.Stream {
 	return s
 }
 
+// MVMShape returns the rows and columns of the core's tile: the part of
+// the crossbar every MVM of the stream drives and reads (the timed
+// simulator counts DAC and ADC conversions from it).
+func (s *stream) MVMShape() (rows, cols int) { return s.tile.Rows, s.tile.Cols }
+
 // role computes the walk of core in its group (see the package doc).
 func (p *Plan) role(core int) role {
 	h, v, pv := p.GroupOf(core)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/isa"
 )
 
@@ -21,8 +22,10 @@ type core struct {
 	reg      int64
 	in       []float64
 	out, acc []float64
-	pending  []int // vector keys stored since the last CALL
-	slot     int   // position in the runnable list, -1 if absent
+	pending  []int          // vector keys stored since the last CALL
+	slot     int            // position in the runnable list, -1 if absent
+	mvm      energy.MVM     // what one MVM of this core's tile does
+	acts     energy.Actions // what the core did so far
 }
 
 // machine is one schedule's run.
@@ -71,7 +74,8 @@ func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
 	for i := 0; i < p.Cores(); i++ {
 		t := p.Map.Tiles[i]
 		c := &core{id: i, stream: p.Stream(i), index: -1, in: make([]float64, t.Rows),
-			out: make([]float64, t.Cols), acc: make([]float64, t.Cols), slot: len(m.runnable)}
+			out: make([]float64, t.Cols), acc: make([]float64, t.Cols), slot: len(m.runnable),
+			mvm: energy.MVMOf(t.Rows, t.Cols, p.Arch)}
 		m.cores = append(m.cores, c)
 		m.runnable = append(m.runnable, i)
 	}
@@ -107,6 +111,9 @@ func (d *data) run(seed uint64, drop func(int, int64, isa.Instr) bool) *Report {
 			}
 			m.rep.Deadlock.Blocked = append(m.rep.Deadlock.Blocked, Blocked{Core: c.id, Index: c.index, Wait: c.cur.Value, Reg: c.reg})
 		}
+	}
+	for _, c := range m.cores {
+		m.rep.Actions = append(m.rep.Actions, c.acts)
 	}
 	m.checkFinals()
 	m.compare()
@@ -170,6 +177,7 @@ func (m *machine) violate(c *core, in *isa.Instr, key int, msg string, a ...any)
 
 // exec carries out one instruction.
 func (m *machine) exec(c *core, in *isa.Instr) {
+	c.acts.Count(in, &c.mvm, m.p.Arch)
 	switch in.Op {
 	case isa.MVM:
 		m.mvm(c)
@@ -261,6 +269,7 @@ func (m *machine) call(c *core, in *isa.Instr) {
 	}
 	c.pending = c.pending[:0]
 	tc := m.cores[t]
+	tc.acts.SeqWrites++
 	tc.reg = max(tc.reg, int64(in.Value))
 	if tc.blocked && tc.reg >= int64(tc.cur.Value) {
 		tc.blocked = false

@@ -55,6 +55,7 @@ import (
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/isa"
 )
 
@@ -156,6 +157,12 @@ type Report struct {
 	Output    []float64 // the OFM read back, CHW order
 	Reference []float64 // the direct convolution, CHW order
 	OFM       []float64 // the OFM as it lies in shared memory, HWC order
+
+	// Actions are what each core did in the reported schedule (by core
+	// index): MVMs with their tiles' rows and columns, conversions, MOVs,
+	// bus transfers, WAITs and sequence-register writes. They do not depend
+	// on the schedule, and equal the timed simulator's counts.
+	Actions []energy.Actions
 }
 
 // OK reports whether the run matched the reference without violations or

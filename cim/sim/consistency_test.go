@@ -6,6 +6,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/functional"
 	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/mapping"
@@ -50,10 +51,28 @@ func TestSameProgramsAsFunctional(t *testing.T) {
 			}
 			name := fmt.Sprintf("%s %s (pv %d)", l.Name, s, m.PV)
 			checkAgainstStreams(t, name, p, tm)
+			checkActions(t, name, rep.Actions, tm)
 			if tm.Instrs != rep.Steps {
 				t.Errorf("%s: simulator ran %d instructions, functional executor %d", name, tm.Instrs, rep.Steps)
 			}
 		}
+	}
+}
+
+// checkActions compares the actions the functional executor counted with
+// the simulator's, core by core, and the simulator's totals with its cores.
+func checkActions(t *testing.T, name string, fn []energy.Actions, tm *Timing) {
+	t.Helper()
+	var sum energy.Actions
+	for i := range tm.Cores {
+		sum.Add(&tm.Cores[i].Actions)
+		if i >= len(fn) || fn[i] != tm.Cores[i].Actions {
+			t.Errorf("%s core %d: simulator counted %+v\nfunctional executor %+v", name, i, tm.Cores[i].Actions, fn)
+			return
+		}
+	}
+	if sum != tm.Actions || sum.MVMs == 0 || sum.ADCs == 0 {
+		t.Errorf("%s: total actions %+v, sum over cores %+v", name, tm.Actions, sum)
 	}
 }
 
@@ -77,6 +96,10 @@ func checkAgainstStreams(t *testing.T, name string, p *compile.Plan, tm *Timing)
 		if c.Instrs != n || c.MVMs != mvms || c.BusBytes != bytes || c.SyncBytes != sync {
 			t.Errorf("%s core %d: ran %d instrs %d MVMs %d bytes %d sync; program has %d %d %d %d",
 				name, i, c.Instrs, c.MVMs, c.BusBytes, c.SyncBytes, n, mvms, bytes, sync)
+		}
+		if tile := p.Map.Tiles[i]; c.Rows != mvms*int64(tile.Rows) || c.Cols != mvms*int64(tile.Cols) {
+			t.Errorf("%s core %d: %d MVMs drove %d rows and read %d columns; its tile is %dx%d",
+				name, i, mvms, c.Rows, c.Cols, tile.Rows, tile.Cols)
 		}
 		if c.Busy+c.Bus+c.WaitBus+c.WaitOwner+c.Idle != tm.Cycles || c.Idle < 0 {
 			t.Errorf("%s core %d: times do not add up: %+v, cycles %d", name, i, c, tm.Cycles)

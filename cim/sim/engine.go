@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/isa"
 )
 
@@ -76,11 +77,11 @@ func ParseArbiter(s string) (Arbiter, error) {
 const DefaultMaxSpans = 1 << 20
 
 // CoreStats are one core's figures, in cycles unless named otherwise.
-// Busy + Bus + WaitBus + WaitOwner + Idle = End.
+// Busy + Bus + WaitBus + WaitOwner + Idle = End. The embedded Actions are
+// what the core's units did (the energy model's input; MVMs among them).
 type CoreStats struct {
 	Core      int   `json:"core"`
 	Instrs    int64 `json:"instrs"`     // instructions executed
-	MVMs      int64 `json:"mvms"`       // crossbar MVMs
 	Busy      int64 `json:"busy"`       // computing: MVM and MOV
 	Bus       int64 `json:"bus"`        // holding the bus (own transactions)
 	WaitBus   int64 `json:"wait_bus"`   // waiting for a bus grant
@@ -89,20 +90,32 @@ type CoreStats struct {
 	End       int64 `json:"end"`        // cycle at which the core's program ended
 	BusBytes  int64 `json:"bus_bytes"`  // bytes the core moved over the bus
 	SyncBytes int64 `json:"sync_bytes"` // of which CALL (synchronisation) bytes
+
+	// Per unit: cycles the crossbar computed or was written (MVMs and PROGs)
+	// and the digital unit worked (MOVs and VOPs), and the rest of the run
+	// (Timing.Cycles) they were idle. The core's bus interface is busy for
+	// Bus cycles.
+	XbarBusy    int64 `json:"xbar_busy"`
+	XbarIdle    int64 `json:"xbar_idle"`
+	DigitalBusy int64 `json:"digital_busy"`
+	DigitalIdle int64 `json:"digital_idle"`
+
+	energy.Actions
 }
 
 // Timing is what one simulation measured.
 type Timing struct {
-	Cycles       int64       // makespan: the cycle at which the last core ended
-	BusBusy      int64       // cycles the bus carried a transaction
-	BusBytes     int64       // bytes carried by LOAD, STORE and CALL
-	SyncBytes    int64       // bytes carried by CALL
-	Transactions int64       // bus transactions
-	Instrs       int64       // instructions executed, all cores
-	Cores        []CoreStats // per core, by core index
-	Trace        []Span      // with Options.Trace: per instruction, in issue order
-	Truncated    bool        // the trace hit Options.MaxSpans
-	Marks        []Mark      // every MARK reached, in simulation order (not sorted by time)
+	Cycles       int64          // makespan: the cycle at which the last core ended
+	BusBusy      int64          // cycles the bus carried a transaction
+	BusBytes     int64          // bytes carried by LOAD, STORE and CALL
+	SyncBytes    int64          // bytes carried by CALL
+	Transactions int64          // bus transactions
+	Instrs       int64          // instructions executed, all cores
+	Actions      energy.Actions // what the units did, summed over the cores
+	Cores        []CoreStats    // per core, by core index
+	Trace        []Span         // with Options.Trace: per instruction, in issue order
+	Truncated    bool           // the trace hit Options.MaxSpans
+	Marks        []Mark         // every MARK reached, in simulation order (not sorted by time)
 }
 
 // BusUtilization is BusBusy / Cycles (0 for an empty run).
@@ -119,16 +132,22 @@ type core struct {
 	in      isa.Instr // the held (fetched, not yet finished) instruction
 	has     bool      // in is valid
 	done    bool
-	blocked bool  // in WAIT, register below the awaited value
-	t       int64 // local time: the held instruction may start at t
-	xbar    int64 // the crossbar is busy with an MVM until xbar
-	idx     int64 // index of the held instruction in the program
-	reg     int64 // sequence register 0 (the paper's one; more in regs)
-	since   int64 // start of the current bus request or WAIT block
+	blocked bool         // in WAIT, register below the awaited value
+	t       int64        // local time: the held instruction may start at t
+	xbar    int64        // the crossbar is busy with an MVM until xbar
+	idx     int64        // index of the held instruction in the program
+	reg     int64        // sequence register 0 (the paper's one; more in regs)
+	since   int64        // start of the current bus request or WAIT block
+	mvm     energy.MVM   // what one of this core's MVMs does (its tile's shape)
+	xfer    [8]transfers // bus transactions by isa.Op (LOAD, STORE, CALL)
 	stats   CoreStats
 
 	regs []int64 // sequence registers 1, 2, ... (whole-network programs)
 }
+
+// transfers counts the bus transactions of one kind: how many, their bytes
+// and their beats.
+type transfers struct{ n, bytes, beats int64 }
 
 // event says core c reaches a bus instruction or a WAIT at time t.
 type event struct {
@@ -153,8 +172,22 @@ type machine struct {
 	busFree  int64
 	res      Timing
 	maxSpans int
-	tracing  bool    // Trace or OnSpan: spans are needed
-	busTab   []int64 // busTab[n] = a.BusCycles(n)
+	tracing  bool      // Trace or OnSpan: spans are needed
+	busTab   []busCost // bus time and beats of small transfers, by size
+}
+
+// busCost is what one transfer costs the bus: its cycles (arch.BusCycles)
+// and beats (energy.Beats).
+type busCost struct{ cycles, beats int64 }
+
+// MVMShaper is implemented by streams whose MVMs use part of the crossbar:
+// MVMShape returns the rows and columns of the core's tile (the compiler's
+// streams implement it). The simulator asks once per stream and the shape
+// holds for the whole stream, so the hot loop only counts MVMs: finish
+// multiplies the count by the shape's rows, columns and conversions.
+// Streams without it use the whole crossbar.
+type MVMShaper interface {
+	MVMShape() (rows, cols int)
 }
 
 // Execute simulates the programs, one stream per core, on chip a. Stream i
@@ -171,9 +204,9 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 	m := &machine{a: a, opt: opt, cores: make([]core, len(streams)),
 		pending: make([]uint64, (len(streams)+63)/64), maxSpans: opt.MaxSpans,
 		tracing: opt.Trace || opt.OnSpan != nil}
-	m.busTab = make([]int64, busTabSize)
+	m.busTab = make([]busCost, busTabSize)
 	for n := range m.busTab {
-		m.busTab[n] = a.BusCycles(int64(n))
+		m.busTab[n] = m.cost(int32(n))
 	}
 	if m.maxSpans <= 0 {
 		m.maxSpans = DefaultMaxSpans
@@ -182,7 +215,11 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 		if s == nil {
 			return nil, fmt.Errorf("sim: stream %d is nil", i)
 		}
-		m.cores[i] = core{s: s, idx: -1}
+		rows, cols := a.XbarRows, a.XbarCols
+		if sh, ok := s.(MVMShaper); ok {
+			rows, cols = sh.MVMShape()
+		}
+		m.cores[i] = core{s: s, idx: -1, mvm: energy.MVMOf(rows, cols, a)}
 	}
 	if err := m.loop(); err != nil {
 		return nil, err
@@ -252,6 +289,8 @@ func (m *machine) advance(i int) error {
 			}
 			c.t += lat
 			c.stats.Busy += lat
+			c.stats.DigitalBusy += lat
+			c.stats.AddMOV(c.in.Fn, c.in.Elems)
 			c.stats.Instrs++
 			c.has = false
 		case isa.WAIT:
@@ -267,6 +306,7 @@ func (m *machine) advance(i int) error {
 				c.blocked, c.since = true, m.now
 				return nil
 			}
+			c.stats.Waits++
 			c.stats.Instrs++
 			c.has = false
 		case isa.PROG:
@@ -297,7 +337,8 @@ func (m *machine) mvm(i int, c *core) {
 		m.span(i, start, start+lat, ClassMVM)
 	}
 	c.stats.Busy += start - c.t
-	c.stats.MVMs++
+	c.stats.MVMs++ // the rest of the MVM's actions are filled in by finish
+	c.stats.XbarBusy += lat
 	c.stats.Instrs++
 	c.has = false
 	c.xbar, c.t = start+lat, start
@@ -357,7 +398,12 @@ func (m *machine) grant() {
 	}
 	c := &m.cores[i]
 	c.stats.WaitBus += m.now - c.since
-	d := m.busCycles(c.in.Bytes)
+	bc := m.busCost(c.in.Bytes)
+	d := bc.cycles
+	x := &c.xfer[c.in.Op&7] // the transaction, counted at its grant
+	x.n++
+	x.bytes += int64(c.in.Bytes)
+	x.beats += bc.beats
 	m.busBusy, m.busOwner, m.busFree = true, i, m.now+d
 	m.res.BusBusy += d
 	c.stats.Bus += d
@@ -367,12 +413,18 @@ func (m *machine) grant() {
 	}
 }
 
-// busCycles is arch.BusCycles, from a table for small transfers.
-func (m *machine) busCycles(n int32) int64 {
+// busCost is the bus time and beats of an n-byte transfer, from a table
+// for small transfers.
+func (m *machine) busCost(n int32) busCost {
 	if int(n) < len(m.busTab) {
 		return m.busTab[n]
 	}
-	return m.a.BusCycles(int64(n))
+	return m.cost(n)
+}
+
+// cost computes a busCost.
+func (m *machine) cost(n int32) busCost {
+	return busCost{m.a.BusCycles(int64(n)), energy.Beats(int64(n), m.a)}
 }
 
 // busTabSize is the number of transfer sizes whose bus time is tabulated.
@@ -434,20 +486,18 @@ func (m *machine) complete() error {
 	i := m.busOwner
 	m.busBusy = false
 	c := &m.cores[i]
-	n := int64(c.in.Bytes)
-	c.stats.BusBytes += n
 	c.stats.Instrs++
-	m.res.Transactions++
 	c.has, c.t = false, m.now
 	if c.in.Op == isa.CALL {
-		c.stats.SyncBytes += n
 		tg := int(c.in.Target)
 		t := &m.cores[tg]
 		t.raise(c.in.Seq, int64(c.in.Value))
+		t.stats.SeqWrites++
 		if t.blocked && t.in.Seq == c.in.Seq && t.seq(t.in.Seq) >= int64(t.in.Value) {
 			t.blocked = false
 			t.stats.WaitOwner += m.now - t.since
 			m.span(tg, t.since, m.now, ClassWait)
+			t.stats.Waits++
 			t.stats.Instrs++
 			t.has, t.t = false, m.now
 			if err := m.advance(tg); err != nil {
@@ -492,17 +542,31 @@ func (m *machine) finish() {
 	r := &m.res
 	r.Cores = make([]CoreStats, len(m.cores))
 	for i := range m.cores {
-		s := m.cores[i].stats
+		c := &m.cores[i]
+		s := c.stats
 		s.Core = i
+		n := s.MVMs // every MVM of the stream has the shape c.mvm
+		s.Rows, s.Cols, s.Cells = n*c.mvm.Rows, n*c.mvm.Cols, n*c.mvm.Cells
+		s.DACs, s.ADCs = n*c.mvm.DACs, n*c.mvm.ADCs
+		s.CellWrites = s.RowWrites * energy.CellsPerRow(m.a)
+		ld, st, cl := &c.xfer[isa.LOAD], &c.xfer[isa.STORE], &c.xfer[isa.CALL]
+		s.Loads, s.LoadBytes, s.LoadBeats = ld.n, ld.bytes, ld.beats
+		s.Stores, s.StoreBytes, s.StoreBeats = st.n, st.bytes, st.beats
+		s.Calls, s.CallBytes, s.CallBeats = cl.n, cl.bytes, cl.beats
+		s.BusBytes, s.SyncBytes = ld.bytes+st.bytes+cl.bytes, cl.bytes
+		r.Transactions += ld.n + st.n + cl.n
 		r.Cycles = max(r.Cycles, s.End)
 		r.Instrs += s.Instrs
 		r.BusBytes += s.BusBytes
 		r.SyncBytes += s.SyncBytes
+		r.Actions.Add(&s.Actions)
 		r.Cores[i] = s
 	}
 	for i := range r.Cores {
 		s := &r.Cores[i]
 		s.Idle = r.Cycles - s.Busy - s.Bus - s.WaitBus - s.WaitOwner
+		s.XbarIdle = r.Cycles - s.XbarBusy
+		s.DigitalIdle = r.Cycles - s.DigitalBusy
 	}
 }
 

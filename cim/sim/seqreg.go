@@ -52,6 +52,8 @@ func (m *machine) prog(i int, c *core) {
 		m.span(i, start, start+lat, ClassProg)
 	}
 	c.stats.Busy += start - c.t
+	c.stats.XbarBusy += lat
+	c.stats.RowWrites += int64(max(c.in.Elems, 0))
 	c.stats.Instrs++
 	c.has = false
 	c.xbar, c.t = start+lat, start

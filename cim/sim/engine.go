@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/arch"
@@ -33,43 +32,6 @@ type Options struct {
 	// report, in constant memory. It is called from the simulation loop;
 	// spans come in issue order, not sorted by time.
 	OnSpan func(Span)
-}
-
-// Arbiter is a bus arbitration policy. Both are fair: no waiting core is
-// passed over twice.
-type Arbiter uint8
-
-// The arbitration policies.
-const (
-	// Oldest, the default, grants the core that has waited longest (first
-	// come, first served) and breaks ties among cores that asked in the same
-	// cycle round-robin. See the package doc for why it is the default.
-	Oldest Arbiter = iota
-	// RoundRobin grants the first waiting core at or after a pointer that
-	// moves past each granted core, whenever it asked.
-	RoundRobin
-)
-
-// String is the policy's name as ParseArbiter reads it: rr or oldest.
-func (a Arbiter) String() string {
-	switch a {
-	case RoundRobin:
-		return "rr"
-	case Oldest:
-		return "oldest"
-	}
-	return fmt.Sprintf("Arbiter(%d)", uint8(a))
-}
-
-// ParseArbiter reads "rr" (or "round-robin") or "oldest" (or "fcfs").
-func ParseArbiter(s string) (Arbiter, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "rr", "round-robin", "roundrobin":
-		return RoundRobin, nil
-	case "oldest", "fcfs":
-		return Oldest, nil
-	}
-	return 0, fmt.Errorf("arbiter %q: want rr or oldest", s)
 }
 
 // DefaultMaxSpans is the trace cap used when Options.MaxSpans is 0
@@ -162,11 +124,7 @@ type machine struct {
 	cores    []core
 	now      int64
 	heap     []event
-	pending  []uint64 // bit per core: waiting for the bus
-	npending int
-	fifo     []event // Oldest: waiting cores and request times, in order, from head
-	head     int
-	rr       int // round-robin pointer: the core considered first at the next grant
+	arb      *arbiter // cores waiting for the bus
 	busBusy  bool
 	busOwner int
 	busFree  int64
@@ -202,7 +160,7 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 		return nil, fmt.Errorf("sim: %d streams, at most %d cores", len(streams), arch.MaxCores)
 	}
 	m := &machine{a: a, opt: opt, cores: make([]core, len(streams)),
-		pending: make([]uint64, (len(streams)+63)/64), maxSpans: opt.MaxSpans,
+		arb: newArbiter(opt.Arbiter, len(streams)), maxSpans: opt.MaxSpans,
 		tracing: opt.Trace || opt.OnSpan != nil}
 	m.busTab = make([]busCost, busTabSize)
 	for n := range m.busTab {
@@ -249,7 +207,7 @@ func (m *machine) loop() error {
 			if err := m.complete(); err != nil {
 				return err
 			}
-		case !m.busBusy && m.npending > 0 && th > m.now:
+		case !m.busBusy && m.arb.count > 0 && th > m.now:
 			m.grant()
 		case len(m.heap) > 0:
 			e := m.pop()
@@ -372,30 +330,13 @@ func (m *machine) request(i int) error {
 			i, c.idx, c.in.Seq, MaxSeqRegs)
 	}
 	c.since = m.now
-	m.pending[i>>6] |= 1 << (i & 63)
-	m.npending++
-	if m.opt.Arbiter == Oldest {
-		m.fifo = append(m.fifo, event{m.now, int32(i)})
-	}
+	m.arb.request(m.now, i)
 	return nil
 }
 
-// grant gives the idle bus to the waiting core the arbiter picks: the
-// oldest request (pickOldest) or the first waiting core at or after the
-// round-robin pointer (pick); either way the pointer moves past it.
+// grant gives the idle bus to the waiting core the arbiter picks.
 func (m *machine) grant() {
-	var i int
-	if m.opt.Arbiter == Oldest {
-		i = m.pickOldest()
-	} else {
-		i = m.pick()
-	}
-	m.pending[i>>6] &^= 1 << (i & 63)
-	m.npending--
-	m.rr = i + 1
-	if m.rr == len(m.cores) {
-		m.rr = 0
-	}
+	i := m.arb.grant()
 	c := &m.cores[i]
 	c.stats.WaitBus += m.now - c.since
 	bc := m.busCost(c.in.Bytes)
@@ -429,56 +370,6 @@ func (m *machine) cost(n int32) busCost {
 
 // busTabSize is the number of transfer sizes whose bus time is tabulated.
 const busTabSize = 4096
-
-// pickOldest removes and returns the core that has waited longest; among
-// cores that asked at the same cycle, the first at or after m.rr.
-func (m *machine) pickOldest() int {
-	q := m.fifo[m.head:]
-	best := 0
-	if len(q) > 1 && q[1].t == q[0].t {
-		best = m.tieBreak(q)
-	}
-	i := int(q[best].c)
-	copy(q[1:best+1], q[:best]) // close the gap from the head side
-	m.head++
-	if m.head >= 64 && 2*m.head >= len(m.fifo) {
-		m.fifo = m.fifo[:copy(m.fifo, m.fifo[m.head:])]
-		m.head = 0
-	}
-	return i
-}
-
-// tieBreak returns the position in q of the first core at or after m.rr
-// among those at the head of q that asked at the same cycle.
-func (m *machine) tieBreak(q []event) int {
-	best, bestKey := 0, len(m.cores)
-	for k := 0; k < len(q) && q[k].t == q[0].t; k++ {
-		key := int(q[k].c) - m.rr
-		if key < 0 {
-			key += len(m.cores)
-		}
-		if key < bestKey {
-			best, bestKey = k, key
-		}
-	}
-	return best
-}
-
-// pick returns the pending core with the smallest index at or after m.rr,
-// wrapping around.
-func (m *machine) pick() int {
-	w, b := m.rr>>6, uint(m.rr&63)
-	if x := m.pending[w] >> b << b; x != 0 {
-		return w<<6 + bits.TrailingZeros64(x)
-	}
-	for k := 1; k <= len(m.pending); k++ {
-		j := (w + k) % len(m.pending)
-		if x := m.pending[j]; x != 0 {
-			return j<<6 + bits.TrailingZeros64(x)
-		}
-	}
-	panic("sim: pick with no pending core") // unreachable: callers check npending
-}
 
 // complete ends the bus transaction in flight: a CALL writes its target's
 // sequence register now, waking the target if its WAIT is satisfied.

@@ -1,0 +1,147 @@
+package sim
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/zoo"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite testdata/shared_bus_golden.txt (go test ./cim/sim -run TestSharedBusGolden -update)")
+
+// goldenFile holds the shared bus's figures for goldenRuns, as measured
+// before the interconnect was split into the shared bus and AXI4: the
+// shared bus must keep giving them exactly.
+const goldenFile = "testdata/shared_bus_golden.txt"
+
+// goldenRun is one simulation of the golden set.
+type goldenRun struct {
+	model, layer string
+	xbar, bus    int
+	scheme       compile.Scheme
+	opt          Options
+}
+
+// goldenRuns lists the golden set: every conv and dense layer of ResNet-18
+// and MobileNet v1 at 32x32 input on 32x32, 64x64 and 128x128 crossbars
+// with 4, 16 and 64-byte buses in the three schemes (default options), and
+// ResNet-18 on 64x64 crossbars with 4 and 64-byte buses under the
+// round-robin arbiter and with blocking MVMs.
+func goldenRuns(t *testing.T) []goldenRun {
+	var out []goldenRun
+	for _, model := range []string{"resnet18", "mobilenet_v1"} {
+		net, err := zoo.Get(model, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range net.CrossbarLayers() {
+			for _, x := range []int{32, 64, 128} {
+				for _, bus := range []int{4, 16, 64} {
+					for _, s := range compile.Schemes() {
+						out = append(out, goldenRun{model, l.Name, x, bus, s, Options{}})
+					}
+				}
+			}
+			if model != "resnet18" {
+				continue
+			}
+			for _, opt := range []Options{{Arbiter: RoundRobin}, {BlockingMVM: true}} {
+				for _, bus := range []int{4, 64} {
+					for _, s := range compile.Schemes() {
+						out = append(out, goldenRun{model, l.Name, 64, bus, s, opt})
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// line runs r and describes the outcome in one line: the configuration,
+// then cycles, bus-busy cycles, transactions, the cores' summed bus and
+// ownership waits, and a hash of every core's time split and end.
+func (r goldenRun) line(t *testing.T) string {
+	net, err := zoo.Get(r.model, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := arch.Default()
+	a.XbarRows, a.XbarCols, a.BusBytes = r.xbar, r.xbar, r.bus
+	m, err := mapping.Map(net.Layer(r.layer), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf("%s %s %d %d %s %s blocking=%v", r.model, r.layer, r.xbar, r.bus, r.scheme, r.opt.Arbiter, r.opt.BlockingMVM)
+	if !m.Fits {
+		return cfg + " does-not-fit"
+	}
+	tm, err := Simulate(m, a, r.scheme, r.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New64a()
+	var waitBus, waitOwner int64
+	for _, c := range tm.Cores {
+		fmt.Fprintf(h, "%d %d %d %d %d %d;", c.Busy, c.Bus, c.WaitBus, c.WaitOwner, c.End, c.Instrs)
+		waitBus += c.WaitBus
+		waitOwner += c.WaitOwner
+	}
+	return fmt.Sprintf("%s cycles=%d busbusy=%d trans=%d waitbus=%d waitowner=%d hash=%x",
+		cfg, tm.Cycles, tm.BusBusy, tm.Transactions, waitBus, waitOwner, h.Sum64())
+}
+
+// TestSharedBusGolden holds the shared bus to the figures it gave before
+// the AXI4 model was added (testdata/shared_bus_golden.txt, written by
+// -update): every cycle count, bus figure and per-core time split.
+func TestSharedBusGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("golden set skipped in -short mode")
+	}
+	runs := goldenRuns(t)
+	got := make([]string, len(runs))
+	for i, r := range runs {
+		got[i] = r.line(t)
+	}
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(goldenFile), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goldenFile, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	f, err := os.Open(goldenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var want []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		want = append(want, sc.Text())
+	}
+	if len(want) != len(got) {
+		t.Fatalf("%d golden lines, %d runs", len(want), len(got))
+	}
+	bad := 0
+	for i := range got {
+		if got[i] != want[i] {
+			if bad++; bad <= 10 {
+				t.Errorf("run %d:\n got %s\nwant %s", i, got[i], want[i])
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d runs differ from the golden set", bad, len(got))
+	}
+}

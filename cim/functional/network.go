@@ -1,0 +1,390 @@
+package functional
+
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/cimkit/cimkit/cim/isa"
+	"github.com/cimkit/cimkit/cim/netprog"
+	"github.com/cimkit/cimkit/cim/place"
+)
+
+// NetOptions control a whole-network run (RunNetwork).
+type NetOptions struct {
+	// Seed is the first scheduler seed; Seeds schedules (default 1) are run
+	// with seeds Seed, Seed+1, ...
+	Seed  uint64
+	Seeds int
+	// Drop, when set, is asked about every instruction (core, its index in
+	// the core's program, the instruction); returning true removes it.
+	Drop func(core int, index int64, in isa.Instr) bool
+}
+
+// NetReport is the outcome of a whole-network run.
+type NetReport struct {
+	Network string // the network's name
+	Scheme  string
+	Mode    string
+	Seed    uint64 // the scheduler seed this report is about
+	Seeds   int    // schedules run (stops at the first failing one)
+	Steps   int64  // instructions executed in the reported schedule
+
+	Violations     []Violation // the first MaxViolations
+	ViolationCount int
+	Deadlock       *Deadlock // nil unless the run deadlocked
+}
+
+// OK reports whether the run had no violation and no deadlock.
+func (r *NetReport) OK() bool { return r.ViolationCount == 0 && r.Deadlock == nil }
+
+// String summarises the report in one line.
+func (r *NetReport) String() string {
+	if r.OK() {
+		return fmt.Sprintf("%s %s %s: ok (%d schedules, %d instructions each)", r.Network, r.Scheme, r.Mode, r.Seeds, r.Steps)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s seed %d: FAIL", r.Network, r.Scheme, r.Mode, r.Seed)
+	if r.Deadlock != nil {
+		b.WriteString("; " + r.Deadlock.String())
+	}
+	if r.ViolationCount > 0 {
+		fmt.Fprintf(&b, "; %d violations, first: %s", r.ViolationCount, r.Violations[0])
+	}
+	return b.String()
+}
+
+// RunNetwork runs a whole-network program (cim/netprog) under random
+// schedules, as Run does for one layer, and checks the order of its data
+// instead of values:
+//
+//   - Inter-layer: every element of a feature map (the network input
+//     excepted) must be stored exactly once per image, and a LOAD may read
+//     only elements already stored. A consumer that runs ahead of its
+//     producer, because an inter-layer WAIT is missing or waits for too
+//     little, reads an element not yet written: a Violation.
+//   - Within a layer: each MVM result stands for the tile's row block of
+//     the pixel; adding a loaded partial sum unites the row blocks it
+//     holds, and adding one twice is a violation; a final value (a STORE
+//     into a feature map by a crossbar core) must hold every row block of
+//     its column group, or a writer's contribution was lost or read stale.
+//     This checks the ownership protocol of every scheme, across the
+//     rounds of folded layers too.
+//
+// The scheduler, slow cores and deadlock report are those of Run.
+func RunNetwork(p *netprog.Program, opt NetOptions) (*NetReport, error) {
+	if p == nil {
+		return nil, fmt.Errorf("functional: no network program")
+	}
+	seeds := max(opt.Seeds, 1)
+	var rep *NetReport
+	for i := 0; i < seeds; i++ {
+		rep = newNetMachine(p, opt.Drop).run(opt.Seed + uint64(i))
+		rep.Seeds = i + 1
+		if !rep.OK() {
+			break
+		}
+	}
+	return rep, nil
+}
+
+// blocks is a set of row blocks (bit v: row block v).
+type blocks []uint64
+
+func (b blocks) reset(n int) blocks {
+	w := (n + 63) / 64
+	if cap(b) < w {
+		b = make(blocks, w)
+	}
+	b = b[:w]
+	clear(b)
+	return b
+}
+
+// netCore is one core of a whole-network run.
+type netCore struct {
+	id      int
+	stream  isa.Stream
+	index   int64
+	cur     isa.Instr
+	have    bool
+	done    bool
+	blocked bool
+	regs    map[uint16]int64
+	slot    int
+	jobs    []netprog.Job
+	job, k  int    // current job and image
+	out     blocks // row blocks in Out
+	acc     blocks // row blocks in Acc
+}
+
+type netMachine struct {
+	p        *netprog.Program
+	drop     func(int, int64, isa.Instr) bool
+	rep      *NetReport
+	cores    []*netCore
+	runnable []int
+	written  [][]uint64         // per feature-map buffer: a bit per element, every image
+	psum     map[int64][]uint64 // partial sums: row blocks, by address
+}
+
+func newNetMachine(p *netprog.Program, drop func(int, int64, isa.Instr) bool) *netMachine {
+	m := &netMachine{p: p, drop: drop, psum: map[int64][]uint64{},
+		rep: &NetReport{Network: p.Place.Net.Name, Scheme: string(p.Scheme), Mode: string(p.Mode)}}
+	m.written = make([][]uint64, len(p.Layout.Regions))
+	for i := range p.Layout.Regions {
+		b := &p.Layout.Regions[i]
+		if b.Psum {
+			continue
+		}
+		n := b.Shape.Elems() * int64(p.Images)
+		m.written[i] = make([]uint64, (n+63)/64)
+		if b.Layer < 0 { // the network input is there from the start
+			for e := int64(0); e < n; e++ {
+				m.written[i][e/64] |= 1 << (e % 64)
+			}
+		}
+	}
+	for c := 0; c < p.Cores; c++ {
+		nc := &netCore{id: c, stream: p.Stream(c), index: -1, regs: map[uint16]int64{}, slot: len(m.runnable), jobs: p.Jobs(c)}
+		m.cores = append(m.cores, nc)
+		m.runnable = append(m.runnable, c)
+	}
+	return m
+}
+
+func (m *netMachine) run(seed uint64) *NetReport {
+	m.rep.Seed = seed
+	rng := rand.New(rand.NewPCG(seed, 0xc1c))
+	slow := make([]bool, len(m.cores))
+	if seed%2 == 1 {
+		for i := range slow {
+			slow[i] = rng.IntN(2) == 0
+		}
+	}
+	for len(m.runnable) > 0 {
+		c := m.runnable[rng.IntN(len(m.runnable))]
+		for try := 0; slow[c] && try < slowTries; try++ {
+			c = m.runnable[rng.IntN(len(m.runnable))]
+		}
+		m.step(m.cores[c])
+	}
+	for _, c := range m.cores {
+		if !c.done {
+			if m.rep.Deadlock == nil {
+				m.rep.Deadlock = &Deadlock{}
+			}
+			m.rep.Deadlock.Blocked = append(m.rep.Deadlock.Blocked, Blocked{Core: c.id, Index: c.index, Wait: c.cur.Value, Reg: c.regs[c.cur.Seq]})
+		}
+	}
+	if m.rep.Deadlock == nil {
+		m.checkWritten()
+	}
+	return m.rep
+}
+
+func (m *netMachine) remove(c *netCore) {
+	last := m.runnable[len(m.runnable)-1]
+	m.runnable[c.slot] = last
+	m.cores[last].slot = c.slot
+	m.runnable = m.runnable[:len(m.runnable)-1]
+	c.slot = -1
+}
+
+func (m *netMachine) step(c *netCore) {
+	if !c.have {
+		for {
+			if !c.stream.Next(&c.cur) {
+				c.done = true
+				m.remove(c)
+				return
+			}
+			c.index++
+			if m.drop == nil || !m.drop(c.id, c.index, c.cur) {
+				break
+			}
+		}
+		c.have = true
+	}
+	in := &c.cur
+	if in.Op == isa.WAIT && c.regs[in.Seq] < int64(in.Value) {
+		c.blocked = true
+		m.remove(c)
+		return
+	}
+	c.have = false
+	m.rep.Steps++
+	m.exec(c, in)
+}
+
+func (m *netMachine) violate(c *netCore, in *isa.Instr, vec int, msg string, a ...any) {
+	m.rep.ViolationCount++
+	if len(m.rep.Violations) < MaxViolations {
+		m.rep.Violations = append(m.rep.Violations, Violation{Core: c.id, Index: c.index, Instr: *in, Vector: vec,
+			Block: -1, Owner: -1, Msg: fmt.Sprintf(msg, a...)})
+	}
+}
+
+// tile returns the tile the core works on now (nil for a digital job).
+func (m *netMachine) tile(c *netCore) (v, size int, ok bool) {
+	if c.job >= len(c.jobs) {
+		return 0, 0, false
+	}
+	j := c.jobs[c.job]
+	l := &m.p.Place.Layers[j.Layer]
+	if l.Role != place.Crossbar {
+		return 0, 0, false
+	}
+	t := l.Map.Tiles[j.Tile]
+	return t.V, len(l.Map.Block(t.H)), true
+}
+
+func (m *netMachine) exec(c *netCore, in *isa.Instr) {
+	switch in.Op {
+	case isa.MVM:
+		if v, size, ok := m.tile(c); ok {
+			c.out = c.out.reset(size)
+			c.out[v/64] |= 1 << (v % 64)
+		}
+	case isa.LOAD, isa.STORE:
+		m.access(c, in)
+	case isa.MOV:
+		if in.Fn == isa.Add {
+			m.add(c, in)
+		}
+	case isa.CALL:
+		if t := int(in.Target); t < 0 || t >= len(m.cores) {
+			m.violate(c, in, -1, "CALL to core %d, the program has cores 0..%d", t, len(m.cores)-1)
+		} else {
+			tc := m.cores[t]
+			tc.regs[in.Seq] = max(tc.regs[in.Seq], int64(in.Value))
+			if tc.blocked && tc.cur.Seq == in.Seq && tc.regs[in.Seq] >= int64(tc.cur.Value) {
+				tc.blocked = false
+				tc.slot = len(m.runnable)
+				m.runnable = append(m.runnable, t)
+			}
+		}
+	case isa.MARK:
+		if _, _, end, prog := m.p.Unlabel(in.Value); end && !prog {
+			if c.k++; c.k == m.p.Images {
+				c.k, c.job = 0, c.job+1
+			}
+		}
+	case isa.WAIT, isa.VOP, isa.PROG:
+	default:
+		m.violate(c, in, -1, "unknown operation")
+	}
+}
+
+// add is MOV add: Out gains Acc's row blocks, none twice.
+func (m *netMachine) add(c *netCore, in *isa.Instr) {
+	if _, _, ok := m.tile(c); !ok || len(c.acc) != len(c.out) {
+		return
+	}
+	for i := range c.out {
+		if c.out[i]&c.acc[i] != 0 {
+			m.violate(c, in, int(in.Vec), "adds a row block twice (partial sum read after it already held this core's part)")
+		}
+		c.out[i] |= c.acc[i]
+	}
+}
+
+// access checks a LOAD or STORE against the memory map, the written
+// elements and the partial sums' row blocks.
+func (m *netMachine) access(c *netCore, in *isa.Instr) {
+	lay := &m.p.Layout
+	b := lay.Region(in.Addr, m.p.Images)
+	if b < 0 {
+		if in.Op == isa.LOAD && in.Addr >= lay.Weights.Base && in.Addr+int64(in.Bytes) <= lay.Weights.End() {
+			return // reprogramming reads weights
+		}
+		m.violate(c, in, int(in.Vec), "address 0x%x+%d outside every buffer", in.Addr, in.Bytes)
+		return
+	}
+	buf := &lay.Regions[b]
+	off := in.Addr - buf.Base
+	eb := int64(buf.ElemBytes)
+	if off%eb != 0 || int64(in.Bytes) != int64(in.Elems)*eb || in.Addr+int64(in.Bytes) > buf.End(m.p.Images) {
+		m.violate(c, in, int(in.Vec), "%d bytes at 0x%x do not match %d elements of %s", in.Bytes, in.Addr, in.Elems, buf.Name)
+		return
+	}
+	if buf.Psum {
+		m.psumAccess(c, in, buf)
+		return
+	}
+	k := off / buf.SlotBytes
+	e0 := k*buf.Shape.Elems() + (off%buf.SlotBytes)/eb
+	w := m.written[b]
+	for e := e0; e < e0+int64(in.Elems); e++ {
+		set := w[e/64]&(1<<(e%64)) != 0
+		switch {
+		case in.Op == isa.LOAD && !set:
+			m.violate(c, in, int(in.Vec), "reads %s image %d element %d before it was written", buf.Name, k, e-k*buf.Shape.Elems())
+			return
+		case in.Op == isa.STORE && set:
+			m.violate(c, in, int(in.Vec), "writes %s image %d element %d a second time", buf.Name, k, e-k*buf.Shape.Elems())
+			return
+		}
+		w[e/64] |= 1 << (e % 64)
+	}
+	if in.Op == isa.STORE {
+		m.final(c, in, buf)
+	}
+}
+
+// final checks that a crossbar core's final value holds every row block.
+func (m *netMachine) final(c *netCore, in *isa.Instr, buf *netprog.Buffer) {
+	_, size, ok := m.tile(c)
+	if !ok {
+		return
+	}
+	n := 0
+	for _, w := range c.out {
+		n += bits.OnesCount64(w)
+	}
+	if n != size || len(c.out) == 0 {
+		m.violate(c, in, int(in.Vec), "final value of %s holds %d of the %d row blocks of its group", buf.Name, n, size)
+	}
+}
+
+// psumAccess loads or stores the row blocks of a partial sum.
+func (m *netMachine) psumAccess(c *netCore, in *isa.Instr, buf *netprog.Buffer) {
+	if _, _, ok := m.tile(c); !ok {
+		m.violate(c, in, int(in.Vec), "a digital core touches partial sums %s", buf.Name)
+		return
+	}
+	if in.Op == isa.LOAD {
+		got, ok := m.psum[in.Addr]
+		if !ok {
+			m.violate(c, in, int(in.Vec), "reads a partial sum of %s that was never stored", buf.Name)
+			c.acc = c.acc.reset(len(c.out))
+			return
+		}
+		c.acc = append(c.acc[:0], got...)
+		return
+	}
+	m.psum[in.Addr] = append(m.psum[in.Addr][:0], c.out...)
+}
+
+// checkWritten reports feature-map elements never written.
+func (m *netMachine) checkWritten() {
+	lay := &m.p.Layout
+	for b, w := range m.written {
+		buf := &lay.Regions[b]
+		if w == nil || buf.Layer < 0 {
+			continue
+		}
+		n := buf.Shape.Elems() * int64(m.p.Images)
+		for e := int64(0); e < n; e++ {
+			if w[e/64]&(1<<(e%64)) == 0 {
+				m.rep.ViolationCount++
+				if len(m.rep.Violations) < MaxViolations {
+					m.rep.Violations = append(m.rep.Violations, Violation{Core: -1, Index: -1, Vector: -1, Block: -1, Owner: -1,
+						Msg: fmt.Sprintf("%s image %d element %d is never written", buf.Name, e/buf.Shape.Elems(), e%buf.Shape.Elems())})
+				}
+				break
+			}
+		}
+	}
+}

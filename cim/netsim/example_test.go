@@ -1,0 +1,37 @@
+package netsim_test
+
+import (
+	"fmt"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/netsim"
+	"github.com/cimkit/cimkit/cim/zoo"
+)
+
+// ResNet-18 at 224x224, whole, on 1024 cores of 128x128 with a 16-byte bus
+// and the linear scheme: layer by layer, pipelined across layers, and
+// pipelined with the bottleneck layers duplicated on the spare cores.
+func Example() {
+	net, err := zoo.Get("resnet18", 224)
+	if err != nil {
+		panic(err)
+	}
+	a := arch.Default()
+	a.XbarRows, a.XbarCols = 128, 128
+	runs, err := netsim.Compare(net, netsim.Config{Arch: a, Scheme: compile.Linear, Images: 1, Duplicate: true})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range runs {
+		res := r.Result
+		fmt.Printf("%-9s dup=%-5v %5.1f ms  %5.1f images/s  speedup %.1f  bottleneck %s\n",
+			res.Mode, res.Duplicate, res.LatencyUs/1000, res.ImagesPerS, res.Speedup, res.Bottleneck)
+	}
+	fmt.Println("copies:", runs[2].Copies)
+	// Output:
+	// layer     dup=false 100.7 ms    9.9 images/s  speedup 1.0  bottleneck conv1
+	// pipelined dup=false  45.3 ms   22.1 images/s  speedup 2.2  bottleneck conv1
+	// pipelined dup=true   13.2 ms   75.9 images/s  speedup 7.7  bottleneck conv1
+	// copies: map[conv1:5 layer1.0.conv1:2 layer1.0.conv2:2 layer1.1.conv1:2 layer1.1.conv2:2]
+}

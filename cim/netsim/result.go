@@ -1,0 +1,217 @@
+package netsim
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strconv"
+
+	"github.com/go-gota/gota/dataframe"
+	"github.com/go-gota/gota/series"
+)
+
+// Result is the record of one whole-network run. The JSON and CSV column
+// names are the json tags; Columns lists them in order. Times are for the
+// first image unless named otherwise; ratios that do not apply are 0.
+type Result struct {
+	Model       string `json:"model"`        // network name
+	XbarRows    int    `json:"xbar_rows"`    // crossbar rows
+	XbarCols    int    `json:"xbar_cols"`    // crossbar columns
+	BusBytes    int    `json:"bus_bytes"`    // bus width, bytes per beat
+	CoresBudget int    `json:"cores_budget"` // cores the chip offers
+	Scheme      string `json:"scheme"`       // synchronisation scheme inside layers
+	Mode        string `json:"mode"`         // layer or pipelined
+	Duplicate   bool   `json:"duplicate"`    // bottleneck layers were duplicated
+	Images      int    `json:"images"`       // images streamed
+
+	Segments     int   `json:"segments"`      // chip programs in sequence (1: every weight resident)
+	FoldedLayers int   `json:"folded_layers"` // layers run in rounds
+	Cores        int   `json:"cores"`         // cores used (the largest segment)
+	CoresNeeded  int   `json:"cores_needed"`  // cores a resident placement would need
+	Copies       int   `json:"copies"`        // weight copies beyond the first, all layers
+	Instrs       int64 `json:"instrs"`        // instructions executed, all cores
+
+	LatencyCycles  int64   `json:"latency_cycles"`  // end-to-end time of the first image
+	LatencyUs      float64 `json:"latency_us"`      // the same in microseconds
+	MakespanCycles int64   `json:"makespan_cycles"` // end of the last image
+	IntervalCycles float64 `json:"interval_cycles"` // mean cycles between image completions (images >= 2)
+	ImagesPerS     float64 `json:"images_per_s"`    // throughput (see package doc)
+	Speedup        float64 `json:"speedup"`         // latency of the layer-by-layer run over this one (Compare)
+	DupGain        float64 `json:"dup_gain"`        // latency without duplication over this one (Compare)
+
+	Bottleneck      string  `json:"bottleneck"`       // layer with the largest critical-path share
+	BottleneckShare float64 `json:"bottleneck_share"` // its share
+
+	CoreUtilization float64 `json:"core_utilization"` // crossbar MVM cycles / (crossbar cores x makespan)
+	BusUtilization  float64 `json:"bus_utilization"`  // bus-busy cycles / makespan
+	BusBytesTotal   int64   `json:"bus_bytes_total"`  // bytes over the bus
+	LayerBytes      int64   `json:"layer_bytes"`      // of which feature maps between layers (input included)
+	PsumBytes       int64   `json:"psum_bytes"`       // of which partial sums
+	SyncBytes       int64   `json:"sync_bytes"`       // of which CALLs
+	WeightBytes     int64   `json:"weight_bytes"`     // of which weights loaded for reprogramming
+
+	ReprogramCycles int64 `json:"reprogram_cycles"` // summed over segments and rounds: first row write to last
+	WriteCycles     int64 `json:"write_cycles"`     // crossbar row writes, all cores (RowWriteCycles x rows)
+
+	SyncMemBytes  int64 `json:"sync_mem_bytes"`  // sequence registers of every core, all kinds
+	SeqRegs       int   `json:"seq_regs"`        // of which registers (count), all cores
+	MaxSeqRegs    int   `json:"max_seq_regs"`    // most registers of one core
+	PumaAttrBytes int64 `json:"puma_attr_bytes"` // PUMA-style attribute buffer for the shared data (sim.PumaAttrBytes)
+	SharedBytes   int64 `json:"shared_bytes"`    // shared memory used: feature maps and partial sums, every image slot
+}
+
+// LayerResult is the record of one layer in a whole-network run (the
+// first image). Aliases (in-place concatenations, flattens) are listed
+// with no cores and no time.
+type LayerResult struct {
+	Model   string `json:"model"`   // network name
+	Scheme  string `json:"scheme"`  // synchronisation scheme inside layers
+	Mode    string `json:"mode"`    // layer or pipelined
+	Layer   string `json:"layer"`   // layer name
+	Kind    string `json:"kind"`    // conv2d, dense, maxpool, add, digital:Resize, ...
+	Role    string `json:"role"`    // crossbar, digital or alias
+	Segment int    `json:"segment"` // segment it runs in
+	Copies  int    `json:"copies"`  // weight copies (crossbar)
+	Rounds  int    `json:"rounds"`  // rounds (folded crossbar layer; 1 when resident)
+	Cores   int    `json:"cores"`   // cores it occupies
+	Tiles   int    `json:"tiles"`   // tiles of one copy (crossbar)
+	PV      int    `json:"pv"`      // cores adding into the same outputs
+	Vectors int    `json:"vectors"` // output pixels
+
+	StartCycles    int64   `json:"start_cycles"`     // first instruction after its first WAITs
+	EndCycles      int64   `json:"end_cycles"`       // its last core's end
+	SpanCycles     int64   `json:"span_cycles"`      // end - start
+	CriticalShare  float64 `json:"critical_share"`   // share of the latency on the critical path (see package doc)
+	XbarBusy       float64 `json:"xbar_busy"`        // MVM cycles / (cores x span): how busy its crossbars were
+	WrittenBytes   int64   `json:"written_bytes"`    // bytes of its output feature map stored, all images
+	ReadBytes      int64   `json:"read_bytes"`       // bytes of its output feature map loaded by readers, all images
+	ReprogramCycle int64   `json:"reprogram_cycles"` // first row write to last of its tiles (0 when resident)
+}
+
+// Columns returns the column names of a Result, in CSV order.
+func Columns() []string { return columns(reflect.TypeFor[Result]()) }
+
+// LayerColumns returns the column names of a LayerResult, in CSV order.
+func LayerColumns() []string { return columns(reflect.TypeFor[LayerResult]()) }
+
+func columns(t reflect.Type) []string {
+	out := make([]string, t.NumField())
+	for i := range out {
+		out[i] = t.Field(i).Tag.Get("json")
+	}
+	return out
+}
+
+// Strings returns the record's values as CSV cells, in Columns order.
+func (r *Result) Strings() []string { return cells(reflect.ValueOf(r).Elem()) }
+
+// Strings returns the record's values as CSV cells, in LayerColumns order.
+func (r *LayerResult) Strings() []string { return cells(reflect.ValueOf(r).Elem()) }
+
+func cells(v reflect.Value) []string {
+	out := make([]string, v.NumField())
+	for i := range out {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			out[i] = f.String()
+		case reflect.Int, reflect.Int64:
+			out[i] = strconv.FormatInt(f.Int(), 10)
+		case reflect.Float64:
+			out[i] = strconv.FormatFloat(f.Float(), 'g', -1, 64)
+		case reflect.Bool:
+			out[i] = strconv.FormatBool(f.Bool())
+		}
+	}
+	return out
+}
+
+// WriteCSV writes results with a header row of Columns.
+func WriteCSV(w io.Writer, rs []Result) error {
+	rows := make([][]string, len(rs))
+	for i := range rs {
+		rows[i] = rs[i].Strings()
+	}
+	return writeCSV(w, Columns(), rows)
+}
+
+// WriteLayersCSV writes layer results with a header row of LayerColumns.
+func WriteLayersCSV(w io.Writer, rs []LayerResult) error {
+	rows := make([][]string, len(rs))
+	for i := range rs {
+		rows[i] = rs[i].Strings()
+	}
+	return writeCSV(w, LayerColumns(), rows)
+}
+
+func writeCSV(w io.Writer, head []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+// WriteJSON writes v (results, layer results, a Run) as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("netsim: %w", err)
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// DataFrame converts results to a gota DataFrame, one column per Columns
+// name.
+func DataFrame(rs []Result) dataframe.DataFrame {
+	vals := make([]reflect.Value, len(rs))
+	for i := range rs {
+		vals[i] = reflect.ValueOf(&rs[i]).Elem()
+	}
+	return frame(reflect.TypeFor[Result](), vals)
+}
+
+// LayersDataFrame converts layer results to a gota DataFrame, one column
+// per LayerColumns name.
+func LayersDataFrame(rs []LayerResult) dataframe.DataFrame {
+	vals := make([]reflect.Value, len(rs))
+	for i := range rs {
+		vals[i] = reflect.ValueOf(&rs[i]).Elem()
+	}
+	return frame(reflect.TypeFor[LayerResult](), vals)
+}
+
+func frame(t reflect.Type, vals []reflect.Value) dataframe.DataFrame {
+	cols := columns(t)
+	ss := make([]series.Series, len(cols))
+	for i, name := range cols {
+		var typ series.Type
+		switch t.Field(i).Type.Kind() {
+		case reflect.String:
+			typ = series.String
+		case reflect.Int, reflect.Int64:
+			typ = series.Int
+		case reflect.Float64:
+			typ = series.Float
+		case reflect.Bool:
+			typ = series.Bool
+		}
+		col := make([]any, len(vals))
+		for k, v := range vals {
+			f := v.Field(i)
+			if typ == series.Int {
+				col[k] = int(f.Int())
+			} else {
+				col[k] = f.Interface()
+			}
+		}
+		ss[i] = series.New(col, typ, name)
+	}
+	return dataframe.New(ss...)
+}

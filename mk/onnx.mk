@@ -40,3 +40,21 @@ test-onnx: onnx-models onnx-testdata
 		$(GO) test -count=1 ./cim/onnx/
 	CIMKIT_ONNX_MODELS=$(ONNX_MODELS_DIR) $(GO) test -count=1 -run ONNX ./cmd/cimkit/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(ONNX_FUZZTIME) ./cim/onnx/
+
+# Peak memory of a shapes-only import (issue 11 item 16): a 553 MB VGG-16
+# (torchvision's structure, zero weights in a sparse file) written by a Go
+# test into .cache/memory, then the maximum resident set size of
+# "cimkit layers" (shapes only) and "cimkit verify --float" (weights
+# decoded) on it, from GNU time. Not part of make test.
+ONNX_VGG16 := $(CURDIR)/.cache/memory/vgg16-sparse.onnx
+
+.PHONY: onnx-memory
+onnx-memory:
+	$(call apt_install,time)
+	@mkdir -p $(dir $(ONNX_VGG16))
+	CIMKIT_ONNX_WRITE_VGG16=$(ONNX_VGG16) $(GO) test -count=1 -run '^TestWriteVGG16$$' ./cim/onnx/
+	$(GO) build -o bin/cimkit ./cmd/cimkit
+	@ls -l $(ONNX_VGG16)
+	/usr/bin/time -f 'cimkit layers: max RSS %M KB, %e s' bin/cimkit layers --onnx $(ONNX_VGG16) >/dev/null
+	/usr/bin/time -f 'cimkit verify --float (weights): max RSS %M KB, %e s' \
+		bin/cimkit verify --onnx $(ONNX_VGG16) --float --layer features.0 --seeds 1 >/dev/null

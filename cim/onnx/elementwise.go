@@ -118,7 +118,7 @@ func (c *converter) twoComputed(n *Node, a, b *value) error {
 // when x is that layer's own output, read only here, and the constant is
 // one value or one per output channel.
 func (c *converter) foldInto(n *Node, x *value, name string, k *konst, dynFirst bool) bool {
-	if !c.fusable(name, nn.Conv2D, nn.Dense) || x.layer.Weights == nil {
+	if !c.fusable(name, nn.Conv2D, nn.Dense) {
 		return false
 	}
 	if (n.OpType == "Sub" || n.OpType == "Div") && !dynFirst {

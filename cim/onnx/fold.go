@@ -139,21 +139,31 @@ func (c *converter) checkDims(dims []int64) error {
 }
 
 // take returns a konst of k's type with the given dims whose element j is
-// k's element at(j).
+// k's element at(j), computed on first use (so that moving weights that
+// Options.SkipWeights leaves undecoded decodes nothing).
 func take(k *konst, dims []int64, at func(j int64) int64) *konst {
-	n := elems(dims)
-	if k.typ.isInt() {
-		src, out := k.exact(), make([]int64, n)
+	return lazyKonst(dims, k.typ, func() ([]float64, []int64) {
+		n := elems(dims)
+		if k.typ.isInt() {
+			src, out := k.exact(), make([]int64, n)
+			for j := range out {
+				out[j] = src[at(int64(j))]
+			}
+			return nil, out
+		}
+		src, out := k.floats(), make([]float64, n)
 		for j := range out {
 			out[j] = src[at(int64(j))]
 		}
-		return newInts(dims, k.typ, out)
-	}
-	src, out := k.floats(), make([]float64, n)
-	for j := range out {
-		out[j] = src[at(int64(j))]
-	}
-	return newFloats(dims, k.typ, out)
+		return out, nil
+	})
+}
+
+// copyOf returns a copy of k's values, loaded, for an operator to change.
+func copyOf(k *konst, dims []int64, at func(j int64) int64) *konst {
+	out := take(k, dims, at)
+	out.load()
+	return out
 }
 
 // broadcastIndex maps flat index i of dims out (strides so) to the flat
@@ -263,17 +273,17 @@ func (c *converter) binary(n *Node, a, b *konst) (*konst, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, y, out := a.floats(), b.floats(), make([]float64, size)
-	for j := range out {
-		out[j] = f(x[at[0](int64(j))], y[at[1](int64(j))])
+	eval := func() ([]float64, []int64) {
+		x, y, out := a.floats(), b.floats(), make([]float64, size)
+		for j := range out {
+			out[j] = roundFloat(a.typ, f(x[at[0](int64(j))], y[at[1](int64(j))]))
+		}
+		return out, nil
 	}
 	if a.typ.isInt() { // an integer base to a floating-point power: back as Cast does
-		return castKonst(newFloats(dims, Double, out), a.typ)
+		return castKonst(lazyKonst(dims, Double, eval), a.typ)
 	}
-	for j, v := range out {
-		out[j] = roundFloat(a.typ, v)
-	}
-	return newFloats(dims, a.typ, out), nil
+	return lazyKonst(dims, a.typ, eval), nil // computed on first use (weights)
 }
 
 // compareKonst compares a and b element by element into a bool konst.
@@ -311,11 +321,13 @@ func foldUnary(_ *converter, n *Node, in []*konst) (*konst, error) {
 	if f == nil || !k.typ.isFloat() {
 		return nil, fmt.Errorf("%s of %v values is not defined", op, k.typ)
 	}
-	x, out := k.floats(), make([]float64, k.n())
-	for j := range out {
-		out[j] = roundFloat(k.typ, f(x[j]))
-	}
-	return newFloats(k.dims, k.typ, out), nil
+	return lazyKonst(k.dims, k.typ, func() ([]float64, []int64) {
+		x, out := k.floats(), make([]float64, k.n())
+		for j := range out {
+			out[j] = roundFloat(k.typ, f(x[j]))
+		}
+		return out, nil
+	}), nil
 }
 
 // foldIsNaN is IsNaN, and IsInf with detect_negative and detect_positive.
@@ -422,10 +434,12 @@ func foldDequantize(c *converter, n *Node, in []*konst) (*konst, error) {
 	if err != nil {
 		return nil, err
 	}
-	xv, sv, zv := x.floats(), scale.floats(), zero.floats()
-	out := make([]float64, elems(dims))
-	for j := range out {
-		out[j] = roundFloat(scale.typ, (xv[at[0](int64(j))]-zv[at[2](int64(j))])*sv[at[1](int64(j))])
-	}
-	return newFloats(dims, scale.typ, out), nil
+	return lazyKonst(dims, scale.typ, func() ([]float64, []int64) {
+		xv, sv, zv := x.floats(), scale.floats(), zero.floats()
+		out := make([]float64, elems(dims))
+		for j := range out {
+			out[j] = roundFloat(scale.typ, (xv[at[0](int64(j))]-zv[at[2](int64(j))])*sv[at[1](int64(j))])
+		}
+		return out, nil
+	}), nil
 }

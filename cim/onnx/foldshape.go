@@ -170,24 +170,21 @@ func foldConcat(c *converter, n *Node, in []*konst) (*konst, error) {
 		return nil, err
 	}
 	outer := elems(dims[:ax])
-	if in[0].typ.isInt() {
-		out := make([]int64, 0, elems(dims))
+	return lazyKonst(dims, in[0].typ, func() ([]float64, []int64) {
+		var f []float64
+		var i []int64
 		for o := int64(0); o < outer; o++ {
 			for _, k := range in {
 				chunk := elems(k.dims[ax:])
-				out = append(out, k.exact()[o*chunk:(o+1)*chunk]...)
+				if in[0].typ.isInt() {
+					i = append(i, k.exact()[o*chunk:(o+1)*chunk]...)
+				} else {
+					f = append(f, k.floats()[o*chunk:(o+1)*chunk]...)
+				}
 			}
 		}
-		return newInts(dims, in[0].typ, out), nil
-	}
-	out := make([]float64, 0, elems(dims))
-	for o := int64(0); o < outer; o++ {
-		for _, k := range in {
-			chunk := elems(k.dims[ax:])
-			out = append(out, k.floats()[o*chunk:(o+1)*chunk]...)
-		}
-	}
-	return newFloats(dims, in[0].typ, out), nil
+		return f, i
+	}), nil
 }
 
 // shapeOf is the Shape operator on any dims, with opset-15 start/end.
@@ -343,7 +340,7 @@ func foldScatterND(c *converter, n *Node, in []*konst) (*konst, error) {
 		}
 		dst = append(dst, off)
 	}
-	out := take(data, data.dims, func(j int64) int64 { return j })
+	out := copyOf(data, data.dims, func(j int64) int64 { return j })
 	if combine == "" {
 		for t, off := range dst {
 			for e := int64(0); e < cell; e++ {
@@ -393,7 +390,7 @@ func foldTrilu(_ *converter, n *Node, in []*konst) (*konst, error) {
 	upper := attrs{n}.int("upper", 1) != 0
 	rows, cols := x.dims[r-2], x.dims[r-1]
 	zero := newFloats(nil, Double, []float64{0})
-	out := take(x, x.dims, func(j int64) int64 { return j })
+	out := copyOf(x, x.dims, func(j int64) int64 { return j })
 	for j := int64(0); j < x.n(); j++ {
 		d := j%cols - j/cols%rows // column - row
 		if keep := (upper && d >= diag) || (!upper && d <= diag); !keep {
@@ -416,7 +413,7 @@ func foldCumSum(c *converter, n *Node, in []*konst) (*konst, error) {
 	a := attrs{n}
 	excl, rev := a.int("exclusive", 0) != 0, a.int("reverse", 0) != 0
 	d, inner := x.dims[ax], elems(x.dims[ax+1:])
-	out := take(x, x.dims, func(j int64) int64 { return j })
+	out := copyOf(x, x.dims, func(j int64) int64 { return j })
 	for o := int64(0); o < elems(x.dims[:ax]); o++ {
 		for e := int64(0); e < inner; e++ {
 			var ai int64
@@ -487,7 +484,7 @@ func foldReduce(c *converter, n *Node, in []*konst) (*konst, error) {
 	node := &Node{OpType: op}
 	sk, so := strides(x.dims), strides(keep)
 	first := make([]bool, elems(keep))
-	out := take(x, keep, func(int64) int64 { return 0 })
+	out := copyOf(x, keep, func(int64) int64 { return 0 })
 	fi, _ := intBinary(op, x.typ, node)
 	ff, _ := floatBinary(op, node)
 	for j := int64(0); j < x.n(); j++ {

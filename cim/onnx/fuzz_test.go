@@ -25,9 +25,11 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		net, err := m.Network(Options{InputH: 8, InputW: 8, Limits: fuzzLimits})
-		if err == nil && len(net.Layers) == 0 {
-			t.Fatal("network without layers and no error")
+		for _, skip := range []bool{false, true} {
+			net, err := m.Network(Options{InputH: 8, InputW: 8, Limits: fuzzLimits, SkipWeights: skip})
+			if err == nil && len(net.Layers) == 0 {
+				t.Fatal("network without layers and no error")
+			}
 		}
 	})
 }

@@ -22,22 +22,43 @@ type Options struct {
 	Constants map[string]*Tensor
 	// Limits against hostile files; zero fields take DefaultLimits.
 	Limits Limits
+	// SkipWeights leaves the weights undecoded: crossbar layers get nil
+	// Weights (their bias values, a few per filter, are kept) and digital
+	// operators' constant operands nil Const. Shapes, MACs, parameters
+	// and everything mapping and simulation use are the same; importing
+	// then reads little more than the model's structure, so a model of
+	// hundreds of MB imports in a few MB (ImportFile maps the file rather
+	// than reading it). Running a network on data (inference, functional
+	// checks) needs the weights.
+	SkipWeights bool
+	// Warn, when set, is told what the import ignores without failing: an
+	// InputH or InputW that no symbolic dim takes (the file fixes the
+	// input size).
+	Warn func(msg string)
 }
 
 // ErrUnsupported is wrapped by the error of a graph that cimkit cannot
 // build; the message lists the operator types and node names that stop it.
 var ErrUnsupported = errors.New("onnx: graph cannot be built")
 
-// ImportFile reads and imports an ONNX model file.
+// ImportFile reads and imports an ONNX model file. Where the system allows
+// it the file is mapped into memory rather than read, so that only the
+// parts the import needs are loaded (with Options.SkipWeights, little more
+// than the graph's structure).
 func ImportFile(path string, opt Options) (*nn.Network, error) {
-	data, err := ReadFile(path, opt.Limits)
-	if err != nil {
-		return nil, err
-	}
 	if opt.Name == "" {
 		opt.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	net, err := Import(data, opt)
+	data, release, err := openFile(path, opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	var net *nn.Network
+	err = guardFaults(func() error {
+		net, err = Import(data, opt)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -223,7 +244,8 @@ func (c *converter) input(vi ValueInfo) error {
 		return fmt.Errorf("%w: input %q has batch %d; cimkit networks are batch 1", ErrUnsupported, vi.Name, dims[0])
 	}
 	fill := []int{c.opt.InputW, c.opt.InputH}
-	for i, k := len(dims)-1, 0; i >= 1; i-- {
+	k := 0 // symbolic dims filled
+	for i := len(dims) - 1; i >= 1; i-- {
 		if dims[i] > 0 {
 			continue
 		}
@@ -232,6 +254,9 @@ func (c *converter) input(vi ValueInfo) error {
 		}
 		dims[i] = int64(fill[k])
 		k++
+	}
+	if k == 0 && (c.opt.InputH > 0 || c.opt.InputW > 0) && c.opt.Warn != nil {
+		c.opt.Warn(fmt.Sprintf("input %q has the fixed dims %v: the input size given (%dx%d, cimkit --input) is not used", vi.Name, dims, c.opt.InputH, c.opt.InputW))
 	}
 	s, err := canon(dims)
 	if err != nil {

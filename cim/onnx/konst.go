@@ -55,6 +55,16 @@ func tensorKonst(t *Tensor) *konst {
 // values.
 func (k *konst) view(dims []int64) *konst { return &konst{dims: dims, kdata: k.kdata} }
 
+// weightValues returns the values of a layer's weights or a digital
+// operator's constant operand, or nil when Options.SkipWeights leaves them
+// undecoded.
+func (c *converter) weightValues(k *konst) []float64 {
+	if c.opt.SkipWeights {
+		return nil
+	}
+	return k.floats()
+}
+
 // n is the number of elements.
 func (k *konst) n() int64 { return elems(k.dims) }
 
@@ -250,31 +260,36 @@ func b2i(b bool) int64 {
 // castKonst converts k to type t as ONNX Cast does: integers wrap modulo
 // the target width, floating-point values are truncated toward zero into
 // an integer type (out of range is an error) and rounded to a
-// floating-point type; bool is x != 0.
+// floating-point type; bool is x != 0. Conversions that cannot fail are
+// computed on first use.
 func castKonst(k *konst, t DataType) (*konst, error) {
 	switch {
 	case t.size() == 0:
 		return nil, fmt.Errorf("Cast to %v is not supported", t)
 	case t.isFloat() && k.typ.isInt():
-		k.load()
-		out := make([]float64, len(k.i))
-		for j, v := range k.i {
-			out[j] = intToFloatType(t, k.typ, v)
-		}
-		return newFloats(k.dims, t, out), nil
+		return lazyKonst(k.dims, t, func() ([]float64, []int64) {
+			out := make([]float64, k.n())
+			for j, v := range k.exact() {
+				out[j] = intToFloatType(t, k.typ, v)
+			}
+			return out, nil
+		}), nil
 	case t.isFloat():
-		out := make([]float64, 0, k.n())
-		for _, x := range k.floats() {
-			out = append(out, roundFloat(t, x))
-		}
-		return newFloats(k.dims, t, out), nil
+		return lazyKonst(k.dims, t, func() ([]float64, []int64) {
+			out := make([]float64, k.n())
+			for j, x := range k.floats() {
+				out[j] = roundFloat(t, x)
+			}
+			return out, nil
+		}), nil
 	case k.typ.isInt():
-		k.load()
-		out := make([]int64, len(k.i))
-		for j, v := range k.i {
-			out[j] = wrapInt(t, v)
-		}
-		return newInts(k.dims, t, out), nil
+		return lazyKonst(k.dims, t, func() ([]float64, []int64) {
+			out := make([]int64, k.n())
+			for j, v := range k.exact() {
+				out[j] = wrapInt(t, v)
+			}
+			return nil, out
+		}), nil
 	}
 	out := make([]int64, 0, k.n())
 	for _, x := range k.floats() {

@@ -153,7 +153,7 @@ func (c *converter) conv(n *Node, x *value) error {
 	if !ok {
 		return nil
 	}
-	return c.convLayer(n, x, w.dims, w.floats(), b)
+	return c.convLayer(n, x, w.dims, c.weightValues(w), b)
 }
 
 // quantConv maps ConvInteger and QLinearConv to a Conv2D with the
@@ -180,11 +180,13 @@ func (c *converter) quantConv(n *Node, x *value) error {
 	if !ok1 || !ok2 {
 		return nil
 	}
-	wv := w.floats()
-	per := len(wv) / max(f, 1)
-	deq := make([]float64, len(wv))
-	for i, v := range wv {
-		deq[i] = (v - zero[i/per]) * scale[i/per]
+	var deq []float64
+	if wv := c.weightValues(w); wv != nil {
+		per := len(wv) / max(f, 1)
+		deq = make([]float64, len(wv))
+		for i, v := range wv {
+			deq[i] = (v - zero[i/per]) * scale[i/per]
+		}
 	}
 	var b []float64
 	if n.OpType == "QLinearConv" {
@@ -284,7 +286,7 @@ func (c *converter) convTranspose(n *Node, x *value) error {
 		return nil
 	}
 	conv := &nn.Layer{Name: c.layerName(n, ""), Kind: nn.Conv2D, Inputs: []string{z.Name}, Filters: int(f), Groups: int(g),
-		Bias: b != nil, Weights: flipTranspose(w, g), BiasValues: b}
+		Bias: b != nil, Weights: flipTranspose(c.weightValues(w), w.dims, g), BiasValues: b}
 	if err := c.appendLayer(z); err != nil {
 		return err
 	}
@@ -343,12 +345,15 @@ func transposePad(in, out, k, s, d, op int64, lower bool) (int64, int64) {
 	return begin, total - begin
 }
 
-// flipTranspose turns ConvTranspose weights (C, F/g, kh, kw) into Conv2D
-// weights (F, C/g, kh, kw) with the kernel rotated by 180 degrees.
-func flipTranspose(w *konst, g int64) []float64 {
-	cin, fg, kh, kw := w.dims[0], w.dims[1], w.dims[2], w.dims[3]
+// flipTranspose turns ConvTranspose weights wv of dims (C, F/g, kh, kw)
+// into Conv2D weights (F, C/g, kh, kw) with the kernel rotated by 180
+// degrees (nil for nil).
+func flipTranspose(wv []float64, dims []int64, g int64) []float64 {
+	if wv == nil {
+		return nil
+	}
+	cin, fg, kh, kw := dims[0], dims[1], dims[2], dims[3]
 	cg := cin / g
-	wv := w.floats()
 	out := make([]float64, len(wv))
 	for f := int64(0); f < fg*g; f++ {
 		grp, fo := f/fg, f%fg
@@ -380,7 +385,7 @@ func (c *converter) gemm(n *Node, x *value) error {
 		k, f = f, k
 	}
 	alpha, beta := a.float("alpha", 1), a.float("beta", 1)
-	wt := filterMajor(w.floats(), k, f, tb, alpha)
+	wt := filterMajor(c.weightValues(w), k, f, tb, alpha)
 	b, ok := c.bias(n, 2, int(f))
 	if !ok {
 		return nil
@@ -397,12 +402,16 @@ func (c *converter) matmul(n *Node, x *value) error {
 		return c.digital(n, matmulDims(c.in(n, 0), bv))
 	}
 	k, f := bv.k.dims[0], bv.k.dims[1]
-	return c.crossbar(n, x, k, f, filterMajor(bv.k.floats(), k, f, false, 1), nil)
+	return c.crossbar(n, x, k, f, filterMajor(c.weightValues(bv.k), k, f, false, 1), nil)
 }
 
 // filterMajor returns alpha times the (k, f) matrix w (given as (f, k) when
-// transposed) as crossbar weights (f, k): one row of k weights per output.
+// transposed) as crossbar weights (f, k): one row of k weights per output
+// (nil for nil; w itself when it needs no change).
 func filterMajor(w []float64, k, f int64, transposed bool, alpha float64) []float64 {
+	if w == nil || (transposed && alpha == 1) {
+		return w // already (f, k): shared, not copied (layers never change weights in place)
+	}
 	out := make([]float64, len(w))
 	for o := int64(0); o < f; o++ {
 		for i := int64(0); i < k; i++ {
@@ -476,7 +485,7 @@ func (c *converter) batchNorm(n *Node, x *value) error {
 		p[i] = v.k.floats()
 	}
 	eps := attrs{n}.float("epsilon", 1e-5)
-	if !c.fusable(n.Inputs[0], nn.Conv2D) || x.ch != 1 || x.layer.BatchNorm || x.layer.Weights == nil {
+	if !c.fusable(n.Inputs[0], nn.Conv2D) || x.ch != 1 || x.layer.BatchNorm {
 		return c.digital(n, x.dims)
 	}
 	scale, shift := make([]float64, f), make([]float64, f)
@@ -492,14 +501,17 @@ func (c *converter) batchNorm(n *Node, x *value) error {
 	return nil
 }
 
-// scaleLayer multiplies output channel j's weights and bias by s[j].
+// scaleLayer multiplies output channel j's weights (when decoded) and
+// bias by s[j].
 func scaleLayer(l *nn.Layer, s []float64) {
-	per := len(l.Weights) / len(s)
-	w := make([]float64, len(l.Weights))
-	for i := range w {
-		w[i] = l.Weights[i] * s[i/per]
+	if l.Weights != nil {
+		per := len(l.Weights) / len(s)
+		w := make([]float64, len(l.Weights))
+		for i := range w {
+			w[i] = l.Weights[i] * s[i/per]
+		}
+		l.Weights = w
 	}
-	l.Weights = w
 	if l.BiasValues != nil {
 		b := make([]float64, len(s))
 		for j := range b {

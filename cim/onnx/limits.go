@@ -1,9 +1,11 @@
 package onnx
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 )
 
 // Limits bound what the reader accepts, so that a hostile or broken file
@@ -13,19 +15,21 @@ type Limits struct {
 	MaxFileBytes   int64 // size of the model file
 	MaxNodes       int   // nodes, sub-graphs included
 	MaxTensorElems int64 // elements of one tensor (and of one folded constant)
-	MaxTotalElems  int64 // elements of all constants decoded by Import together
+	MaxTotalElems  int64 // elements of all constants of an import together
 	MaxDepth       int   // nesting of sub-graphs (If, Loop bodies) in attributes
 	MaxRank        int   // dims of one tensor
 }
 
-// DefaultLimits are generous for real CNNs (the largest ImageNet models are
-// a few hundred MB with a few thousand nodes) and small enough that a
-// float64 copy of every weight stays within a few GB.
+// DefaultLimits accept every model that fits in one ONNX file: protobuf
+// refuses messages of 2 GiB and more, and larger models keep their
+// weights in external files (which cimkit refuses). A float64 copy of the
+// constants of such a file (decoded unless Options.SkipWeights) takes up
+// to 4 GiB.
 var DefaultLimits = Limits{
-	MaxFileBytes:   512 << 20,
+	MaxFileBytes:   2<<30 - 1,
 	MaxNodes:       1 << 16,
 	MaxTensorElems: 1 << 28,
-	MaxTotalElems:  1 << 28,
+	MaxTotalElems:  1 << 29,
 	MaxDepth:       4,
 	MaxRank:        8,
 }
@@ -51,23 +55,84 @@ func orDefault[T int | int64](v, def T) T {
 }
 
 // ReadFile reads a file of at most lim.MaxFileBytes bytes (checked before
-// reading it whole).
+// reading it) into one buffer of its size.
 func ReadFile(path string, lim Limits) ([]byte, error) {
+	f, size, err := openChecked(path, lim)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readAll(f, path, size, lim)
+}
+
+// openChecked opens a model file and checks its size against the limit.
+func openChecked(path string, lim Limits) (*os.File, int64, error) {
 	lim = lim.withDefaults()
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("onnx: %w", err)
+		return nil, 0, fmt.Errorf("onnx: %w", err)
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > lim.MaxFileBytes {
-		return nil, fmt.Errorf("%w: %s: %d bytes, at most %d are accepted", ErrFormat, path, st.Size(), lim.MaxFileBytes)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("onnx: %w", err)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, lim.MaxFileBytes+1))
+	if st.Size() > lim.MaxFileBytes {
+		f.Close()
+		return nil, 0, fmt.Errorf("%w: %s: %d bytes, at most %d are accepted", ErrFormat, path, st.Size(), lim.MaxFileBytes)
+	}
+	return f, st.Size(), nil
+}
+
+// readAll reads f, expected to hold size bytes, into a buffer allocated
+// once (a file that grows beyond the limit meanwhile is refused).
+func readAll(f *os.File, path string, size int64, lim Limits) ([]byte, error) {
+	lim = lim.withDefaults()
+	buf := make([]byte, size+1) // one more, to see the end of the file
+	n, err := io.ReadFull(f, buf)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return buf[:n], nil
+	case err != nil:
+		return nil, fmt.Errorf("onnx: reading %s: %w", path, err)
+	}
+	rest, err := io.ReadAll(io.LimitReader(f, lim.MaxFileBytes-size))
 	if err != nil {
 		return nil, fmt.Errorf("onnx: reading %s: %w", path, err)
 	}
-	if int64(len(data)) > lim.MaxFileBytes {
+	if int64(n+len(rest)) > lim.MaxFileBytes {
 		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrFormat, path, lim.MaxFileBytes)
 	}
-	return data, nil
+	return append(buf, rest...), nil
+}
+
+// openFile returns the bytes of a model file, mapped into memory where
+// the system allows it (pages are loaded only when read), else read; the
+// caller calls release when it no longer uses them.
+func openFile(path string, lim Limits) (data []byte, release func(), err error) {
+	f, size, err := openChecked(path, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	if data, release, ok := mapFile(f, size); ok {
+		return data, release, nil
+	}
+	data, err = readAll(f, path, size, lim)
+	return data, func() {}, err
+}
+
+// guardFaults runs fn, turning a memory fault (a mapped file cut short by
+// another program while it is read) into an error.
+func guardFaults(fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fault := r.(interface{ Addr() uintptr }); !fault {
+				panic(r)
+			}
+			err = fmt.Errorf("%w: the file changed while it was read", ErrFormat)
+		}
+	}()
+	return fn()
 }

@@ -56,7 +56,7 @@ func (c *converter) operator(n *Node, l *nn.Layer) {
 		case v == nil:
 			op.Args = append(op.Args, nn.Operand{Input: -1})
 		case v.k != nil:
-			op.Args = append(op.Args, nn.Operand{Input: -1, Dims: v.k.dims, Const: v.k.floats()})
+			op.Args = append(op.Args, nn.Operand{Input: -1, Dims: v.k.dims, Const: c.weightValues(v.k)})
 		default:
 			op.Args = append(op.Args, nn.Operand{Input: slices.Index(l.Inputs, v.name), Dims: v.dims})
 		}

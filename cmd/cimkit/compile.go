@@ -44,7 +44,7 @@ func crossbarLayer(net *nn.Network, name string) (*nn.Layer, error) {
 
 func runCompile(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compile", stderr)
-	var mf modelFlags
+	mf := modelFlags{stderr: stderr}
 	var af archFlags
 	mf.register(fs)
 	af.register(fs)

@@ -36,7 +36,7 @@ var layerHeader = []string{"name", "kind", "in", "out", "kernel", "stride", "gro
 
 func runLayers(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("layers", stderr)
-	var mf modelFlags
+	mf := modelFlags{stderr: stderr}
 	mf.register(fs)
 	format := formatFlag(fs)
 	if err := parseListingFlags(fs, args, format); err != nil {

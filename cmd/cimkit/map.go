@@ -65,7 +65,7 @@ func (f *archFlags) arch() (arch.Arch, error) {
 
 func runMap(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("map", stderr)
-	var mf modelFlags
+	mf := modelFlags{stderr: stderr}
 	var af archFlags
 	mf.register(fs)
 	af.register(fs)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"io"
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/nn"
@@ -13,12 +14,16 @@ import (
 // zoo or --onnx FILE, and --input N (the square input size; for a zoo model
 // when not given, its native size: 224, or 32 for lenet5; for an ONNX file
 // the size of its symbolic H and W). Commands register them with register
-// and, after parsing, build the network with load.
+// and, after parsing, build the network with load. A command that runs data
+// through the layers sets weights, so that an ONNX file's weights are
+// decoded (the others only need shapes); stderr receives warnings.
 type modelFlags struct {
-	fs    *flag.FlagSet
-	model string
-	onnx  string
-	input int
+	fs      *flag.FlagSet
+	model   string
+	onnx    string
+	input   int
+	weights bool
+	stderr  io.Writer
 }
 
 // register adds --model, --input and --onnx to fs.
@@ -41,7 +46,7 @@ func (m *modelFlags) load() (*nn.Network, error) {
 		if m.model != "" {
 			return nil, usagef("give --model or --onnx, not both")
 		}
-		return loadONNX(m.onnx, m.input)
+		return m.loadONNX()
 	}
 	if m.model == "" {
 		return nil, usagef("--model is required: one of %s", strings.Join(zoo.Names(), ", "))

@@ -72,7 +72,7 @@ var simTable = []string{"layer", "kind", "fits", "pv", "ph", "cores", "vectors",
 
 func runSim(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sim", stderr)
-	var mf modelFlags
+	mf := modelFlags{stderr: stderr}
 	var cf chipFlags
 	mf.register(fs)
 	cf.register(fs)

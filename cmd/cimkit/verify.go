@@ -46,7 +46,7 @@ type verifyOpts struct {
 
 func runVerify(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("verify", stderr)
-	var mf modelFlags
+	mf := modelFlags{stderr: stderr}
 	var af archFlags
 	mf.register(fs)
 	af.register(fs)
@@ -63,6 +63,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	o.float = *float
+	mf.weights = *float // float runs use an ONNX file's weights
 	net, err := mf.load()
 	if err != nil {
 		return err

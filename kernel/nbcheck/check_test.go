@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -188,6 +189,46 @@ func TestRepositoryNotebookTags(t *testing.T) {
 			for _, tag := range c.Metadata.Tags {
 				if _, _, err := parseTableTag(tag); err != nil || strings.Contains(tag, ",") {
 					t.Errorf("%s cell %d: tag %q: %v", filepath.Base(p), i, tag, err)
+				}
+			}
+		}
+	}
+}
+
+// timingProse matches a chip timing stated as a number: "800-cycle MVMs",
+// "3200 cycles per MVM", "a 1 GHz clock", "MVMCycles = 3200".
+var timingProse = regexp.MustCompile(`(?i)\b\d[\d ,.]*(-cycle|\s*cycles? (per|of an?|for an?) (mvm|read|transaction)|\s*[gm]hz)\b|MVMCycles\s*=\s*\d`)
+
+// The notebooks' prose (markdown and code comments) states no chip timing
+// as a number: the defaults live in cim/arch and change (a notebook said
+// "800-cycle MVMs" while arch.Default() had 3200). A notebook prints them
+// from the code (kernel.ShowFields(arch.Default()), a.MVMCycles).
+func TestRepositoryNotebookProse(t *testing.T) {
+	paths, err := filepath.Glob("../../notebooks/*.ipynb")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no notebooks: %v", err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nb notebook
+		if err := json.Unmarshal(data, &nb); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		for i, c := range nb.Cells {
+			for _, line := range strings.Split(string(c.Source), "\n") {
+				if c.Type == "code" {
+					_, comment, ok := strings.Cut(line, "//")
+					if !ok {
+						continue
+					}
+					line = comment
+				}
+				if m := timingProse.FindString(line); m != "" {
+					t.Errorf("%s cell %d states a timing in prose (%q): print it from cim/arch instead:\n\t%s",
+						filepath.Base(p), i, m, strings.TrimSpace(line))
 				}
 			}
 		}

@@ -55,6 +55,7 @@ const (
 	ActHardSwish Act = "hardswish"
 	ActHardSigm  Act = "hardsigmoid"
 	ActLeakyReLU Act = "leakyrelu"
+	ActSiLU      Act = "silu" // x*sigmoid(x) (swish)
 )
 
 // Shape is a batch-1 tensor shape, channels first.

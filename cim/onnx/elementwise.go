@@ -51,8 +51,12 @@ func (c *converter) actOf(n *Node) (nn.Act, bool) {
 
 // activation fuses an activation into the layer that produces its input
 // (Conv2D, Dense, Add), or adds an Activation layer; activations cimkit has
-// no kind for become Digital layers.
+// no kind for become Digital layers. An activation multiplied by its own
+// input is converted with that product (selfGated).
 func (c *converter) activation(n *Node, x *value) error {
+	if ok, err := c.selfGated(n, x); ok || err != nil {
+		return err
+	}
 	act, ok := c.actOf(n)
 	if !ok || c.in(n, 0) != x {
 		return c.digital(n, x.dims)
@@ -203,10 +207,11 @@ func (c *converter) globalPool(n *Node, x *value) error {
 	return c.add(n, l, dims, s)
 }
 
-// hardSwish recognises x * Clip(x + 3, 0, 6) / 6, the way Paddle (and
-// others) export HardSwish, at its Add node, and converts it as one
-// HardSwish activation of x. Every intermediate value must have exactly one
-// reader, and x no reader outside the pattern.
+// hardSwish recognises HardSwish written out, at its Add node: x + 3,
+// Clip to [0, 6], then a product with x and a division by 6 (or a product
+// with 1/6) in either order: x*Clip(x+3, 0, 6)/6 as Paddle exports it,
+// x*(relu6(x+3)/6) as PyTorch code often writes it. Every intermediate
+// value must have exactly one reader, and x no reader outside the pattern.
 func (c *converter) hardSwish(add *Node, x *value) (bool, error) {
 	if add.OpType != "Add" || !c.isConst(add, 3) {
 		return false, nil
@@ -222,23 +227,86 @@ func (c *converter) hardSwish(add *Node, x *value) (bool, error) {
 	if act, ok := c.actOf(clip); !ok || act != nn.ActReLU6 {
 		return false, nil
 	}
-	mul := c.onlyReader(clip.Outputs)
-	if mul == nil || mul.OpType != "Mul" || len(mul.Inputs) != 2 ||
-		!(mul.Inputs[0] == xname || mul.Inputs[1] == xname) {
+	chain := []*Node{clip}
+	for byX, by6 := false, false; !byX || !by6; {
+		last := chain[len(chain)-1]
+		next := c.onlyReader(last.Outputs)
+		switch {
+		case next == nil:
+			return false, nil
+		case !byX && next.OpType == "Mul" && c.otherInput(next, last.Outputs[0]) == xname:
+			byX = true
+		case !by6 && next.OpType == "Div" && next.Inputs[0] == last.Outputs[0] && c.isConst(next, 6),
+			!by6 && next.OpType == "Mul" && c.isConstNear(next, 1.0/6):
+			by6 = true
+		default:
+			return false, nil
+		}
+		chain = append(chain, next)
+	}
+	for _, n := range chain {
+		c.skip[n] = true
+	}
+	return true, c.fuseAct(chain[len(chain)-1], x, xname, nn.ActHardSwish, ".hardswish")
+}
+
+// selfGated recognises an activation whose only reader multiplies it by
+// the activation's own input: x*Sigmoid(x) is SiLU (PyTorch's export of
+// nn.SiLU), x*HardSigmoid(x) with alpha 1/6 and beta 0.5 is HardSwish
+// (PyTorch's export of nn.Hardswish below opset 14). The pair becomes that
+// activation of x. A product with another tensor (a squeeze-and-excitation
+// gate) is left alone.
+func (c *converter) selfGated(n *Node, x *value) (bool, error) {
+	act, ok := c.actOf(n)
+	gated := map[nn.Act]nn.Act{nn.ActSigmoid: nn.ActSiLU, nn.ActHardSigm: nn.ActHardSwish}[act]
+	if !ok || gated == nn.ActNone || c.in(n, 0) != x {
 		return false, nil
 	}
-	div := c.onlyReader(mul.Outputs)
-	if div == nil || div.OpType != "Div" || div.Inputs[0] != mul.Outputs[0] || !c.isConst(div, 6) {
+	mul := c.onlyReader(n.Outputs)
+	if mul == nil || mul.OpType != "Mul" || c.otherInput(mul, n.Outputs[0]) != n.Inputs[0] {
 		return false, nil
 	}
-	c.skip[clip], c.skip[mul], c.skip[div] = true, true, true
+	c.skip[mul] = true
+	return true, c.fuseAct(mul, x, n.Inputs[0], gated, "."+string(gated))
+}
+
+// fuseAct converts a pattern ending at node last as activation act of x
+// (the value named xname, read twice by the pattern): fused into x's
+// producer when nothing else reads x, else an Activation layer.
+func (c *converter) fuseAct(last *Node, x *value, xname string, act nn.Act, suffix string) error {
 	if c.fusableUses(xname, 2, nn.Conv2D, nn.Dense, nn.Add) {
-		x.layer.Act = nn.ActHardSwish
-		c.same(div, x)
-		return true, nil
+		x.layer.Act = act
+		c.same(last, x)
+		return nil
 	}
-	l := &nn.Layer{Name: c.layerName(div, ".hardswish"), Kind: nn.Activation, Act: nn.ActHardSwish, Inputs: []string{x.name}, Dims: c.held(x)}
-	return true, c.add(div, l, x.dims, x.shape)
+	l := &nn.Layer{Name: c.layerName(last, suffix), Kind: nn.Activation, Act: act, Inputs: []string{x.name}, Dims: c.held(x)}
+	return c.add(last, l, x.dims, x.shape)
+}
+
+// otherInput returns the input of a two-input node that is not the value
+// named one ("" unless exactly one input is one).
+func (c *converter) otherInput(n *Node, one string) string {
+	switch {
+	case len(n.Inputs) != 2 || n.Inputs[0] == n.Inputs[1]:
+		return ""
+	case n.Inputs[0] == one:
+		return n.Inputs[1]
+	case n.Inputs[1] == one:
+		return n.Inputs[0]
+	}
+	return ""
+}
+
+// isConstNear reports whether one input of n is a scalar constant within
+// 1e-6 of v (1/6 stored as a float32).
+func (c *converter) isConstNear(n *Node, v float64) bool {
+	for i := range n.Inputs {
+		if in := c.in(n, i); in != nil && in.k != nil {
+			s, ok := in.k.scalar()
+			return ok && math.Abs(s-v) < 1e-6
+		}
+	}
+	return false
 }
 
 // isConst reports whether one input of n is the scalar constant v.

@@ -327,3 +327,68 @@ func TestConstantsAndReadFile(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+// gatedModel is x[1, 1, 2, 2] -> Conv 1x1 (2 filters) -> c, then the
+// given nodes, which end in y; "three", "six", "sixth" and "zero" are
+// scalar constants, Wg a second 1x1 conv's weights.
+func gatedModel(nodes ...pb) []byte {
+	k := func(name string, v float64) pb { return tensorPB(name, nil, []float64{v}) }
+	all := append([]pb{nodePB("Conv", "conv", []string{"x", "W"}, []string{"c"})}, nodes...)
+	inits := []pb{tensorPB("W", []int64{2, 1, 1, 1}, []float64{1, 2}), tensorPB("Wg", []int64{2, 2, 1, 1}, fill(4, 1)),
+		k("three", 3), k("zero", 0), k("six", 6), k("sixth", 1.0/6)}
+	return modelPB(all, inits, valueInfoPB("x", 1, 1, 2, 2), valueInfoPB("y", 1, 2, 2, 2))
+}
+
+// TestSelfGatedActivations: an activation multiplied by its own input is
+// one activation fused into the conv: x*Sigmoid(x) is SiLU, and
+// HardSwish as PyTorch exports it below opset 14 (x*HardSigmoid(x) with
+// alpha 1/6) or as code writes it (x*(relu6(x+3)/6), with /6 or *1/6);
+// they were an activation plus a digital Mul. A sigmoid gate on another
+// tensor, HardSigmoid's default slope 0.2 and a conv output read
+// elsewhere are converted as before.
+func TestSelfGatedActivations(t *testing.T) {
+	hs := func(alpha float64) pb {
+		return nodePB("HardSigmoid", "hsig", []string{"c"}, []string{"h"}, floatAttr("alpha", alpha), floatAttr("beta", 0.5))
+	}
+	relu6 := []pb{
+		nodePB("Add", "add3", []string{"c", "three"}, []string{"a"}),
+		nodePB("Clip", "clip", []string{"a", "zero", "six"}, []string{"r"}),
+	}
+	cases := []struct {
+		name  string
+		nodes []pb
+		kinds []string
+		acts  []nn.Act
+	}{
+		{"silu", []pb{nodePB("Sigmoid", "sig", []string{"c"}, []string{"s"}), nodePB("Mul", "mul", []string{"c", "s"}, []string{"y"})},
+			[]string{"conv2d"}, []nn.Act{nn.ActSiLU}},
+		{"silu, operands swapped", []pb{nodePB("Sigmoid", "sig", []string{"c"}, []string{"s"}), nodePB("Mul", "mul", []string{"s", "c"}, []string{"y"})},
+			[]string{"conv2d"}, []nn.Act{nn.ActSiLU}},
+		{"hardswish opset 13", []pb{hs(1.0 / 6), nodePB("Mul", "mul", []string{"c", "h"}, []string{"y"})},
+			[]string{"conv2d"}, []nn.Act{nn.ActHardSwish}},
+		{"x*(relu6(x+3)/6)", append(slices.Clone(relu6), nodePB("Div", "div6", []string{"r", "six"}, []string{"d"}), nodePB("Mul", "mul", []string{"c", "d"}, []string{"y"})),
+			[]string{"conv2d"}, []nn.Act{nn.ActHardSwish}},
+		{"x*(relu6(x+3)*(1/6))", append(slices.Clone(relu6), nodePB("Mul", "by6", []string{"r", "sixth"}, []string{"d"}), nodePB("Mul", "mul", []string{"d", "c"}, []string{"y"})),
+			[]string{"conv2d"}, []nn.Act{nn.ActHardSwish}},
+		{"sigmoid gate", []pb{nodePB("Conv", "gate", []string{"c", "Wg"}, []string{"g"}), nodePB("Sigmoid", "sig", []string{"g"}, []string{"s"}), nodePB("Mul", "mul", []string{"c", "s"}, []string{"y"})},
+			[]string{"conv2d", "conv2d", "digital:Mul"}, []nn.Act{nn.ActNone, nn.ActSigmoid, nn.ActNone}},
+		{"hardsigmoid slope 0.2", []pb{hs(0.2), nodePB("Mul", "mul", []string{"c", "h"}, []string{"y"})},
+			[]string{"conv2d", "digital:HardSigmoid", "digital:Mul"}, []nn.Act{nn.ActNone, nn.ActNone, nn.ActNone}},
+		{"silu of a value read elsewhere", []pb{nodePB("Sigmoid", "sig", []string{"c"}, []string{"s"}), nodePB("Mul", "mul", []string{"c", "s"}, []string{"y"}), nodePB("Relu", "relu", []string{"c"}, []string{"z"})},
+			[]string{"conv2d", "activation", "activation"}, []nn.Act{nn.ActNone, nn.ActSiLU, nn.ActReLU}},
+	}
+	for _, c := range cases {
+		net, err := Import(gatedModel(c.nodes...), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		var acts []nn.Act
+		for _, l := range net.Layers {
+			acts = append(acts, l.Act)
+		}
+		if got := kinds(net); !slices.Equal(got, c.kinds) || !slices.Equal(acts, c.acts) {
+			t.Errorf("%s: layers %v with activations %q, want %v with %q", c.name, got, acts, c.kinds, c.acts)
+		}
+	}
+}

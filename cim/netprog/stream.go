@@ -139,7 +139,7 @@ func (p *Program) layerDeps(c int, u *unit) error {
 		return add(&u.pre, prev)
 	}
 	u.preLag = 1
-	if !p.Place.Layers[last].Folded() { // a folded layer's rounds run each image in turn
+	if p.Images > 1 && !p.Place.Layers[last].Folded() { // a folded layer's rounds run each image in turn
 		if err := add(&u.pre, last); err != nil {
 			return err
 		}

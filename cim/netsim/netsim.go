@@ -178,7 +178,7 @@ type times struct {
 	prog       [][][2]int64
 }
 
-func (r *Run) times(a arch.Arch) times {
+func (r *Run) times() times {
 	p, t := r.Program, r.Timing
 	n := len(p.Place.Layers)
 	tm := times{start: make([][]int64, n), end: make([][]int64, n), prog: make([][][2]int64, n)}
@@ -195,7 +195,7 @@ func (r *Run) times(a arch.Arch) times {
 		case prog && !end:
 			open[m.Core] = m.T
 		case prog:
-			tm.prog[layer] = append(tm.prog[layer], [2]int64{open[m.Core], m.T + int64(a.RowWriteCycles)})
+			tm.prog[layer] = append(tm.prog[layer], [2]int64{open[m.Core], m.T})
 		case end:
 			tm.end[layer][k] = max(tm.end[layer][k], m.T)
 		default:
@@ -231,7 +231,7 @@ func union(iv [][2]int64) int64 {
 func (r *Run) measure(cfg Config, cnt *counter) {
 	p, t, a := r.Program, r.Timing, cfg.Arch
 	pl := p.Place
-	tm := r.times(a)
+	tm := r.times()
 	res := &r.Result
 	*res = Result{Model: pl.Net.Name, XbarRows: a.XbarRows, XbarCols: a.XbarCols, BusBytes: a.BusBytes,
 		CoresBudget: a.Cores, Scheme: string(cfg.Scheme), Mode: string(cfg.Mode), Duplicate: cfg.Duplicate,

@@ -186,7 +186,7 @@ type Options struct {
 
 // MaxRounds is the most rounds a folded layer may take: a budget that
 // would need more is refused (ErrFold) as below the layer's fold.
-const MaxRounds = 1 << 12
+const MaxRounds = 256
 
 // The errors Place wraps, so that callers can tell bad input apart.
 var (

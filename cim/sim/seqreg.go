@@ -63,9 +63,9 @@ func (m *machine) prog(i int, c *core) {
 	}
 }
 
-// Mark is a MARK instruction reached by a core: its label and the core's
-// time then (the end of everything before it in the core's program, except
-// an MVM or PROG still at work on the crossbar).
+// Mark is a MARK instruction reached by a core: its label and the time
+// when everything before it in the core's program has finished, an MVM or
+// PROG still at work on the crossbar included.
 type Mark struct {
 	Core  int32
 	Label int32
@@ -75,6 +75,6 @@ type Mark struct {
 // mark records core i's MARK; it costs nothing and is not counted as an
 // instruction.
 func (m *machine) mark(i int, c *core) {
-	m.res.Marks = append(m.res.Marks, Mark{Core: int32(i), Label: c.in.Value, T: c.t})
+	m.res.Marks = append(m.res.Marks, Mark{Core: int32(i), Label: c.in.Value, T: max(c.t, c.xbar)})
 	c.has = false
 }

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/netprog"
+	"github.com/cimkit/cimkit/cim/netsim"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/place"
+)
+
+func init() {
+	register(command{
+		name:    "net",
+		summary: "simulate a whole network on one chip: layer by layer or pipelined, latency, throughput, bottleneck",
+		run:     runNet,
+	})
+}
+
+// netTable are the columns of the table format of net (CSV and JSON have
+// all), and netLayerTable those of net --layers.
+var (
+	netTable = []string{"mode", "duplicate", "images", "segments", "cores", "copies", "latency_cycles", "latency_us",
+		"images_per_s", "speedup", "dup_gain", "bottleneck", "bottleneck_share", "core_utilization", "bus_utilization",
+		"reprogram_cycles", "sync_mem_bytes", "puma_attr_bytes"}
+	netLayerTable = []string{"mode", "layer", "kind", "role", "segment", "copies", "rounds", "cores", "start_cycles",
+		"end_cycles", "critical_share", "xbar_busy", "written_bytes"}
+)
+
+func runNet(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("net", stderr)
+	var mf modelFlags
+	var cf chipFlags
+	mf.register(fs)
+	cf.register(fs)
+	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
+	bus := fs.Int("bus", 16, "bus width in bytes per beat")
+	cores := fs.Int("cores", 1024, "core budget of the chip")
+	scheme := fs.String("scheme", string(compile.Linear), "synchronisation scheme inside layers: "+schemeNames())
+	mode := fs.String("mode", "both", "execution: layer (layer by layer), pipelined (across layers) or both (with the speedup)")
+	dup := fs.Bool("duplicate", false, "also run with the bottleneck layers duplicated greedily on spare cores")
+	images := fs.Int("images", 1, "images streamed through the chip (throughput in steady state)")
+	segments := fs.Bool("segments", false, "when the network does not fit, run it in segments, reprogramming the chip in between")
+	layers := fs.Bool("layers", false, "list every layer of every run (start, end, critical-path share) instead of one record per run")
+	format := formatFlag(fs)
+	if err := parseListingFlags(fs, args, format); err != nil {
+		return err
+	}
+	s, err := compile.ParseScheme(*scheme)
+	if err != nil {
+		return usagef("--scheme: %v", err)
+	}
+	if *mode != "both" {
+		if _, err := netprog.ParseMode(*mode); err != nil {
+			return usagef("--mode: %v, or both", err)
+		}
+	}
+	if *images < 1 || *images > netprog.MaxImages {
+		return usagef("--images %d: want 1..%d", *images, netprog.MaxImages)
+	}
+	a, err := cf.chip(*xbar, *bus, *cores)
+	if err != nil {
+		return err
+	}
+	opt, err := cf.options()
+	if err != nil {
+		return err
+	}
+	net, err := mf.load()
+	if err != nil {
+		return err
+	}
+	cfg := netsim.Config{Arch: a, Scheme: s, Mode: netprog.Mode(*mode), Images: *images, Segments: *segments,
+		Duplicate: *dup, Sim: opt}
+	runs, err := netRuns(net, cfg)
+	switch {
+	case errors.Is(err, place.ErrNoFit):
+		return usagef("%v (--segments)", err)
+	case netsim.IsBadInput(err):
+		return usagef("%v", err)
+	case err != nil:
+		return err
+	}
+	if *layers {
+		var ls []netsim.LayerResult
+		for _, r := range runs {
+			ls = append(ls, r.Layers...)
+		}
+		rows := make([][]string, len(ls))
+		for i := range ls {
+			rows[i] = ls[i].Strings()
+		}
+		return emitSelected(stdout, *format, netsim.LayerColumns(), netLayerTable, rows, ls)
+	}
+	rs := make([]netsim.Result, len(runs))
+	rows := make([][]string, len(runs))
+	for i, r := range runs {
+		rs[i] = r.Result
+		rows[i] = rs[i].Strings()
+	}
+	return emitSelected(stdout, *format, netsim.Columns(), netTable, rows, rs)
+}
+
+// netRuns runs cfg: both modes (netsim.Compare) or one, each plain and,
+// with cfg.Duplicate, duplicated.
+func netRuns(net *nn.Network, cfg netsim.Config) ([]*netsim.Run, error) {
+	if cfg.Mode == "both" {
+		return netsim.Compare(net, cfg)
+	}
+	dup := cfg.Duplicate
+	cfg.Duplicate = false
+	plain, err := netsim.Simulate(net, cfg)
+	if err != nil || !dup {
+		return []*netsim.Run{plain}, err
+	}
+	cfg.Duplicate = true
+	d, err := netsim.Simulate(net, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if d.Result.LatencyCycles > 0 {
+		d.Result.DupGain = float64(plain.Result.LatencyCycles) / float64(d.Result.LatencyCycles)
+	}
+	return []*netsim.Run{plain, d}, nil
+}
+
+// emitSelected writes records: every column for CSV and JSON, the table
+// columns for the table.
+func emitSelected(w io.Writer, format string, cols, table []string, rows [][]string, records any) error {
+	if format != formatTable {
+		return emit(w, format, cols, rows, records)
+	}
+	pos := map[string]int{}
+	for i, c := range cols {
+		pos[c] = i
+	}
+	short := make([][]string, len(rows))
+	for i, r := range rows {
+		for _, c := range table {
+			short[i] = append(short[i], shortCell(r[pos[c]]))
+		}
+	}
+	return emit(w, format, table, short, nil)
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/netsim"
+)
+
+func TestNetJSON(t *testing.T) {
+	code, out, errs := cimkit("net", "--model", "resnet18", "--input", "32", "--xbar", "32x32", "--segments", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rs []netsim.Result
+	if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 2 {
+		t.Fatalf("JSON %v: %s", err, out)
+	}
+	l, p := rs[0], rs[1]
+	if l.Mode != "layer" || p.Mode != "pipelined" || l.Speedup != 1 || p.Speedup <= 1 || p.LatencyCycles >= l.LatencyCycles ||
+		l.Segments < 2 || p.Bottleneck == "" || l.Model != "resnet18" || l.XbarRows != 32 {
+		t.Errorf("records %+v\n%+v", l, p)
+	}
+}
+
+func TestNetLayersCSV(t *testing.T) {
+	code, out, errs := cimkit("net", "--model", "lenet5", "--xbar", "32", "--mode", "pipelined", "--duplicate", "--images", "3", "--layers", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(recs[0], ",") != strings.Join(netsim.LayerColumns(), ",") {
+		t.Errorf("header %v", recs[0])
+	}
+	// lenet5 has 5 crossbar and 2 pool layers: two runs (plain and
+	// duplicated).
+	if n := len(recs) - 1; n != 2*7 || recs[1][2] != "pipelined" || recs[8][3] != "conv1" {
+		t.Errorf("%d layer records, want 14:\n%s", n, out)
+	}
+}
+
+func TestNetTable(t *testing.T) {
+	code, out, errs := cimkit("net", "--model", "lenet5", "--xbar", "32", "--mode", "layer")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "mode") || !strings.HasPrefix(lines[1], "layer") {
+		t.Errorf("exit %d: %s\n%s", code, errs, out)
+	}
+}
+
+// TestNetBadInput: bad input exits 2 with a message naming it.
+func TestNetBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--model", "lenet5", "--images", "0"}, "--images 0"},
+		{[]string{"--model", "lenet5", "--mode", "fast"}, "--mode"},
+		{[]string{"--model", "resnet18", "--xbar", "32"}, "--segments"},
+		{[]string{"--model", "resnet18", "--xbar", "32", "--cores", "4", "--segments"}, "below a layer's fold"},
+		{[]string{"--model", "resnet18", "--xbar", "128", "--images", "4096"}, "shared memory"},
+		{[]string{"--model", "nope"}, "unknown --model"},
+	} {
+		code, _, errs := cimkit(append([]string{"net"}, tc.args...)...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("net %v: exit %d, %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+}

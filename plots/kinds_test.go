@@ -71,3 +71,13 @@ func TestEfficiencyLayers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadResultsSkipsPreamble: the browser playground's CSV downloads
+// open with '#' lines naming their configuration; plot --in reads them.
+func TestReadResultsSkipsPreamble(t *testing.T) {
+	recs := fakeRecords("m", fakeResNet[:2], []int{32}, []int{16}, []string{"linear"})
+	df, err := ReadResults(strings.NewReader("# cimkit playground results: m\n# arch: {}\n"+csvOf(t, recs)), "with preamble")
+	if err != nil || df.Nrow() != 2 {
+		t.Errorf("%v, %d rows", err, df.Nrow())
+	}
+}

@@ -25,9 +25,10 @@ var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "s
 
 // ReadResults reads a results CSV (header line with at least [Columns]) into
 // a DataFrame and checks it: every column present, numbers in the numeric
-// columns, true/false in "fits". name names the input in errors.
+// columns, true/false in "fits". Lines starting with '#' before the header
+// are skipped ([sim.SkipPreamble]). name names the input in errors.
 func ReadResults(r io.Reader, name string) (dataframe.DataFrame, error) {
-	df := dataframe.ReadCSV(r, dataframe.DetectTypes(false), dataframe.DefaultType(series.String))
+	df := dataframe.ReadCSV(sim.SkipPreamble(r), dataframe.DetectTypes(false), dataframe.DefaultType(series.String))
 	if df.Err != nil {
 		return df, fmt.Errorf("%s: not a results CSV: %v", name, df.Err)
 	}

@@ -129,8 +129,9 @@ func WriteCSV(w io.Writer, rs []Result) error {
 
 // ReadCSV reads results written by WriteCSV. Columns may come in any order
 // and extra columns are ignored, but every column of Columns must be there.
+// Lines starting with '#' before the header are skipped (SkipPreamble).
 func ReadCSV(r io.Reader) ([]Result, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(SkipPreamble(r))
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("sim: results CSV: reading header: %w", err)

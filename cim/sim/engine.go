@@ -28,11 +28,19 @@ type Options struct {
 	MaxSpans int
 	// OnSpan, when set, receives every span as it is recorded, whether or
 	// not Trace keeps them (and with no cap): a caller can aggregate a
-	// timeline of any length, or count finished MVMs for a progress
-	// report, in constant memory. It is called from the simulation loop;
-	// spans come in issue order, not sorted by time.
+	// timeline of any window of a run of any length in constant memory. It
+	// is called from the simulation loop; spans come in issue order, not
+	// sorted by time. It costs a call per instruction; Progress is cheaper.
 	OnSpan func(Span)
+	// Progress, when set, is called after every ProgressEvery MVMs with the
+	// number of MVMs started so far, from the simulation loop: a long run
+	// can report how far it is (a layer's run has cores x vectors MVMs).
+	Progress func(mvms int64)
 }
+
+// ProgressEvery is how many MVMs pass between two calls of
+// Options.Progress.
+const ProgressEvery = 1 << 14
 
 // DefaultMaxSpans is the trace cap used when Options.MaxSpans is 0
 // (about 24 MB of spans).
@@ -130,6 +138,7 @@ type machine struct {
 	busFree  int64
 	res      Timing
 	maxSpans int
+	mvms     int64     // MVMs started, for Options.Progress
 	tracing  bool      // Trace or OnSpan: spans are needed
 	busTab   []busCost // bus time and beats of small transfers, by size
 }
@@ -300,6 +309,11 @@ func (m *machine) mvm(i int, c *core) {
 	c.stats.Instrs++
 	c.has = false
 	c.xbar, c.t = start+lat, start
+	if m.opt.Progress != nil {
+		if m.mvms++; m.mvms%ProgressEvery == 0 {
+			m.opt.Progress(m.mvms)
+		}
+	}
 	if m.opt.BlockingMVM {
 		c.stats.Busy += lat
 		c.t = c.xbar

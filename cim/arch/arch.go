@@ -66,25 +66,42 @@ import (
 
 // Arch is one chip configuration. JSON field names are given in the tags.
 type Arch struct {
-	XbarRows          int   `json:"xbar_rows"`           // crossbar rows (inputs per MVM)
-	XbarCols          int   `json:"xbar_cols"`           // crossbar columns (outputs per MVM)
-	Cores             int   `json:"cores"`               // core budget: most cores a layer may use
-	BusBytes          int   `json:"bus_bytes"`           // bus width: bytes per beat
-	ClockMHz          int   `json:"clock_mhz"`           // clock of cores and bus, for converting cycles to time
-	MVMCycles         int   `json:"mvm_cycles"`          // latency of one crossbar MVM
-	BusOverheadCycles int   `json:"bus_overhead_cycles"` // fixed cost of one bus transaction (per burst)
-	BurstBeats        int   `json:"burst_beats"`         // most beats in one burst (AXI4: 256)
-	DigitalCycles     int   `json:"digital_cycles"`      // latency of one MOV (digital-unit vector op)
-	DigitalLanes      int   `json:"digital_lanes"`       // elements per DigitalCycles of a VOP (digital-layer op)
-	RowWriteCycles    int   `json:"row_write_cycles"`    // time to program one crossbar row (PROG)
-	ActBytes          int   `json:"act_bytes"`           // bytes per activation element (IFM/OFM)
-	WeightBits        int   `json:"weight_bits"`         // bits per weight (in ceil(WeightBits/CellBits) cells)
-	PsumBytes         int   `json:"psum_bytes"`          // bytes per partial-sum element
-	SeqRegBytes       int   `json:"seq_reg_bytes"`       // size of a core's sequence-number register (CALL payload)
-	SharedMemBytes    int64 `json:"shared_mem_bytes"`    // shared memory size
-	DACBits           int   `json:"dac_bits"`            // input bits applied per crossbar read (1: bit-serial)
-	CellBits          int   `json:"cell_bits"`           // weight bits stored per RRAM cell
+	XbarRows          int    `json:"xbar_rows"`           // crossbar rows (inputs per MVM)
+	XbarCols          int    `json:"xbar_cols"`           // crossbar columns (outputs per MVM)
+	Cores             int    `json:"cores"`               // core budget: most cores a layer may use
+	BusBytes          int    `json:"bus_bytes"`           // bus width: bytes per beat
+	ClockMHz          int    `json:"clock_mhz"`           // clock of cores and bus, for converting cycles to time
+	MVMCycles         int    `json:"mvm_cycles"`          // latency of one crossbar MVM
+	BusOverheadCycles int    `json:"bus_overhead_cycles"` // fixed cost of one bus transaction (per burst)
+	BurstBeats        int    `json:"burst_beats"`         // most beats in one burst (AXI4: 256)
+	DigitalCycles     int    `json:"digital_cycles"`      // latency of one MOV (digital-unit vector op)
+	DigitalLanes      int    `json:"digital_lanes"`       // elements per DigitalCycles of a VOP (digital-layer op)
+	RowWriteCycles    int    `json:"row_write_cycles"`    // time to program one crossbar row (PROG)
+	ActBytes          int    `json:"act_bytes"`           // bytes per activation element (IFM/OFM)
+	WeightBits        int    `json:"weight_bits"`         // bits per weight (in ceil(WeightBits/CellBits) cells)
+	PsumBytes         int    `json:"psum_bytes"`          // bytes per partial-sum element
+	SeqRegBytes       int    `json:"seq_reg_bytes"`       // size of a core's sequence-number register (CALL payload)
+	SharedMemBytes    int64  `json:"shared_mem_bytes"`    // shared memory size
+	DACBits           int    `json:"dac_bits"`            // input bits applied per crossbar read (1: bit-serial)
+	CellBits          int    `json:"cell_bits"`           // weight bits stored per RRAM cell
+	Interconnect      string `json:"interconnect"`        // how cores reach shared memory: Shared or AXI4
+	AXIOutstanding    int    `json:"axi_outstanding"`     // AXI4: transactions a core may have in flight
+	AXILatencyCycles  int    `json:"axi_latency_cycles"`  // AXI4: address to first read beat, last write beat to response
 }
+
+// The interconnects (Arch.Interconnect).
+const (
+	// Shared is one bus that carries one transaction at a time; the core
+	// that issued it waits for it to end.
+	Shared = "shared"
+	// AXI4 has separate read and write channels that carry transfers at
+	// the same time, outstanding transactions, pipelined address phases
+	// and write responses (see cim/sim).
+	AXI4 = "axi4"
+)
+
+// Interconnects returns the interconnects Arch.Interconnect accepts.
+func Interconnects() []string { return []string{Shared, AXI4} }
 
 // Default returns the default chip; the package doc gives the reasons.
 func Default() Arch {
@@ -94,6 +111,7 @@ func Default() Arch {
 		BurstBeats: 256, DigitalCycles: 4, DigitalLanes: 64, RowWriteCycles: 1000,
 		ActBytes: 1, WeightBits: 8, PsumBytes: 4, SeqRegBytes: 4,
 		SharedMemBytes: 64 << 20, DACBits: 1, CellBits: 2,
+		Interconnect: Shared, AXIOutstanding: 4, AXILatencyCycles: 1,
 	}
 }
 
@@ -103,6 +121,9 @@ const (
 	MaxCores  = 1 << 20
 	MaxBus    = 4096
 	MaxCycles = 1 << 24
+	// MaxOutstanding is the most transactions a core may have in flight
+	// on AXI4 (AXIOutstanding).
+	MaxOutstanding = 64
 )
 
 // Validate reports the first field that is out of range, naming it. The

@@ -45,6 +45,9 @@ var fields = []Field{
 	{Name: "shared_mem_bytes", Doc: "Shared memory for the feature maps and partial sums of a layer.", Unit: "bytes", Min: 1, Max: 1 << 50},
 	{Name: "dac_bits", Doc: "Input bits a DAC applies per crossbar read: an MVM takes ceil(8*act_bytes/dac_bits) reads.", Unit: "bits", Min: 1, Max: 64},
 	{Name: "cell_bits", Doc: "Weight bits stored per RRAM cell: a weight takes ceil(weight_bits/cell_bits) cells, each converted by the ADC on every read.", Unit: "bits", Min: 1, Max: 64},
+	{Name: "interconnect", Doc: "How cores reach shared memory: shared (one transaction at a time, the core waits) or axi4 (separate read and write channels, outstanding transactions).", Choices: []string{Shared, AXI4}},
+	{Name: "axi_outstanding", Doc: "AXI4 only: transactions (LOADs, STOREs, CALLs) a core may have in flight at once.", Unit: "transactions", Min: 1, Max: MaxOutstanding},
+	{Name: "axi_latency_cycles", Doc: "AXI4 only: cycles from a read address to its first data beat, and from a write's last data beat to its response.", Unit: "cycles", Min: 0, Max: MaxCycles},
 }
 
 // Fields returns a description of every JSON field of Arch, in field order.

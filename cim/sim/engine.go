@@ -76,7 +76,10 @@ type CoreStats struct {
 // Timing is what one simulation measured.
 type Timing struct {
 	Cycles       int64          // makespan: the cycle at which the last core ended
-	BusBusy      int64          // cycles the bus carried a transaction
+	BusBusy      int64          // cycles the bus carried a transaction (AXI4: the busiest channel's)
+	ReadBusy     int64          // of which LOADs: cycles the bus (AXI4: the R channel) carried reads
+	WriteBusy    int64          // of which STOREs and CALLs: cycles the bus (AXI4: the W channel) carried writes
+	Interconnect string         // the chip's interconnect: arch.Shared or arch.AXI4
 	BusBytes     int64          // bytes carried by LOAD, STORE and CALL
 	SyncBytes    int64          // bytes carried by CALL
 	Transactions int64          // bus transactions
@@ -102,6 +105,7 @@ type core struct {
 	in      isa.Instr // the held (fetched, not yet finished) instruction
 	has     bool      // in is valid
 	done    bool
+	ended   bool         // the stream has no more instructions
 	blocked bool         // in WAIT, register below the awaited value
 	t       int64        // local time: the held instruction may start at t
 	xbar    int64        // the crossbar is busy with an MVM until xbar
@@ -133,6 +137,7 @@ type machine struct {
 	now      int64
 	heap     []event
 	arb      *arbiter // cores waiting for the bus
+	axi      *axiBus  // the AXI4 interconnect, when the chip has one (else the shared bus)
 	busBusy  bool
 	busOwner int
 	busFree  int64
@@ -188,7 +193,12 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 		}
 		m.cores[i] = core{s: s, idx: -1, mvm: energy.MVMOf(rows, cols, a)}
 	}
-	if err := m.loop(); err != nil {
+	loop := m.loop
+	if a.Interconnect == arch.AXI4 {
+		m.axi = newAXIBus(m)
+		loop = m.loopAXI
+	}
+	if err := loop(); err != nil {
 		return nil, err
 	}
 	m.finish()
@@ -236,9 +246,13 @@ func (m *machine) advance(i int) error {
 	c := &m.cores[i]
 	for {
 		if !c.has {
-			if !c.s.Next(&c.in) {
-				c.done = true
+			if c.ended || !c.s.Next(&c.in) {
+				c.ended = true
 				c.t = max(c.t, c.xbar)
+				if m.axi != nil && m.axiDrain(i, c) {
+					return nil
+				}
+				c.done = true
 				c.stats.End = c.t
 				return nil
 			}
@@ -247,9 +261,15 @@ func (m *machine) advance(i int) error {
 		}
 		switch c.in.Op {
 		case isa.MVM:
+			if m.axi != nil && m.axiHold(i, c) {
+				return nil
+			}
 			m.mvm(i, c)
 		case isa.MOV, isa.VOP:
 			m.stall(c)
+			if m.axi != nil && m.axiHold(i, c) {
+				return nil
+			}
 			lat := m.digitalCycles(&c.in)
 			if m.tracing {
 				m.span(i, c.t, c.t+lat, ClassMOV)
@@ -277,6 +297,9 @@ func (m *machine) advance(i int) error {
 			c.stats.Instrs++
 			c.has = false
 		case isa.PROG:
+			if m.axi != nil && m.axiHold(i, c) {
+				return nil
+			}
 			m.prog(i, c)
 		case isa.MARK:
 			m.mark(i, c)
@@ -284,11 +307,21 @@ func (m *machine) advance(i int) error {
 			if c.in.Op != isa.CALL && c.in.Reg != isa.Acc {
 				m.stall(c) // LOAD In, STORE Out: the crossbar must be done
 			}
+			if m.axi != nil && m.axiHold(i, c) {
+				return nil
+			}
 			if c.t > m.now {
 				m.push(c.t, i)
 				return nil
 			}
-			return m.request(i)
+			if err := m.checkBus(i, c); err != nil {
+				return err
+			}
+			if m.axi == nil {
+				m.request(i, c)
+				return nil
+			}
+			m.axiIssue(i, c)
 		default:
 			return fmt.Errorf("sim: core %d instruction %d: unknown operation %v", i, c.idx, c.in.Op)
 		}
@@ -329,9 +362,8 @@ func (m *machine) stall(c *core) {
 	}
 }
 
-// request queues core i's held bus instruction for arbitration.
-func (m *machine) request(i int) error {
-	c := &m.cores[i]
+// checkBus checks core i's held bus instruction.
+func (m *machine) checkBus(i int, c *core) error {
 	if c.in.Bytes < 0 {
 		return fmt.Errorf("sim: core %d instruction %d (%v): negative byte count %d", i, c.idx, c.in.Op, c.in.Bytes)
 	}
@@ -343,9 +375,13 @@ func (m *machine) request(i int) error {
 		return fmt.Errorf("sim: core %d instruction %d: CALL to sequence register %d, at most %d per core",
 			i, c.idx, c.in.Seq, MaxSeqRegs)
 	}
+	return nil
+}
+
+// request queues core i's held bus instruction for the shared bus.
+func (m *machine) request(i int, c *core) {
 	c.since = m.now
 	m.arb.request(m.now, i)
-	return nil
 }
 
 // grant gives the idle bus to the waiting core the arbiter picks.
@@ -355,17 +391,27 @@ func (m *machine) grant() {
 	c.stats.WaitBus += m.now - c.since
 	bc := m.busCost(c.in.Bytes)
 	d := bc.cycles
-	x := &c.xfer[c.in.Op&7] // the transaction, counted at its grant
-	x.n++
-	x.bytes += int64(c.in.Bytes)
-	x.beats += bc.beats
+	m.countTransfer(c, &c.in, bc.beats)
 	m.busBusy, m.busOwner, m.busFree = true, i, m.now+d
 	m.res.BusBusy += d
+	if c.in.Op == isa.LOAD {
+		m.res.ReadBusy += d
+	} else {
+		m.res.WriteBusy += d
+	}
 	c.stats.Bus += d
 	if m.tracing {
 		m.span(i, c.since, m.now, ClassBusWait)
 		m.span(i, m.now, m.busFree, classOf(c.in.Op))
 	}
+}
+
+// countTransfer counts core c's transaction in at its grant.
+func (m *machine) countTransfer(c *core, in *isa.Instr, beats int64) {
+	x := &c.xfer[in.Op&7]
+	x.n++
+	x.bytes += int64(in.Bytes)
+	x.beats += beats
 }
 
 // busCost is the bus time and beats of an n-byte transfer, from a table
@@ -394,23 +440,29 @@ func (m *machine) complete() error {
 	c.stats.Instrs++
 	c.has, c.t = false, m.now
 	if c.in.Op == isa.CALL {
-		tg := int(c.in.Target)
-		t := &m.cores[tg]
-		t.raise(c.in.Seq, int64(c.in.Value))
-		t.stats.SeqWrites++
-		if t.blocked && t.in.Seq == c.in.Seq && t.seq(t.in.Seq) >= int64(t.in.Value) {
-			t.blocked = false
-			t.stats.WaitOwner += m.now - t.since
-			m.span(tg, t.since, m.now, ClassWait)
-			t.stats.Waits++
-			t.stats.Instrs++
-			t.has, t.t = false, m.now
-			if err := m.advance(tg); err != nil {
-				return err
-			}
+		if err := m.deliver(int(c.in.Target), c.in.Seq, c.in.Value); err != nil {
+			return err
 		}
 	}
 	return m.advance(i)
+}
+
+// deliver performs a CALL's write: core tg's sequence register seq is raised
+// to value now, waking tg if its WAIT is satisfied.
+func (m *machine) deliver(tg int, seq uint16, value int32) error {
+	t := &m.cores[tg]
+	t.raise(seq, int64(value))
+	t.stats.SeqWrites++
+	if t.blocked && t.in.Seq == seq && t.seq(t.in.Seq) >= int64(t.in.Value) {
+		t.blocked = false
+		t.stats.WaitOwner += m.now - t.since
+		m.span(tg, t.since, m.now, ClassWait)
+		t.stats.Waits++
+		t.stats.Instrs++
+		t.has, t.t = false, m.now
+		return m.advance(tg)
+	}
+	return nil
 }
 
 // deadlock is the error for a loop that has nothing left to do: either
@@ -445,6 +497,12 @@ const maxDeadlockCores = 1024
 // finish fills in the totals.
 func (m *machine) finish() {
 	r := &m.res
+	r.Interconnect = arch.Shared
+	if b := m.axi; b != nil {
+		r.Interconnect = arch.AXI4
+		r.ReadBusy, r.WriteBusy = b.busy[chRead], b.busy[chWrite]
+		r.BusBusy = max(r.ReadBusy, r.WriteBusy, b.addrs[chRead], b.addrs[chWrite])
+	}
 	r.Cores = make([]CoreStats, len(m.cores))
 	for i := range m.cores {
 		c := &m.cores[i]

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/isa"
 )
 
@@ -89,8 +90,10 @@ func WriteTrace(w io.Writer, spans []Span) error {
 
 // BusSeries is the bus utilisation over time for figures: the run's cycles
 // cut into bins equal intervals, and for each the fraction of its cycles in
-// which the bus carried a transaction. It needs a run with Options.Trace
-// (and an untruncated trace).
+// which the bus carried a transaction. On AXI4, whose read and write data
+// channels carry transfers at the same time, it is the busier channel's
+// fraction in each bin. It needs a run with Options.Trace (and an
+// untruncated trace).
 func BusSeries(t *Timing, bins int) ([]float64, error) {
 	switch {
 	case bins < 1 || bins > 1<<20:
@@ -100,14 +103,18 @@ func BusSeries(t *Timing, bins int) ([]float64, error) {
 	case t.Cycles > 0 && len(t.Trace) == 0:
 		return nil, errors.New("sim: bus series: no trace (run with Options.Trace)")
 	}
-	out := make([]float64, bins)
+	reads, writes := make([]float64, bins), make([]float64, bins)
 	if t.Cycles == 0 {
-		return out, nil
+		return reads, nil
 	}
 	width := float64(t.Cycles) / float64(bins)
 	for _, s := range t.Trace {
 		if !s.Class.OnBus() {
 			continue
+		}
+		out := writes
+		if s.Class == ClassLoad && t.Interconnect == arch.AXI4 {
+			out = reads
 		}
 		for b := int(float64(s.Start) / width); b < bins; b++ {
 			lo, hi := float64(b)*width, float64(b+1)*width
@@ -118,8 +125,8 @@ func BusSeries(t *Timing, bins int) ([]float64, error) {
 			out[b] += ov
 		}
 	}
-	for b := range out {
-		out[b] /= width
+	for b := range writes {
+		writes[b] = max(reads[b], writes[b]) / width
 	}
-	return out, nil
+	return writes, nil
 }

@@ -1,0 +1,135 @@
+package isa
+
+// Ordering of overlapping bus transactions.
+//
+// On a bus that carries one transaction at a time and makes the core wait
+// for it (cim/sim's shared bus), a core's instructions take effect in
+// program order. On an interconnect with outstanding transactions (cim/sim's
+// AXI4 model) a core issues a LOAD, STORE or CALL and goes on while it is in
+// flight, so later instructions may overtake it. The rules below say when
+// they may not; both the timed simulator and the functional executor's
+// relaxed schedules follow them, so that a program the functional executor
+// accepts is correct on the AXI4 model.
+//
+//   - Registers (interlocks, kept by the hardware): an instruction that
+//     reads or writes register elements an in-flight LOAD writes waits until
+//     its data has arrived; one that writes elements an in-flight STORE
+//     reads waits until its data has left the register.
+//   - Memory: a LOAD or STORE whose bytes overlap an in-flight STORE's, or a
+//     STORE whose bytes overlap an in-flight LOAD's, waits until that
+//     transaction is done (its data has arrived, or its write response has
+//     come back). Accesses to different bytes may complete in any order: a
+//     LOAD may overtake an earlier STORE to another address.
+//   - CALL is a release: it is issued only when every earlier transaction of
+//     the core is done. On AXI4 a write is known to be performed, and so
+//     visible to every other core, only when its write response (B) has come
+//     back; the sequence register the CALL writes is another slave than
+//     the shared memory, and AXI4 orders transactions with the same ID to
+//     different slaves only in their responses, not in when other masters
+//     see them (AMBA AXI and ACE Protocol Specification, ARM IHI 0022,
+//     "Transaction ordering"). So a partial sum stored before a CALL is in
+//     shared memory when the CALL hands its vector on.
+//   - WAIT is an acquire: it blocks the core, and instructions after it are
+//     issued only once it has passed (in-order issue). A LOAD after the WAIT
+//     therefore reads what the core that sent the CALL stored before it.
+
+// Wait is what a later instruction must wait for of an earlier
+// transaction still in flight.
+type Wait uint8
+
+// The waits, from none to the strongest.
+const (
+	NoWait   Wait = iota // the later instruction may go ahead
+	WaitData             // until the earlier transaction's data has moved (arrived in or left its register)
+	WaitDone             // until the earlier transaction is done (data arrived, or write response back)
+)
+
+// MustWait says what later, which comes after earlier in a core's program,
+// must wait for while earlier (a LOAD, STORE or CALL) is in flight; see the
+// rules above.
+func MustWait(earlier, later *Instr) Wait {
+	if later.Op == CALL {
+		return WaitDone
+	}
+	w := NoWait
+	switch earlier.Op {
+	case LOAD:
+		if later.Op == STORE && earlier.memOverlaps(later) {
+			return WaitDone
+		}
+		if later.touches(earlier.Reg, earlier.Off, earlier.Elems) {
+			w = WaitData // a LOAD's data arriving is the LOAD done
+		}
+	case STORE:
+		if (later.Op == LOAD || later.Op == STORE) && earlier.memOverlaps(later) {
+			return WaitDone
+		}
+		if later.writes(earlier.Reg, earlier.Off, earlier.Elems) {
+			w = WaitData
+		}
+	}
+	return w
+}
+
+// memOverlaps reports whether the shared-memory bytes of two LOADs or
+// STOREs overlap.
+func (i *Instr) memOverlaps(j *Instr) bool {
+	return i.Addr < j.Addr+int64(j.Bytes) && j.Addr < i.Addr+int64(i.Bytes)
+}
+
+// wholeReg stands for every element of a register (an MVM reads all of In
+// and writes all of Out; a PROG reads all of Acc).
+const wholeReg = 1 << 30
+
+// regRange is a span of register elements.
+type regRange struct {
+	reg         Reg
+	off, elems  int32
+	read, write bool
+}
+
+// ranges lists the register elements an instruction reads and writes (at
+// most two ranges).
+func (i *Instr) ranges() (out [2]regRange, n int) {
+	switch i.Op {
+	case MVM:
+		return [2]regRange{{In, 0, wholeReg, true, false}, {Out, 0, wholeReg, false, true}}, 2
+	case LOAD:
+		return [2]regRange{{i.Reg, i.Off, i.Elems, false, true}}, 1
+	case STORE:
+		return [2]regRange{{i.Reg, i.Off, i.Elems, true, false}}, 1
+	case PROG:
+		return [2]regRange{{Acc, 0, wholeReg, true, false}}, 1
+	case MOV, VOP:
+		own := regRange{i.Reg, i.Off, i.Elems, i.Fn != Zero && i.Fn != Copy, true}
+		switch i.Fn {
+		case Add, Copy, Max:
+			return [2]regRange{own, {Acc, i.Off, i.Elems, true, false}}, 2
+		}
+		return [2]regRange{own}, 1
+	}
+	return out, 0
+}
+
+// touches reports whether i reads or writes any of elements
+// [off, off+elems) of reg.
+func (i *Instr) touches(reg Reg, off, elems int32) bool {
+	rs, n := i.ranges()
+	for _, r := range rs[:n] {
+		if r.reg == reg && r.off < off+elems && off < r.off+r.elems {
+			return true
+		}
+	}
+	return false
+}
+
+// writes reports whether i writes any of elements [off, off+elems) of reg.
+func (i *Instr) writes(reg Reg, off, elems int32) bool {
+	rs, n := i.ranges()
+	for _, r := range rs[:n] {
+		if r.write && r.reg == reg && r.off < off+elems && off < r.off+r.elems {
+			return true
+		}
+	}
+	return false
+}

@@ -277,7 +277,7 @@ func (r *Run) measure(cfg Config, cnt *counter) {
 	for i := range pl.Layers {
 		l := &pl.Layers[i]
 		lr := LayerResult{Model: pl.Net.Name, Scheme: res.Scheme, Mode: res.Mode, Layer: l.Layer.Name,
-			Kind: kindName(l.Layer), Role: l.Role.String(), Segment: l.Segment, Copies: l.Copies, Rounds: l.Rounds,
+			Kind: l.Layer.KindName(), Role: l.Role.String(), Segment: l.Segment, Copies: l.Copies, Rounds: l.Rounds,
 			Cores: l.Cores(a.Cores), Tiles: l.Tiles(), Vectors: l.Layer.Out.H * l.Layer.Out.W,
 			StartCycles: max(tm.start[i][0], 0), EndCycles: max(tm.end[i][0], 0), CriticalShare: share[i]}
 		lr.SpanCycles = lr.EndCycles - lr.StartCycles
@@ -371,14 +371,6 @@ func (r *Run) critical(tm times, latency int64) []float64 {
 		cur = pred
 	}
 	return share
-}
-
-// kindName is the layer's kind, with a digital operator's name.
-func kindName(l *nn.Layer) string {
-	if l.Kind == nn.Digital && l.Op != "" {
-		return "digital:" + l.Op
-	}
-	return string(l.Kind)
 }
 
 // Compare runs net layer by layer and pipelined under cfg (its Mode is

@@ -166,8 +166,9 @@ func (l *Layer) Im2col() (rowsPerGroup, colsPerGroup, groups, vectors int) {
 	return 0, 0, 0, 0
 }
 
-// MACs is the number of multiply-accumulates of one inference (0 for layers
-// that do not multiply by weights).
+// MACs is the number of multiply-accumulates of one inference on the
+// crossbars (0 for layers that do not multiply by weights; a product of two
+// computed tensors on the digital units is counted by DigitalMACs).
 func (l *Layer) MACs() int64 {
 	if !l.OnCrossbar() {
 		return 0
@@ -193,7 +194,8 @@ func (l *Layer) Params() int64 {
 	return p
 }
 
-// MACs is the network's total of multiply-accumulates.
+// MACs is the network's total of multiply-accumulates on the crossbars
+// (DigitalMACs adds the digital units' matrix products).
 func (n *Network) MACs() int64 {
 	var s int64
 	for _, l := range n.Layers {

@@ -17,10 +17,14 @@ func init() {
 	})
 }
 
-// layerRow is one line of "cimkit layers" in JSON.
+// layerRow is one line of "cimkit layers" in JSON. MACs are the layer's
+// multiply-accumulates where it runs: on crossbars (Unit "crossbar") or,
+// for matrix products of two computed tensors such as attention's, on the
+// digital units (Unit "digital").
 type layerRow struct {
 	Name       string `json:"name"`
 	Kind       string `json:"kind"`
+	Unit       string `json:"unit"`
 	In         string `json:"in"`
 	Out        string `json:"out"`
 	Kernel     string `json:"kernel"`
@@ -48,10 +52,24 @@ func runLayers(args []string, stdout, stderr io.Writer) error {
 	}
 	rows, text := layerRows(net)
 	if *format == formatTable {
-		text = append(text, []string{"total", "", "", "", "", "", "",
-			strconv.FormatInt(net.MACs(), 10), strconv.FormatInt(net.Params(), 10), "", ""})
+		text = append(text, totalRows(net)...)
 	}
 	return emit(stdout, *format, layerHeader, text, rows)
+}
+
+// totalRows are the table's totals: "total" (MACs and parameters) for a
+// network whose MACs are all on crossbars; else "total crossbar" (the
+// paper's work) and "total digital" (matrix products on the digital
+// units), kept apart.
+func totalRows(net *nn.Network) [][]string {
+	row := func(name string, macs int64, params string) []string {
+		return []string{name, "", "", "", "", "", "", strconv.FormatInt(macs, 10), params, "", ""}
+	}
+	params := strconv.FormatInt(net.Params(), 10)
+	if net.DigitalMACs() == 0 {
+		return [][]string{row("total", net.MACs(), params)}
+	}
+	return [][]string{row("total crossbar", net.MACs(), params), row("total digital", net.DigitalMACs(), "-")}
 }
 
 // layerRows describes every layer of net, for JSON and as text.
@@ -77,11 +95,8 @@ func describeLayer(l *nn.Layer) layerRow {
 		ins[i] = s.String()
 	}
 	r := layerRow{
-		Name: l.Name, Kind: string(l.Kind), In: strings.Join(ins, "+"), Out: l.Out.String(),
-		Kernel: "-", Stride: "-", MACs: l.MACs(), Params: l.Params(),
-	}
-	if l.Kind == nn.Digital && l.Op != "" {
-		r.Kind += ":" + l.Op // the operator run on the digital units (ONNX imports)
+		Name: l.Name, Kind: l.KindName(), Unit: "digital", In: strings.Join(ins, "+"), Out: l.Out.String(),
+		Kernel: "-", Stride: "-", MACs: l.MACs() + l.DigitalMACs(), Params: l.Params(),
 	}
 	switch l.Kind {
 	case nn.Conv2D, nn.MaxPool, nn.AvgPool:
@@ -91,7 +106,7 @@ func describeLayer(l *nn.Layer) layerRow {
 	}
 	if l.OnCrossbar() {
 		rpg, cpg, g, _ := l.Im2col()
-		r.Groups, r.Im2colRows, r.Im2colCols = g, rpg*g, cpg*g
+		r.Unit, r.Groups, r.Im2colRows, r.Im2colCols = "crossbar", g, rpg*g, cpg*g
 	}
 	return r
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,25 +58,82 @@ func TestONNXFlagModels(t *testing.T) {
 	}
 }
 
-// reluModel is a hand-written ONNX model: Relu of a fixed-size input
-// x[1, 2, 4, 4].
-func reluModel() []byte {
+// onnxModel hand-writes an ONNX model: nodes (op type, name, inputs,
+// outputs, and an optional ints attribute), one float input and one
+// output with fixed dims.
+type onnxNode struct {
+	op, name, in, out string // in: inputs separated by commas
+	attr              string
+	ints              []uint64
+}
+
+func onnxModel(in string, inDims []uint64, out string, outDims []uint64, nodes ...onnxNode) []byte {
 	b := func(dst []byte, num protowire.Number, v []byte) []byte {
 		return protowire.AppendBytes(protowire.AppendTag(dst, num, protowire.BytesType), v)
 	}
-	valueInfo := func(name string) []byte {
-		var shape []byte
-		for _, d := range []uint64{1, 2, 4, 4} {
-			shape = b(shape, 1, protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), d))
-		}
-		tt := b(protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 1), 2, shape)
-		return b(b(nil, 1, []byte(name)), 2, b(nil, 1, tt))
+	varint := func(dst []byte, num protowire.Number, v uint64) []byte {
+		return protowire.AppendVarint(protowire.AppendTag(dst, num, protowire.VarintType), v)
 	}
-	node := b(b(b(b(nil, 1, []byte("x")), 2, []byte("y")), 3, []byte("relu")), 4, []byte("Relu"))
-	g := b(b(b(nil, 1, node), 11, valueInfo("x")), 12, valueInfo("y"))
-	opset := protowire.AppendVarint(protowire.AppendTag(nil, 2, protowire.VarintType), 13)
-	m := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 8)
-	return b(b(m, 8, opset), 7, g)
+	valueInfo := func(name string, dims []uint64) []byte {
+		var shape []byte
+		for _, d := range dims {
+			shape = b(shape, 1, varint(nil, 1, d))
+		}
+		return b(b(nil, 1, []byte(name)), 2, b(nil, 1, b(varint(nil, 1, 1), 2, shape)))
+	}
+	var g []byte
+	for _, n := range nodes {
+		var nb []byte
+		for _, x := range strings.Split(n.in, ",") {
+			nb = b(nb, 1, []byte(x))
+		}
+		nb = b(b(b(nb, 2, []byte(n.out)), 3, []byte(n.name)), 4, []byte(n.op))
+		if n.attr != "" {
+			a := varint(b(nil, 1, []byte(n.attr)), 20, 7)
+			for _, v := range n.ints {
+				a = varint(a, 8, v)
+			}
+			nb = b(nb, 5, a)
+		}
+		g = b(g, 1, nb)
+	}
+	g = b(b(g, 11, valueInfo(in, inDims)), 12, valueInfo(out, outDims))
+	return b(b(varint(nil, 1, 8), 8, varint(nil, 2, 13)), 7, g)
+}
+
+// reluModel is Relu of a fixed-size input x[1, 2, 4, 4].
+func reluModel() []byte {
+	return onnxModel("x", []uint64{1, 2, 4, 4}, "y", []uint64{1, 2, 4, 4}, onnxNode{op: "Relu", name: "relu", in: "x", out: "y"})
+}
+
+// TestONNXDigitalMACs: an attention product of two computed tensors (x by
+// its transpose, [1, 4, 8] by [1, 8, 4]: 4*8*4 = 128 MACs) lists its MACs,
+// as a digital:MatMul on the digital units, and the table keeps the
+// crossbar total (0 here) and the digital total apart; a model without
+// digital MACs keeps one "total" row.
+func TestONNXDigitalMACs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "attention.onnx")
+	model := onnxModel("x", []uint64{1, 4, 8}, "y", []uint64{1, 4, 4},
+		onnxNode{op: "Transpose", name: "kt", in: "x", out: "t", attr: "perm", ints: []uint64{0, 2, 1}},
+		onnxNode{op: "MatMul", name: "scores", in: "x,t", out: "s"},
+		onnxNode{op: "Softmax", name: "attn", in: "s", out: "y"})
+	if err := os.WriteFile(path, model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := cimkit("layers", "--onnx", path, "--format", "json")
+	var rows []layerRow
+	if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil || len(rows) != 3 {
+		t.Fatalf("exit %d, %v, stderr %q, %d rows", code, err, errs, len(rows))
+	}
+	if s := rows[1]; s.Name != "scores" || s.Kind != "digital:MatMul" || s.Unit != "digital" || s.MACs != 128 {
+		t.Errorf("scores row %+v", s)
+	}
+	code, out, _ = cimkit("layers", "--onnx", path)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if n := len(lines); code != 0 || n < 2 || strings.Join(strings.Fields(lines[n-2]), " ") != "total crossbar 0 0" ||
+		strings.Join(strings.Fields(lines[n-1]), " ") != "total digital 128 -" {
+		t.Errorf("exit %d, table:\n%s", code, out)
+	}
 }
 
 // TestONNXFixedInputWarning: --input given for a file whose input size is

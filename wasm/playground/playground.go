@@ -325,7 +325,7 @@ func layers(req Request) ([]LayerInfo, error) {
 	first := map[string]int{}
 	for i, l := range c.net.CrossbarLayers() {
 		sh, _ := l.Stride()
-		li := LayerInfo{Name: l.Name, Kind: string(l.Kind), In: l.In[0].String(), Out: l.Out.String(),
+		li := LayerInfo{Name: l.Name, Kind: l.KindName(), In: l.In[0].String(), Out: l.Out.String(),
 			Stride: sh, Groups: l.GroupCount(), MACs: l.MACs(), Params: l.Params()}
 		if l.Kind == nn.Conv2D {
 			li.Kernel = fmt.Sprintf("%dx%d", l.KernelH, l.KernelW)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/isa"
@@ -17,6 +18,7 @@ type core struct {
 	index    int64 // index of cur in the program
 	cur      isa.Instr
 	have     bool // cur is fetched and not yet executed
+	ended    bool // the stream has no more instructions
 	done     bool
 	blocked  bool
 	reg      int64
@@ -26,6 +28,13 @@ type core struct {
 	slot     int            // position in the runnable list, -1 if absent
 	mvm      energy.MVM     // what one MVM of this core's tile does
 	acts     energy.Actions // what the core did so far
+	flight   []inFlight     // relaxed schedules: LOADs, STOREs and CALLs issued, not yet performed
+}
+
+// inFlight is a bus transaction issued by a core and not yet performed.
+type inFlight struct {
+	in    isa.Instr
+	index int64 // its index in the program
 }
 
 // machine is one schedule's run.
@@ -43,12 +52,20 @@ type machine struct {
 	writes   []int // stores of each key so far
 	finals   []int // OFM stores of each key
 	chanBlk  []int // column block of each output channel
+	// relaxed schedules (AXI4 chips) let a core's transactions be
+	// performed after later instructions, as isa.MustWait allows, with up
+	// to outstanding of them in flight.
+	relaxed     bool
+	outstanding int
+	noFence     bool                              // tests only: CALL does not wait for earlier transactions
+	onPerform   func(int, isa.Instr, []isa.Instr) // tests only: see Options.onPerform
 }
 
 func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
 	p, g := d.p, d.g
 	n := p.Vectors()
-	m := &machine{d: d, p: p, drop: drop, rep: &Report{Layer: p.Map.Layer.Name, Scheme: p.Scheme, Float: d.float, Shift: d.shift}}
+	m := &machine{d: d, p: p, drop: drop, rep: &Report{Layer: p.Map.Layer.Name, Scheme: p.Scheme, Float: d.float, Shift: d.shift},
+		relaxed: p.Arch.Interconnect == arch.AXI4, outstanding: p.Arch.AXIOutstanding}
 	m.ifm = make([]float64, len(d.input))
 	for c := 0; c < g.InC; c++ {
 		for i := 0; i < g.InH*g.InW; i++ {
@@ -87,8 +104,9 @@ func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
 const slowTries = 64
 
 // run executes one schedule chosen by seed and compares the result.
-func (d *data) run(seed uint64, drop func(int, int64, isa.Instr) bool) *Report {
-	m := d.newMachine(drop)
+func (d *data) run(seed uint64, opts *Options) *Report {
+	m := d.newMachine(opts.Drop)
+	m.noFence, m.onPerform = opts.noCallFence, opts.onPerform
 	m.rep.Seed = seed
 	rng := rand.New(rand.NewPCG(seed, 0xc1c))
 	slow := make([]bool, len(m.cores))
@@ -102,7 +120,7 @@ func (d *data) run(seed uint64, drop func(int, int64, isa.Instr) bool) *Report {
 		for try := 0; slow[c] && try < slowTries; try++ {
 			c = m.runnable[rng.IntN(len(m.runnable))]
 		}
-		m.step(m.cores[c])
+		m.step(m.cores[c], rng)
 	}
 	for _, c := range m.cores {
 		if !c.done {
@@ -141,11 +159,18 @@ func (m *machine) remove(c *core) {
 	c.slot = -1
 }
 
-// step executes c's next instruction (or blocks it on a WAIT).
-func (m *machine) step(c *core) {
+// step executes c's next instruction (or blocks it on a WAIT, or ends
+// it). In a relaxed schedule it may instead perform one of the core's
+// transactions in flight, chosen at random: always when the next
+// instruction cannot go yet, else with probability 1/2.
+func (m *machine) step(c *core, rng *rand.Rand) {
+	if len(c.flight) > 0 && (rng.IntN(2) == 0 || !m.ready(c)) {
+		m.perform(c, rng.IntN(len(c.flight)))
+		return
+	}
 	if !c.have {
-		if !m.fetch(c) {
-			c.done = true
+		if c.ended || !m.fetch(c) {
+			c.ended, c.done = true, true
 			m.remove(c)
 			return
 		}
@@ -159,7 +184,72 @@ func (m *machine) step(c *core) {
 	}
 	c.have = false
 	m.rep.Steps++
+	if m.relaxed && (in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL) {
+		c.acts.Count(in, &c.mvm, m.p.Arch)
+		c.flight = append(c.flight, inFlight{*in, c.index})
+		return
+	}
 	m.exec(c, in)
+}
+
+// ready reports whether c's next instruction may be executed now, next to
+// its transactions in flight (isa.MustWait; at most m.outstanding in
+// flight); false at the end of its program and on a WAIT not satisfied.
+func (m *machine) ready(c *core) bool {
+	if !c.have {
+		if c.ended || !m.fetch(c) {
+			c.ended = true
+			return false
+		}
+		c.have = true
+	}
+	in := &c.cur
+	switch in.Op {
+	case isa.WAIT:
+		return c.reg >= int64(in.Value)
+	case isa.CALL:
+		if m.noFence {
+			return len(c.flight) < m.outstanding
+		}
+		fallthrough
+	case isa.LOAD, isa.STORE:
+		if len(c.flight) >= m.outstanding {
+			return false
+		}
+	}
+	for i := range c.flight {
+		if isa.MustWait(&c.flight[i].in, in) != isa.NoWait {
+			return false
+		}
+	}
+	return true
+}
+
+// perform carries out c's transaction in flight k: a LOAD's data arrives
+// in its register, a STORE's in memory, a CALL writes its target's register.
+// Ownership is checked now, when the access takes effect.
+func (m *machine) perform(c *core, k int) {
+	f := c.flight[k]
+	if m.onPerform != nil {
+		var older []isa.Instr
+		for _, g := range c.flight {
+			if g.index < f.index {
+				older = append(older, g.in)
+			}
+		}
+		m.onPerform(c.id, f.in, older)
+	}
+	last := len(c.flight) - 1
+	c.flight[k] = c.flight[last]
+	c.flight = c.flight[:last]
+	index := c.index
+	c.index = f.index // violations name the transaction's instruction
+	if f.in.Op == isa.CALL {
+		m.call(c, &f.in)
+	} else {
+		m.access(c, &f.in)
+	}
+	c.index = index
 }
 
 func (m *machine) violate(c *core, in *isa.Instr, key int, msg string, a ...any) {

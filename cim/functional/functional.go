@@ -83,6 +83,13 @@ type Options struct {
 	// the program, the instruction); returning true removes it from the
 	// program. For tests that break programs on purpose.
 	Drop func(core int, index int64, in isa.Instr) bool
+
+	// Tests only: noCallFence lets a CALL go ahead of the core's
+	// transactions in flight (a broken release); onPerform sees every
+	// transaction of a relaxed schedule performed, with the core's older
+	// ones still in flight.
+	noCallFence bool
+	onPerform   func(core int, done isa.Instr, older []isa.Instr)
 }
 
 // Violation is one access that breaks the ownership protocol.
@@ -207,7 +214,7 @@ func Run(p *compile.Plan, opts Options) (*Report, error) {
 	seeds := max(opts.Seeds, 1)
 	var rep *Report
 	for i := 0; i < seeds; i++ {
-		rep = d.run(opts.Seed+uint64(i), opts.Drop)
+		rep = d.run(opts.Seed+uint64(i), &opts)
 		rep.Seeds = i + 1
 		if !rep.OK() {
 			break

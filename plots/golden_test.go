@@ -27,6 +27,9 @@ var golden = []struct {
 }{
 	{"speedup", TwoColumn, func() (*Figure, error) { return Speedup(fakeFrame(), Select{Model: "resnet18", Bus: 16, Cores: 1024}) }},
 	{"efficiency", OneColumn, func() (*Figure, error) { return Efficiency(fakeFrame(), Select{Scheme: "cyclic", Cores: 1024}) }},
+	{"efficiency_layers", OneColumn, func() (*Figure, error) {
+		return EfficiencyLayers(fakeFrame(), Select{Scheme: "cyclic", Cores: 1024})
+	}},
 	{"overhead", OneColumn, func() (*Figure, error) {
 		return Overhead(fakeFrame(), Select{Model: "resnet18", Scheme: "cyclic", Bus: 16, Cores: 1024})
 	}},

@@ -132,7 +132,7 @@ func Timeline(spans []Span, opt TimelineOptions) (*Figure, error) {
 		Caption: fmt.Sprintf("Per-core timeline, cycles %s to %s. %s", fmtNum(from), fmtNum(to), opt.Title)}
 	byKind := make([]*rects, len(spanNames))
 	for k := range byKind {
-		byKind[k] = &rects{color: OkabeIto[spanColors[k]]}
+		byKind[k] = &rects{color: SpanKind(k).Color()}
 	}
 	for _, s := range spans {
 		if s.Core >= cores || s.End < from || s.Start > to {

@@ -172,10 +172,25 @@ func TestCheckLog(t *testing.T) {
 // no tag nbformat would refuse (a comma), so that a typo in a tag does not
 // wait for make test-notebooks to show.
 func TestRepositoryNotebookTags(t *testing.T) {
+	for name, nb := range repositoryNotebooks(t) {
+		for i, c := range nb.Cells {
+			for _, tag := range c.Metadata.Tags {
+				if _, _, err := parseTableTag(tag); err != nil || strings.Contains(tag, ",") {
+					t.Errorf("%s cell %d: tag %q: %v", name, i, tag, err)
+				}
+			}
+		}
+	}
+}
+
+// repositoryNotebooks reads the repository's notebooks (notebooks/*.ipynb),
+// keyed by file name.
+func repositoryNotebooks(t *testing.T) map[string]notebook {
 	paths, err := filepath.Glob("../../notebooks/*.ipynb")
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no notebooks: %v", err)
 	}
+	nbs := map[string]notebook{}
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -185,14 +200,9 @@ func TestRepositoryNotebookTags(t *testing.T) {
 		if err := json.Unmarshal(data, &nb); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
-		for i, c := range nb.Cells {
-			for _, tag := range c.Metadata.Tags {
-				if _, _, err := parseTableTag(tag); err != nil || strings.Contains(tag, ",") {
-					t.Errorf("%s cell %d: tag %q: %v", filepath.Base(p), i, tag, err)
-				}
-			}
-		}
+		nbs[filepath.Base(p)] = nb
 	}
+	return nbs
 }
 
 // timingProse matches a chip timing stated as a number: "800-cycle MVMs",
@@ -204,19 +214,7 @@ var timingProse = regexp.MustCompile(`(?i)\b\d[\d ,.]*(-cycle|\s*cycles? (per|of
 // "800-cycle MVMs" while arch.Default() had 3200). A notebook prints them
 // from the code (kernel.ShowFields(arch.Default()), a.MVMCycles).
 func TestRepositoryNotebookProse(t *testing.T) {
-	paths, err := filepath.Glob("../../notebooks/*.ipynb")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no notebooks: %v", err)
-	}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var nb notebook
-		if err := json.Unmarshal(data, &nb); err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
+	for name, nb := range repositoryNotebooks(t) {
 		for i, c := range nb.Cells {
 			for _, line := range strings.Split(string(c.Source), "\n") {
 				if c.Type == "code" {
@@ -228,7 +226,7 @@ func TestRepositoryNotebookProse(t *testing.T) {
 				}
 				if m := timingProse.FindString(line); m != "" {
 					t.Errorf("%s cell %d states a timing in prose (%q): print it from cim/arch instead:\n\t%s",
-						filepath.Base(p), i, m, strings.TrimSpace(line))
+						name, i, m, strings.TrimSpace(line))
 				}
 			}
 		}

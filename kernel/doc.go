@@ -30,9 +30,18 @@
 // gonb runs every cell as a new program: functions and types declared in a
 // cell are kept for the cells after it, statements after %% run once. A
 // value that is expensive to compute (a sweep) is kept across cells with
-// Results. Tag a cell "table" or "figure" (or "contains=TEXT") in its
-// metadata and make test-notebooks checks that its output shows one (see
+// Results, under a key that Key derives from the sweep's configuration.
+// Tag a cell "table" or "figure" (or "contains=TEXT") in its metadata and
+// make test-notebooks checks that its output shows one; "rows=N",
+// "every=COL=A|B" and "column=COL=A|B|C" check what a table holds (see
 // kernel/nbcheck).
+//
+// A notebook's prose states no number that the code decides (a default
+// timing, a count that a model change would move): a cell prints it
+// (ShowFields(arch.Default()), a Printf), and the text points at it. Plots
+// drawn by hand take package plots' style: ShowPlot draws them as a
+// plots.Figure, and plots.NewPanel and plots.NewSeries give the panel and
+// the lines.
 //
 // The Makefile targets (kernel, kernel-user, notebook, test-notebooks) are
 // described in mk/jupyter.mk.

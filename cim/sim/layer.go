@@ -156,7 +156,10 @@ const TotalLayer = "total"
 // are the largest of any layer (layers run one after another and reuse the
 // chip). pv is the largest PV and limit is left 0: the model's theoretical
 // limit is the time-weighted Σseq/Σ(seq/PV), and efficiency is speedup
-// over that. bus_limit is Σseq over Σ(seq/bus_limit).
+// over that. bus_limit is Σseq over Σ(seq/bus_limit). The total is a sum
+// of isolated layers, not an end-to-end time (no digital layers, no data
+// between layers, layers that do not fit left out): package cim/netsim
+// simulates whole networks.
 func Total(rs []Result) Result {
 	if len(rs) == 0 {
 		return Result{Layer: TotalLayer}

@@ -71,3 +71,11 @@ func TestNetBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestSimTotalNote: sim says on stderr when its total leaves layers out.
+func TestSimTotalNote(t *testing.T) {
+	code, _, errs := cimkit("sim", "--model", "lenet5", "--xbar", "32", "--cores", "4")
+	if code != 0 || !strings.Contains(errs, "the total adds up 2 of 5 layers (3 do not fit 4 cores)") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -109,6 +109,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	noteTotal(stderr, rs)
 	return emitResults(stdout, *format, rs)
 }
 
@@ -223,4 +224,22 @@ func shortCell(s string) string {
 		}
 	}
 	return s
+}
+
+// noteTotal says on stderr what a model's total record leaves out: it is
+// a sum of isolated layers, over those that fit the budget.
+func noteTotal(w io.Writer, rs []sim.Result) {
+	if len(rs) < 2 || rs[len(rs)-1].Layer != sim.TotalLayer {
+		return
+	}
+	fit := 0
+	for _, r := range rs[:len(rs)-1] {
+		if r.Fits {
+			fit++
+		}
+	}
+	if n := len(rs) - 1; fit < n {
+		fmt.Fprintf(w, "cimkit sim: the total adds up %d of %d layers (%d do not fit %d cores) run one at a time, not an end-to-end time; cimkit net --segments runs the whole network\n",
+			fit, n, n-fit, rs[0].CoresBudget)
+	}
 }

@@ -51,7 +51,7 @@ func newData(p *compile.Plan, opts Options) (*data, error) {
 func (d *data) checkMode(opts Options) error {
 	if d.float {
 		switch d.act {
-		case nn.ActNone, nn.ActReLU, nn.ActReLU6, nn.ActSigmoid, nn.ActHardSwish, nn.ActHardSigm, nn.ActLeakyReLU, nn.ActSiLU:
+		case nn.ActNone, nn.ActReLU, nn.ActReLU6, nn.ActSigmoid, nn.ActHardSwish, nn.ActHardSigm, nn.ActLeakyReLU, nn.ActSiLU, nn.ActGELU:
 			return nil
 		}
 		return fmt.Errorf("activation %q is not supported", d.act)

@@ -76,7 +76,7 @@ func (d *data) requant(y float64, f int) float64 {
 // Activate applies activation a to y with the functions of float mode:
 // ReLU6 = min(max(y, 0), 6), HardSigmoid = ReLU6(y+3)/6, HardSwish =
 // y*HardSigmoid(y), LeakyReLU slope 0.01, Sigmoid = 1/(1+exp(-y)), SiLU =
-// y*Sigmoid(y).
+// y*Sigmoid(y), GELU = y*(1+erf(y/sqrt(2)))/2.
 func Activate(a nn.Act, y float64) float64 {
 	relu6 := func(x float64) float64 { return math.Min(math.Max(x, 0), 6) }
 	switch a {
@@ -92,6 +92,8 @@ func Activate(a nn.Act, y float64) float64 {
 		return y * relu6(y+3) / 6
 	case nn.ActSiLU:
 		return y / (1 + math.Exp(-y))
+	case nn.ActGELU:
+		return y * (1 + math.Erf(y/math.Sqrt2)) / 2
 	case nn.ActLeakyReLU:
 		if y < 0 {
 			return 0.01 * y

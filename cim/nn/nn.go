@@ -56,6 +56,7 @@ const (
 	ActHardSigm  Act = "hardsigmoid"
 	ActLeakyReLU Act = "leakyrelu"
 	ActSiLU      Act = "silu" // x*sigmoid(x) (swish)
+	ActGELU      Act = "gelu" // x*(1+erf(x/sqrt(2)))/2
 )
 
 // Shape is a batch-1 tensor shape, channels first.

@@ -85,6 +85,9 @@ func (c *converter) elementwise(n *Node, x *value) error {
 	if ok, err := c.hardSwish(n, x); ok || err != nil {
 		return err
 	}
+	if ok, err := c.gelu(n, x); ok || err != nil {
+		return err
+	}
 	dynFirst := b.k != nil
 	k, name := b.k, n.Inputs[0]
 	if !dynFirst {
@@ -216,10 +219,7 @@ func (c *converter) hardSwish(add *Node, x *value) (bool, error) {
 	if add.OpType != "Add" || !c.isConst(add, 3) {
 		return false, nil
 	}
-	xname := add.Inputs[0]
-	if c.vals[xname] != x {
-		xname = add.Inputs[1]
-	}
+	xname := c.operandName(add, x)
 	clip := c.onlyReader(add.Outputs)
 	if clip == nil || clip.OpType != "Clip" || clip.Inputs[0] != add.Outputs[0] {
 		return false, nil
@@ -227,27 +227,73 @@ func (c *converter) hardSwish(add *Node, x *value) (bool, error) {
 	if act, ok := c.actOf(clip); !ok || act != nn.ActReLU6 {
 		return false, nil
 	}
-	chain := []*Node{clip}
-	for byX, by6 := false, false; !byX || !by6; {
-		last := chain[len(chain)-1]
+	return c.fusePattern(xname, x, nn.ActHardSwish, c.productTail(clip, xname, 1.0/6), clip)
+}
+
+// gelu recognises GELU written out with erf, at the division of x by
+// sqrt(2) (or product with 1/sqrt(2)): Erf, + 1, then a product with x
+// and a product with 0.5 (or a division by 2) in either order, as
+// PyTorch exports nn.GELU: x*0.5*(1 + erf(x/sqrt(2))).
+func (c *converter) gelu(div *Node, x *value) (bool, error) {
+	scaled := (div.OpType == "Div" && c.isConstNear(div, math.Sqrt2)) || (div.OpType == "Mul" && c.isConstNear(div, 1/math.Sqrt2))
+	if !scaled || c.in(div, 0) == nil || (div.OpType == "Div" && c.in(div, 0) != x) {
+		return false, nil
+	}
+	xname := c.operandName(div, x)
+	erf := c.onlyReader(div.Outputs)
+	if erf == nil || erf.OpType != "Erf" {
+		return false, nil
+	}
+	add := c.onlyReader(erf.Outputs)
+	if add == nil || add.OpType != "Add" || !c.isConst(add, 1) {
+		return false, nil
+	}
+	return c.fusePattern(xname, x, nn.ActGELU, c.productTail(add, xname, 0.5), erf, add)
+}
+
+// operandName is the name under which node n reads the computed value x.
+func (c *converter) operandName(n *Node, x *value) string {
+	if c.vals[n.Inputs[0]] == x {
+		return n.Inputs[0]
+	}
+	return n.Inputs[1]
+}
+
+// productTail follows single readers from node last through a product
+// with the value xname and a product with the constant k (or a division
+// by 1/k), in either order; it returns those two nodes, or nil.
+func (c *converter) productTail(last *Node, xname string, k float64) []*Node {
+	var tail []*Node
+	for byX, byK := false, false; !byX || !byK; {
 		next := c.onlyReader(last.Outputs)
 		switch {
 		case next == nil:
-			return false, nil
+			return nil
 		case !byX && next.OpType == "Mul" && c.otherInput(next, last.Outputs[0]) == xname:
 			byX = true
-		case !by6 && next.OpType == "Div" && next.Inputs[0] == last.Outputs[0] && c.isConst(next, 6),
-			!by6 && next.OpType == "Mul" && c.isConstNear(next, 1.0/6):
-			by6 = true
+		case !byK && next.OpType == "Div" && next.Inputs[0] == last.Outputs[0] && c.isConstNear(next, 1/k),
+			!byK && next.OpType == "Mul" && c.isConstNear(next, k):
+			byK = true
 		default:
-			return false, nil
+			return nil
 		}
-		chain = append(chain, next)
+		tail = append(tail, next)
+		last = next
 	}
-	for _, n := range chain {
+	return tail
+}
+
+// fusePattern converts a pattern as activation act of x when its tail
+// matched (productTail): the nodes after the pattern's first one (middle,
+// then tail) are skipped, the last one giving the activation's output.
+func (c *converter) fusePattern(xname string, x *value, act nn.Act, tail []*Node, middle ...*Node) (bool, error) {
+	if tail == nil {
+		return false, nil
+	}
+	for _, n := range append(middle, tail...) {
 		c.skip[n] = true
 	}
-	return true, c.fuseAct(chain[len(chain)-1], x, xname, nn.ActHardSwish, ".hardswish")
+	return true, c.fuseAct(tail[len(tail)-1], x, xname, act, "."+string(act))
 }
 
 // selfGated recognises an activation whose only reader multiplies it by

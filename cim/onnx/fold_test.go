@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cimkit/cimkit/cim/nn"
 )
 
 // foldOp evaluates one operator on constants (inputs x0, x1, ...) as the
@@ -299,4 +301,16 @@ func TestFoldShapeOperators(t *testing.T) {
 
 func intTensor(t DataType, v int64) *Tensor {
 	return &Tensor{Type: t, Dims: []int64{1}, raw: []byte{byte(v), 0, 0, 0, 0, 0, 0, 0}}
+}
+
+// TestCanonOverflow: the channels of [2^31, 2^31, 4, 1, 1] multiply to
+// 2^64, which wrapped to 0 (an empty shape, not an error); sizes are
+// bounded before they are multiplied.
+func TestCanonOverflow(t *testing.T) {
+	if s, err := canon([]int64{1 << 31, 1 << 31, 4, 1, 1}); err == nil {
+		t.Errorf("canon gave %v", s)
+	}
+	if s, err := canon([]int64{1, 3, 1 << 16, 7}); err != nil || s != (nn.Shape{C: 3, H: 1 << 16, W: 7}) {
+		t.Errorf("canon: %v, %v", s, err)
+	}
 }

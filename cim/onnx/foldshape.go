@@ -381,11 +381,10 @@ func foldTrilu(_ *converter, n *Node, in []*konst) (*konst, error) {
 	}
 	var diag int64
 	if len(in) > 1 && in[1] != nil {
-		d, ok := in[1].scalar()
-		if !ok {
+		if in[1].n() != 1 {
 			return nil, fmt.Errorf("Trilu k must be a scalar")
 		}
-		diag = int64(d)
+		diag = in[1].ints()[0]
 	}
 	upper := attrs{n}.int("upper", 1) != 0
 	rows, cols := x.dims[r-2], x.dims[r-1]

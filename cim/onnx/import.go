@@ -24,7 +24,8 @@ type Options struct {
 	Limits Limits
 	// SkipWeights leaves the weights undecoded: crossbar layers get nil
 	// Weights (their bias values, a few per filter, are kept) and digital
-	// operators' constant operands nil Const. Shapes, MACs, parameters
+	// operators' constant operands nil Const (tensor attributes nil
+	// Floats). Shapes, MACs, parameters
 	// and everything mapping and simulation use are the same; importing
 	// then reads little more than the model's structure, so a model of
 	// hundreds of MB imports in a few MB (ImportFile maps the file rather

@@ -2,6 +2,7 @@ package onnx
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -329,13 +330,14 @@ func TestConstantsAndReadFile(t *testing.T) {
 }
 
 // gatedModel is x[1, 1, 2, 2] -> Conv 1x1 (2 filters) -> c, then the
-// given nodes, which end in y; "three", "six", "sixth" and "zero" are
-// scalar constants, Wg a second 1x1 conv's weights.
+// given nodes, which end in y; "zero", "one", "half", "two", "three",
+// "six", "sixth" and "sqrt2" are scalar constants, Wg a second 1x1 conv's
+// weights.
 func gatedModel(nodes ...pb) []byte {
 	k := func(name string, v float64) pb { return tensorPB(name, nil, []float64{v}) }
 	all := append([]pb{nodePB("Conv", "conv", []string{"x", "W"}, []string{"c"})}, nodes...)
 	inits := []pb{tensorPB("W", []int64{2, 1, 1, 1}, []float64{1, 2}), tensorPB("Wg", []int64{2, 2, 1, 1}, fill(4, 1)),
-		k("three", 3), k("zero", 0), k("six", 6), k("sixth", 1.0/6)}
+		k("three", 3), k("zero", 0), k("six", 6), k("sixth", 1.0/6), k("one", 1), k("half", 0.5), k("sqrt2", math.Sqrt2), k("two", 2)}
 	return modelPB(all, inits, valueInfoPB("x", 1, 1, 2, 2), valueInfoPB("y", 1, 2, 2, 2))
 }
 
@@ -343,7 +345,8 @@ func gatedModel(nodes ...pb) []byte {
 // one activation fused into the conv: x*Sigmoid(x) is SiLU, and
 // HardSwish as PyTorch exports it below opset 14 (x*HardSigmoid(x) with
 // alpha 1/6) or as code writes it (x*(relu6(x+3)/6), with /6 or *1/6);
-// they were an activation plus a digital Mul. A sigmoid gate on another
+// they were an activation plus a digital Mul. GELU's erf form,
+// x*0.5*(1+erf(x/sqrt(2))), was five digital layers. A sigmoid gate on another
 // tensor, HardSigmoid's default slope 0.2 and a conv output read
 // elsewhere are converted as before.
 func TestSelfGatedActivations(t *testing.T) {
@@ -370,6 +373,14 @@ func TestSelfGatedActivations(t *testing.T) {
 			[]string{"conv2d"}, []nn.Act{nn.ActHardSwish}},
 		{"x*(relu6(x+3)*(1/6))", append(slices.Clone(relu6), nodePB("Mul", "by6", []string{"r", "sixth"}, []string{"d"}), nodePB("Mul", "mul", []string{"d", "c"}, []string{"y"})),
 			[]string{"conv2d"}, []nn.Act{nn.ActHardSwish}},
+		{"gelu as torch exports it", []pb{nodePB("Div", "div", []string{"c", "sqrt2"}, []string{"d"}), nodePB("Erf", "erf", []string{"d"}, []string{"e"}),
+			nodePB("Add", "add1", []string{"e", "one"}, []string{"a"}), nodePB("Mul", "mulx", []string{"c", "a"}, []string{"m"}), nodePB("Mul", "half", []string{"m", "half"}, []string{"y"})},
+			[]string{"conv2d"}, []nn.Act{nn.ActGELU}},
+		{"gelu, halved first, divided by 2", []pb{nodePB("Div", "div", []string{"c", "sqrt2"}, []string{"d"}), nodePB("Erf", "erf", []string{"d"}, []string{"e"}),
+			nodePB("Add", "add1", []string{"one", "e"}, []string{"a"}), nodePB("Div", "halve", []string{"a", "two"}, []string{"h"}), nodePB("Mul", "mulx", []string{"h", "c"}, []string{"y"})},
+			[]string{"conv2d"}, []nn.Act{nn.ActGELU}},
+		{"erf without the product by x", []pb{nodePB("Div", "div", []string{"c", "sqrt2"}, []string{"d"}), nodePB("Erf", "erf", []string{"d"}, []string{"y"})},
+			[]string{"conv2d", "digital:Erf"}, []nn.Act{nn.ActNone, nn.ActNone}}, // the division folds into the conv
 		{"sigmoid gate", []pb{nodePB("Conv", "gate", []string{"c", "Wg"}, []string{"g"}), nodePB("Sigmoid", "sig", []string{"g"}, []string{"s"}), nodePB("Mul", "mul", []string{"c", "s"}, []string{"y"})},
 			[]string{"conv2d", "conv2d", "digital:Mul"}, []nn.Act{nn.ActNone, nn.ActSigmoid, nn.ActNone}},
 		{"hardsigmoid slope 0.2", []pb{hs(0.2), nodePB("Mul", "mul", []string{"c", "h"}, []string{"y"})},

@@ -45,7 +45,7 @@ func (c *converter) operator(n *Node, l *nn.Layer) {
 	op := &nn.Operator{Attrs: make([]nn.Attr, 0, len(n.Attrs))}
 	for _, a := range n.Attrs {
 		at := nn.Attr{Name: a.Name, Int: a.I, Float: a.F, Str: a.S, Ints: a.Ints, Floats: a.Floats}
-		if a.T != nil {
+		if a.T != nil && !c.opt.SkipWeights {
 			at.Floats, _ = a.T.Values()
 		}
 		op.Attrs = append(op.Attrs, at)

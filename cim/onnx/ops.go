@@ -272,7 +272,7 @@ func (c *converter) resize(n *Node, x *value) error {
 		}
 		dims = make([]int64, len(x.dims))
 		for i, d := range x.dims {
-			dims[i] = int64(float64(d) * sc.k.floats()[i])
+			dims[i] = clampInt(float64(d) * sc.k.floats()[i]) // NaN and infinities: refused by canon
 		}
 	}
 	if len(dims) != len(x.dims) {

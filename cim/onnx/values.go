@@ -37,6 +37,18 @@ func elems(dims []int64) int64 {
 	return n
 }
 
+// boundedElems multiplies sizes in 1..nn.MaxElems, stopping at the first
+// product above nn.MaxElems (which it returns): it cannot overflow.
+func boundedElems(dims []int64) int64 {
+	p := int64(1)
+	for _, d := range dims {
+		if p *= d; p > nn.MaxElems {
+			break
+		}
+	}
+	return p
+}
+
 // canon is the (C, H, W) shape cimkit gives an ONNX tensor of these dims
 // (batch included):
 //
@@ -48,19 +60,19 @@ func elems(dims []int64) int64 {
 // A matrix multiplication by constant weights then works on C with H*W
 // output vectors, exactly as a 1x1 convolution.
 func canon(dims []int64) (nn.Shape, error) {
-	var c, h, w int64 = 1, 1, 1
-	switch r := len(dims); {
-	case r >= 4:
-		c = elems(dims[:r-2])
-		h, w = dims[r-2], dims[r-1]
-	case r >= 1:
-		c = dims[r-1]
-		h = elems(dims[:r-1])
-	}
 	for _, d := range dims {
 		if d <= 0 || d > nn.MaxElems {
 			return nn.Shape{}, fmt.Errorf("dims %v: every size must be in 1..%d", dims, int64(nn.MaxElems))
 		}
+	}
+	var c, h, w int64 = 1, 1, 1
+	switch r := len(dims); {
+	case r >= 4:
+		c = boundedElems(dims[:r-2])
+		h, w = dims[r-2], dims[r-1]
+	case r >= 1:
+		c = dims[r-1]
+		h = boundedElems(dims[:r-1])
 	}
 	if c > nn.MaxDim || h > nn.MaxDim || w > nn.MaxDim {
 		return nn.Shape{}, fmt.Errorf("dims %v give shape %dx%dx%d, sizes above %d are not accepted", dims, c, h, w, nn.MaxDim)

@@ -15,13 +15,14 @@ import (
 	"github.com/cimkit/cimkit/cim/sim"
 )
 
-// Columns are the columns of the simulator's result record ([sim.Columns]),
-// in order: the columns every results DataFrame must have.
-var Columns = sim.Columns()
+// Columns are the columns of the simulator's result record that every
+// results DataFrame must have ([sim.RequiredColumns]), in order. The
+// optional "reason" column (why a layer does not fit) may be there too.
+var Columns = sim.RequiredColumns()
 
 // textColumns are the columns that hold text; "fits" holds a boolean and
 // every other column a number.
-var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "scheme": true}
+var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "scheme": true, "reason": true}
 
 // ReadResults reads a results CSV (header line with at least [Columns]) into
 // a DataFrame and checks it: every column present, numbers in the numeric

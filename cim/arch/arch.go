@@ -50,8 +50,8 @@
 //     counts (package cim/energy prices them); they do not change the
 //     timing, which MVMCycles gives.
 //
-// An Arch is loaded from JSON with Load (missing fields keep their defaults)
-// and checked with Validate. Fields describes every JSON field (meaning,
+// An Arch is loaded from JSON with Load (missing fields keep their defaults;
+// field names are exact, lower case) and checked with Validate. Fields describes every JSON field (meaning,
 // unit, accepted range), so that forms and help texts come from the code.
 package arch
 
@@ -60,6 +60,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -137,14 +138,27 @@ func (a Arch) Validate() error {
 	return nil
 }
 
-// Load reads an Arch from JSON. Fields not given keep the Default values;
-// unknown fields are an error, so that a typo does not pass unnoticed. Only
-// the first MiB of r is read (an object cut there is malformed JSON).
+// MaxJSONBytes is the largest chip file Load reads: 1 MiB.
+const MaxJSONBytes = 1 << 20
+
+// Load reads an Arch from JSON: one object whose keys are the JSON names
+// of Arch's fields, spelled exactly (lower case), each at most once and
+// none null. Fields not given keep the Default values; unknown or
+// misspelt fields are an error, so that a typo does not pass unnoticed. A
+// UTF-8 byte order mark before the object is skipped; input larger than
+// MaxJSONBytes is refused as too large.
 func Load(r io.Reader) (Arch, error) {
 	a := Default()
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(r, MaxJSONBytes+1))
 	if err != nil {
 		return a, fmt.Errorf("arch: reading JSON: %w", err)
+	}
+	if len(data) > MaxJSONBytes {
+		return a, fmt.Errorf("arch: JSON too large: more than %d bytes", MaxJSONBytes)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if err := checkKeys(data); err != nil {
+		return a, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -155,6 +169,71 @@ func Load(r io.Reader) (Arch, error) {
 		return a, fmt.Errorf("arch: malformed JSON: more than one object")
 	}
 	return a, a.Validate()
+}
+
+// fieldNames are the JSON names of Arch's fields.
+var fieldNames = func() map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeFor[Arch]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		m[name] = true
+	}
+	return m
+}()
+
+// checkKeys checks what encoding/json lets pass: the input must be an
+// object (not null), its keys exact field names (json matches
+// "XBAR_ROWS" to xbar_rows), each given once, none null (json would keep
+// the default).
+func checkKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return fmt.Errorf("arch: malformed JSON: %w", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("arch: want a JSON object of chip fields, got %s", tokenText(tok))
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("arch: malformed JSON: %w", err)
+		}
+		key, _ := tok.(string)
+		if !fieldNames[key] {
+			for name := range fieldNames {
+				if strings.EqualFold(name, key) {
+					return fmt.Errorf("arch: field %q: field names are lower case, want %q", key, name)
+				}
+			}
+			return fmt.Errorf("arch: unknown field %q", key)
+		}
+		if seen[key] {
+			return fmt.Errorf("arch: field %q given twice", key)
+		}
+		seen[key] = true
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("arch: malformed JSON: %w", err)
+		}
+		if string(v) == "null" {
+			return fmt.Errorf("arch: field %q is null, want a value", key)
+		}
+	}
+	return nil
+}
+
+// tokenText names a JSON token for an error.
+func tokenText(tok json.Token) string {
+	if tok == nil {
+		return "null"
+	}
+	if d, ok := tok.(json.Delim); ok {
+		return fmt.Sprintf("%q", string(d))
+	}
+	return fmt.Sprintf("%T %v", tok, tok)
 }
 
 // ParseXbar parses a crossbar size written "RxC" (e.g. "64x64") or "N" for

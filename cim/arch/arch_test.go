@@ -1,6 +1,8 @@
 package arch
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -35,12 +37,57 @@ func TestLoadErrors(t *testing.T) {
 		{`{"cores": "many"}`, "malformed JSON"},
 		{`{} {}`, "more than one object"},
 		{``, "malformed JSON"},
+		// Issue 12 item 11: what encoding/json alone lets pass.
+		{`null`, "want a JSON object of chip fields, got null"},
+		{`[1]`, `want a JSON object of chip fields, got "["`},
+		{`32`, "want a JSON object of chip fields, got float64 32"},
+		{`{"XBAR_ROWS": 32}`, `field "XBAR_ROWS": field names are lower case, want "xbar_rows"`},
+		{`{"Cores": 8}`, `field "Cores": field names are lower case, want "cores"`},
+		{`{"cores": null}`, `field "cores" is null`},
+		{`{"cores": 8, "cores": 16}`, `field "cores" given twice`},
+		{`{"cores": 8,}`, "malformed JSON"},
+		{`{"bus_bytes": 16` + strings.Repeat(" ", MaxJSONBytes) + `}`, "JSON too large: more than 1048576 bytes"},
 	} {
 		_, err := Load(strings.NewReader(tc.json))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Load(%q) = %v, want an error containing %q", tc.json, err, tc.want)
 		}
 	}
+}
+
+// A UTF-8 byte order mark (as some editors write) is skipped; a file of
+// exactly MaxJSONBytes is read.
+func TestLoadBOMAndLimit(t *testing.T) {
+	a, err := Load(strings.NewReader("\xef\xbb\xbf{\"cores\": 8}"))
+	if err != nil || a.Cores != 8 {
+		t.Errorf("with a BOM: %+v, %v", a, err)
+	}
+	body := `{"cores": 8}`
+	a, err = Load(strings.NewReader(body + strings.Repeat("\n", MaxJSONBytes-len(body))))
+	if err != nil || a.Cores != 8 {
+		t.Errorf("exactly %d bytes: %v", MaxJSONBytes, err)
+	}
+}
+
+// FuzzLoad: any input gives a valid chip or an error, never a panic; what
+// loads passes Validate and survives a JSON round trip.
+func FuzzLoad(f *testing.F) {
+	for _, s := range []string{`{}`, `{"xbar_rows": 32, "cores": 8}`, `null`, `{"Cores": 1}`, "\xef\xbb\xbf{}", `{"cores": null}`, `[`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := Load(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		if err := a.Validate(); err != nil {
+			t.Fatalf("Load(%q) accepted an invalid chip: %v", s, err)
+		}
+		b, _ := json.Marshal(a)
+		if back, err := Load(bytes.NewReader(b)); err != nil || back != a {
+			t.Fatalf("round trip of %q: %+v, %v", s, back, err)
+		}
+	})
 }
 
 func TestParseXbar(t *testing.T) {

@@ -189,7 +189,8 @@ func GeometryOf(l *nn.Layer) (Geometry, error) {
 	return g, nil
 }
 
-// Compile builds the plan of mapped layer m on chip a with scheme s.
+// Compile builds the plan of mapped layer m on chip a with scheme s. A
+// layer that does not fit the chip gives a *FitError.
 func Compile(m *mapping.Layer, a arch.Arch, s Scheme) (*Plan, error) {
 	if m == nil || m.Layer == nil {
 		return nil, fmt.Errorf("compile: no mapped layer")
@@ -202,8 +203,8 @@ func Compile(m *mapping.Layer, a arch.Arch, s Scheme) (*Plan, error) {
 		return nil, fmt.Errorf("compile: layer %q: %v", name, err)
 	}
 	if !m.Fits {
-		return nil, fmt.Errorf("compile: layer %q: crossbar %dx%d needs %d cores, arch has %d",
-			name, m.Xbar[0], m.Xbar[1], m.Cores, m.Budget)
+		return nil, &FitError{Layer: name, Reason: fmt.Sprintf("crossbar %dx%d needs %d cores, arch has %d",
+			m.Xbar[0], m.Xbar[1], m.Cores, m.Budget)}
 	}
 	if m.Xbar != [2]int{a.XbarRows, a.XbarCols} {
 		return nil, fmt.Errorf("compile: layer %q was mapped on %dx%d crossbars, arch has %dx%d",
@@ -238,11 +239,22 @@ func (p *Plan) layout() error {
 	l.SeqRegs = Region{Name: "seqreg", Base: roundUp(a.SharedMemBytes, align),
 		Size: int64(p.Map.Cores) * int64(a.SeqRegBytes), ElemBytes: a.SeqRegBytes}
 	if l.SharedBytes > a.SharedMemBytes {
-		return fmt.Errorf("compile: layer %q: IFM %d B + partial sums %d B + OFM %d B = %d B do not fit the shared memory of %d B",
-			p.Map.Layer.Name, l.IFM.Size, l.Psum.Size, l.OFM.Size, l.SharedBytes, a.SharedMemBytes)
+		return &FitError{Layer: p.Map.Layer.Name, Reason: fmt.Sprintf("IFM %d B + partial sums %d B + OFM %d B = %d B do not fit the shared memory of %d B",
+			l.IFM.Size, l.Psum.Size, l.OFM.Size, l.SharedBytes, a.SharedMemBytes)}
 	}
 	return nil
 }
+
+// FitError is the error of Compile for a layer that does not fit the chip:
+// it needs more cores than the budget, or its IFM, partial sums and OFM
+// need more than the shared memory. Simulators report such a layer as not
+// fitting (with Reason) instead of failing.
+type FitError struct {
+	Layer  string // the layer's name
+	Reason string // what does not fit, e.g. "crossbar 32x32 needs 2304 cores, arch has 1024"
+}
+
+func (e *FitError) Error() string { return fmt.Sprintf("compile: layer %q: %s", e.Layer, e.Reason) }
 
 // Cores is the number of cores (streams) of the plan.
 func (p *Plan) Cores() int { return p.Map.Cores }

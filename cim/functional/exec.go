@@ -468,6 +468,26 @@ func (m *machine) checkFinals() {
 	}
 }
 
+// FloatTolerance is the relative tolerance of float mode: a finite output
+// y matches the reference r when |y - r| <= FloatTolerance * (1 + |r|)
+// (absolute near zero, relative for large values). The executor adds the
+// partial sums in another order than the reference, so the last bits may
+// differ.
+const FloatTolerance = 1e-9
+
+// sameFloat reports whether a float output matches its reference: NaN
+// matches NaN (a NaN weight or input gives NaN in both), an infinity the
+// infinity of the same sign, and finite values within FloatTolerance.
+func sameFloat(got, want float64) bool {
+	switch {
+	case math.IsNaN(want) || math.IsNaN(got):
+		return math.IsNaN(want) && math.IsNaN(got)
+	case math.IsInf(want, 0) || math.IsInf(got, 0):
+		return got == want
+	}
+	return math.Abs(got-want) <= FloatTolerance*(1+math.Abs(want))
+}
+
 // compare reads the OFM back in CHW order and compares it with the reference.
 func (m *machine) compare() {
 	g := m.d.g
@@ -482,13 +502,14 @@ func (m *machine) compare() {
 	rep.Output, rep.Reference, rep.OFM = out, m.d.ref, m.ofm
 	for i, want := range m.d.ref {
 		got := out[i]
-		diff := math.Abs(got - want)
-		if diff > rep.MaxAbsDiff || math.IsNaN(diff) {
-			rep.MaxAbsDiff = diff
-		}
 		ok := got == want
 		if m.d.float {
-			ok = diff <= 1e-9*(1+math.Abs(want))
+			ok = sameFloat(got, want)
+		}
+		if diff := math.Abs(got - want); !ok && math.IsNaN(diff) {
+			rep.MaxAbsDiff = math.Inf(1) // a NaN where a number was due, or the reverse
+		} else if !math.IsNaN(diff) && !math.IsInf(want, 0) && diff > rep.MaxAbsDiff {
+			rep.MaxAbsDiff = diff
 		}
 		if !ok {
 			rep.Mismatches++

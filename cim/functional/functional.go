@@ -28,7 +28,10 @@
 // BiasValues when present (else seeded random values in [-1, 1]), Options.Input
 // when given, and the activation functions of package nn (ReLU6 = min(max(x,
 // 0), 6); HardSigmoid = ReLU6(x+3)/6; HardSwish = x*HardSigmoid(x); LeakyReLU
-// slope 0.01). Results must agree with the reference within 1e-9 relative.
+// slope 0.01). Results must agree with the reference within FloatTolerance
+// (1e-9, relative; absolute near zero); NaN agrees with NaN and an
+// infinity with the infinity of the same sign, so that a NaN or infinite
+// weight or input, which gives the same NaN or infinity in both, passes.
 //
 // # Scheduling and checking
 //
@@ -155,7 +158,7 @@ type Report struct {
 	Match      bool      // output equals the reference (bit for bit in integer mode)
 	Mismatches int       // differing elements
 	First      *Mismatch // first differing element (CHW order)
-	MaxAbsDiff float64   // largest |output - reference|
+	MaxAbsDiff float64   // largest finite |output - reference|; +Inf when a NaN or infinity differs
 
 	Violations     []Violation // the first MaxViolations
 	ViolationCount int         // all violations

@@ -1,6 +1,7 @@
 package functional
 
 import (
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -61,6 +62,47 @@ func TestHandWorkedFloat(t *testing.T) {
 				t.Errorf("%s: output %v, want %v", s, rep.Output, want)
 				break
 			}
+		}
+	}
+}
+
+// Issue 12 item 9: NaN and infinities in the input give the same NaN and
+// infinities in output and reference, which must match (they were reported
+// "FAIL ... got NaN, want NaN"). The hand-worked layer of TestHandWorkedFloat
+// without ReLU: pixel 0 gets a NaN on channel 0, so f0 and f1 are NaN;
+// pixel 1 gets +Inf on channel 1 (weights 2 and -1), so f0 = +Inf and
+// f1 = -Inf; pixel 2 gets +Inf on channels 0 and 1 of f0 (1 and 2: +Inf)
+// and -Inf on channel 2 (weight 3: -Inf), so +Inf - Inf = NaN for f0 and
+// f1. Finite outputs still must agree within FloatTolerance.
+func TestFloatNaNAndInf(t *testing.T) {
+	l := &nn.Layer{Name: "c", Kind: nn.Conv2D, KernelH: 1, KernelW: 1, Filters: 2, Bias: true,
+		Weights:    []float64{1, 2, 3, 4, -1, -1, -1, -1},
+		BiasValues: []float64{0.5, 1}}
+	inf, nan := math.Inf(1), math.NaN()
+	input := []float64{nan, 1, inf, 3, inf, inf, 6, 7, -inf, 9, 10, 11}
+	for _, s := range compile.Schemes() {
+		rep, err := Run(plan(t, l, nn.Shape{C: 4, H: 1, W: 3}, smallArch(2, 2), s), Options{Float: true, Input: input, Seeds: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || rep.MaxAbsDiff != 0 {
+			t.Fatalf("%s: %s (max diff %v)", s, rep, rep.MaxAbsDiff)
+		}
+		o := rep.Output // CHW: f0 at pixels 0..2, then f1
+		if !math.IsNaN(o[0]) || o[1] != inf || !math.IsNaN(o[2]) || !math.IsNaN(o[3]) || o[4] != -inf || !math.IsNaN(o[5]) {
+			t.Errorf("%s: output %v", s, o)
+		}
+	}
+	for _, c := range []struct {
+		got, want float64
+		same      bool
+	}{
+		{nan, nan, true}, {inf, inf, true}, {-inf, -inf, true}, {inf, -inf, false}, {nan, 1, false},
+		{1, nan, false}, {inf, 1e308, false}, {1e12, 1e12 + 900, true}, {1e12, 1e12 + 2000, false},
+		{0, 1e-10, true}, {0, 2e-9, false},
+	} {
+		if got := sameFloat(c.got, c.want); got != c.same {
+			t.Errorf("sameFloat(%v, %v) = %v", c.got, c.want, got)
 		}
 	}
 }

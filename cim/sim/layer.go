@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/cimkit/cimkit/cim/arch"
@@ -43,6 +44,9 @@ func Describe(model string, m *mapping.Layer, a arch.Arch, s compile.Scheme) Res
 		Scheme: string(s), Fits: m.Fits, PV: m.PV, PH: m.PH, Cores: m.Cores, Vectors: m.Vectors,
 		Limit: m.PV, XbarUtilization: m.Utilization(),
 	}
+	if !m.Fits {
+		r.Reason = CoresReason(m.Cores, a.Cores)
+	}
 	if len(l.In) > 0 {
 		r.IFMBytes = l.In[0].Elems() * int64(a.ActBytes)
 	}
@@ -53,6 +57,24 @@ func Describe(model string, m *mapping.Layer, a arch.Arch, s compile.Scheme) Res
 	r.SyncMemBytes = int64(m.Cores) * int64(a.SeqRegBytes)
 	r.PumaAttrBytes = PumaAttrBytes(r.IFMBytes + r.PsumBytes + r.OFMBytes)
 	return r
+}
+
+// CoresReason is the Reason of a layer that needs more cores than the
+// budget.
+func CoresReason(need, budget int) string {
+	return fmt.Sprintf("needs %d cores, budget %d", need, budget)
+}
+
+// notFitting marks r as not fitting when err says that the layer does not
+// fit the chip (a *compile.FitError: too much data for the shared memory)
+// and reports whether it did.
+func notFitting(r *Result, err error) bool {
+	var fe *compile.FitError
+	if !errors.As(err, &fe) {
+		return false
+	}
+	r.Fits, r.Reason = false, fe.Reason
+	return true
 }
 
 // PumaWordBytes is the shared-memory word that carries one PUMA attribute:
@@ -86,8 +108,9 @@ func ratio(a, b int64) float64 {
 
 // RunLayer maps the named layer of net onto chip a, compiles it for scheme
 // s and for the sequential baseline, simulates both and returns the
-// layer's Result. A layer that does not fit the core budget gives a Result
-// with Fits false and no timing, not an error.
+// layer's Result. A layer that does not fit the chip (more cores than the
+// budget, more data than the shared memory) gives a Result with Fits false,
+// a Reason and no timing, not an error.
 func RunLayer(net *nn.Network, layer string, a arch.Arch, s compile.Scheme) (*Result, error) {
 	return RunLayerWith(net, layer, a, s, Options{})
 }
@@ -110,6 +133,9 @@ func RunLayerWith(net *nn.Network, layer string, a arch.Arch, s compile.Scheme, 
 		return &r, nil
 	}
 	t, err := Simulate(m, a, s, opt)
+	if notFitting(&r, err) {
+		return &r, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +178,9 @@ const TotalLayer = "total"
 // Total sums the records of one model under one configuration (layer by
 // layer execution). Cycles, seq_cycles, vectors and bus bytes are sums over
 // the layers that fit; speedup, overhead and bus utilisation are ratios of
-// those sums; fits says whether every layer fits. Memory figures and cores
-// are the largest of any layer (layers run one after another and reuse the
-// chip). pv is the largest PV and limit is left 0: the model's theoretical
+// those sums; fits says whether every layer fits, and reason counts those
+// that do not. Memory figures and cores are the largest of any layer
+// (layers run one after another and reuse the chip). pv is the largest PV and limit is left 0: the model's theoretical
 // limit is the time-weighted Σseq/Σ(seq/PV), and efficiency is speedup
 // over that. bus_limit is Σseq over Σ(seq/bus_limit). The total is a sum
 // of isolated layers, not an end-to-end time (no digital layers, no data
@@ -167,11 +193,17 @@ func Total(rs []Result) Result {
 	t := Result{Model: rs[0].Model, Layer: TotalLayer, XbarRows: rs[0].XbarRows, XbarCols: rs[0].XbarCols,
 		BusBytes: rs[0].BusBytes, CoresBudget: rs[0].CoresBudget, Scheme: rs[0].Scheme, Fits: true}
 	var s totals
+	misfits := 0
 	for i := range rs {
 		t.addMax(&rs[i])
 		if rs[i].Fits {
 			t.addSums(&rs[i], &s)
+		} else {
+			misfits++
 		}
+	}
+	if misfits > 0 {
+		t.Reason = fmt.Sprintf("%d of %d layers do not fit", misfits, len(rs))
 	}
 	t.Speedup = ratio(t.SeqCycles, t.Cycles)
 	t.Overhead = ratio(t.SyncBytes, t.BusBytesTotal)

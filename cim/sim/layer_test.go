@@ -137,11 +137,35 @@ func TestNotFitting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Fits || r.Cycles != 0 || r.Speedup != 0 || r.Cores != 4 || r.CoresBudget != 3 {
+	if r.Fits || r.Cycles != 0 || r.Speedup != 0 || r.Cores != 4 || r.CoresBudget != 3 || r.Reason != "needs 4 cores, budget 3" {
 		t.Errorf("not fitting: %+v", r)
 	}
 	if _, err := RunLayer(smallNet(t), "nope", a, compile.Cyclic); err == nil || !strings.Contains(err.Error(), `no layer "nope"`) {
 		t.Errorf("unknown layer: %v", err)
+	}
+}
+
+// Issue 12 item 10: a layer over the shared memory is a record with fits
+// false and the reason, not an error that drops every record. conv: IFM
+// 64x1x2 = 128 B at 0, PV 2 so partial sums 128 x 4 = 512 B at 128, OFM
+// 128 B at 640: 768 B. fc: IFM 128 B, partial sums 16 B at 128, OFM 4 B at
+// 192 (64-byte aligned): 196 B, within 200.
+func TestSharedMemoryNotFitting(t *testing.T) {
+	a := small32()
+	a.SharedMemBytes = 200
+	rs, err := RunModel(smallNet(t), a, compile.Linear)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "IFM 128 B + partial sums 512 B + OFM 128 B = 768 B do not fit the shared memory of 200 B"
+	if len(rs) != 3 || rs[0].Fits || rs[0].Reason != want || rs[0].Cycles != 0 {
+		t.Fatalf("conv: %+v", rs[0])
+	}
+	if !rs[1].Fits || rs[1].Reason != "" || rs[1].Cycles == 0 {
+		t.Errorf("fc: %+v", rs[1])
+	}
+	if tot := rs[2]; tot.Fits || tot.Reason != "1 of 2 layers do not fit" || tot.Cycles != rs[1].Cycles {
+		t.Errorf("total: %+v", tot)
 	}
 }
 

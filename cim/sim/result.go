@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -51,6 +52,11 @@ type Result struct {
 	OFMBytes        int64   `json:"ofm_bytes"`        // output feature map in shared memory
 	PsumBytes       int64   `json:"psum_bytes"`       // partial sums in shared memory (0 when PV = 1)
 	XbarUtilization float64 `json:"xbar_utilization"` // crossbar cells used / cells held
+
+	// Reason says why a layer does not fit (Fits false): too many cores
+	// for the budget, or too much data for the shared memory; empty when
+	// it fits. Optional in files (omitempty): older results lack it.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Columns returns the column names of a Result, in CSV order.
@@ -58,9 +64,28 @@ func Columns() []string {
 	t := reflect.TypeFor[Result]()
 	out := make([]string, t.NumField())
 	for i := range out {
-		out[i] = t.Field(i).Tag.Get("json")
+		out[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
 	}
 	return out
+}
+
+// RequiredColumns returns the columns every results file must have:
+// Columns without the optional ones (tagged omitempty, such as reason),
+// which files written before they were added lack.
+func RequiredColumns() []string {
+	t := reflect.TypeFor[Result]()
+	var out []string
+	for i, c := range Columns() {
+		if !optional(t, i) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// optional reports whether field i of Result is an optional column.
+func optional(t reflect.Type, i int) bool {
+	return strings.HasSuffix(t.Field(i).Tag.Get("json"), ",omitempty")
 }
 
 // Strings returns the record's values as CSV cells, in Columns order.
@@ -128,7 +153,8 @@ func WriteCSV(w io.Writer, rs []Result) error {
 }
 
 // ReadCSV reads results written by WriteCSV. Columns may come in any order
-// and extra columns are ignored, but every column of Columns must be there.
+// and extra columns are ignored, but every column of RequiredColumns must
+// be there (an optional one missing stays empty).
 // Lines starting with '#' before the header are skipped (SkipPreamble).
 func ReadCSV(r io.Reader) ([]Result, error) {
 	cr := csv.NewReader(SkipPreamble(r))
@@ -141,11 +167,15 @@ func ReadCSV(r io.Reader) ([]Result, error) {
 		pos[h] = i
 	}
 	cols := Columns()
+	t := reflect.TypeFor[Result]()
 	idx := make([]int, len(cols))
 	for i, c := range cols {
 		j, ok := pos[c]
-		if !ok {
+		if !ok && !optional(t, i) {
 			return nil, fmt.Errorf("sim: results CSV: header has no column %q", c)
+		}
+		if !ok {
+			j = -1
 		}
 		idx[i] = j
 	}
@@ -160,6 +190,9 @@ func ReadCSV(r io.Reader) ([]Result, error) {
 		}
 		var res Result
 		for i, j := range idx {
+			if j < 0 {
+				continue
+			}
 			if err := res.set(i, rec[j]); err != nil {
 				return nil, fmt.Errorf("sim: results CSV line %d, column %s: bad value %q", line, cols[i], rec[j])
 			}

@@ -22,8 +22,32 @@ func TestColumns(t *testing.T) {
 	want := "model,layer,kind,xbar_rows,xbar_cols,bus_bytes,cores_budget,scheme,fits,pv,ph,cores,vectors," +
 		"cycles,seq_cycles,speedup,limit,bus_limit,efficiency,bus_bytes_total,sync_bytes,overhead," +
 		"bus_utilization,sync_mem_bytes,puma_attr_bytes,ifm_bytes,ofm_bytes,psum_bytes,xbar_utilization"
-	if got := strings.Join(Columns(), ","); got != want {
-		t.Errorf("Columns:\n got %s\nwant %s", got, want)
+	if got := strings.Join(RequiredColumns(), ","); got != want {
+		t.Errorf("RequiredColumns:\n got %s\nwant %s", got, want)
+	}
+	if got := strings.Join(Columns(), ","); got != want+",reason" {
+		t.Errorf("Columns:\n got %s\nwant %s,reason", got, want)
+	}
+}
+
+// A results CSV written before the reason column existed still reads.
+func TestReadCSVWithoutOptionalColumns(t *testing.T) {
+	var b strings.Builder
+	rs := sampleResults()
+	rs[1].Reason = "needs 4000 cores, budget 1024"
+	if err := WriteCSV(&b, rs); err != nil {
+		t.Fatal(err)
+	}
+	old := strings.ReplaceAll(b.String(), ",reason\n", "\n")
+	old = strings.ReplaceAll(old, `,"needs 4000 cores, budget 1024"`+"\n", "\n")
+	old = strings.ReplaceAll(old, ",\n", "\n")
+	got, err := ReadCSV(strings.NewReader(old))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, old)
+	}
+	rs[1].Reason = ""
+	if !reflect.DeepEqual(got, rs) {
+		t.Errorf("got %+v\nwant %+v", got, rs)
 	}
 }
 

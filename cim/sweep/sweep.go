@@ -73,7 +73,8 @@ type unit struct {
 
 // Run executes the sweep. It stops early, returning ctx.Err(), when ctx is
 // cancelled, and returns the first simulation error otherwise. Layers that
-// do not fit a budget appear with Fits false.
+// do not fit the chip (a budget, or the shared memory) appear with Fits
+// false and a Reason.
 func Run(ctx context.Context, sp Spec) ([]sim.Result, error) {
 	if err := sp.check(); err != nil {
 		return nil, err
@@ -249,8 +250,14 @@ func (sp *Spec) runUnit(u *unit) error {
 	}
 	var seq *sim.Timing
 	var runs []*sim.Timing // per scheme; only read for budgets the layer fits
+	var fe *compile.FitError
+	memory := "" // why the layer's data do not fit the shared memory, if they do not
 	if m.Fits {
-		if seq, runs, err = sp.simulate(m, a); err != nil {
+		seq, runs, err = sp.simulate(m, a)
+		switch {
+		case errors.As(err, &fe):
+			memory = fe.Reason
+		case err != nil:
 			return fmt.Errorf("sweep: model %s, crossbar %v, bus %d: %w", net.Name, x, bus, err)
 		}
 	}
@@ -262,9 +269,14 @@ func (sp *Spec) runUnit(u *unit) error {
 			ac := sp.arch(x, bus, c)
 			for i, s := range sp.Schemes {
 				r := sim.Describe(net.Name, &ml, ac, s)
-				r.Fits = m.Cores <= c
-				if r.Fits {
+				r.Fits = m.Cores <= c && memory == ""
+				switch {
+				case r.Fits:
 					r.SetTiming(runs[i], seq)
+				case m.Cores > c: // first reason, as sim.RunLayer gives it
+					r.Reason = sim.CoresReason(m.Cores, c)
+				default:
+					r.Reason = memory
 				}
 				u.res[k] = append(u.res[k], r)
 			}

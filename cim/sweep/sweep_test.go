@@ -56,6 +56,15 @@ func TestSweepMatchesRunLayer(t *testing.T) {
 	if len(rs) != 2*2*2*2*3*4 || calls != 24 {
 		t.Fatalf("%d results, %d progress calls", len(rs), calls)
 	}
+	matchRunLayer(t, sp, rs)
+	if rs[0].Fits || rs[0].Reason != "needs 10 cores, budget 4" || !rs[12].Fits { // a/conv1 needs 10 cores on 32x32
+		t.Errorf("fits: %v %q, %v", rs[0].Fits, rs[0].Reason, rs[12].Fits)
+	}
+}
+
+// matchRunLayer checks every record of a sweep against sim.RunLayer.
+func matchRunLayer(t *testing.T, sp Spec, rs []sim.Result) {
+	t.Helper()
 	k := 0
 	for _, net := range sp.Models {
 		for _, x := range sp.Xbars {
@@ -63,7 +72,10 @@ func TestSweepMatchesRunLayer(t *testing.T) {
 				for _, c := range sp.Cores {
 					for _, s := range sp.Schemes {
 						for _, l := range net.CrossbarLayers() {
-							a := arch.Default()
+							a := sp.Base
+							if a == (arch.Arch{}) {
+								a = arch.Default()
+							}
 							a.XbarRows, a.XbarCols, a.BusBytes, a.Cores = x.Rows, x.Cols, b, c
 							want, err := sim.RunLayer(net, l.Name, a, s)
 							if err != nil {
@@ -79,8 +91,35 @@ func TestSweepMatchesRunLayer(t *testing.T) {
 			}
 		}
 	}
-	if rs[0].Fits || !rs[12].Fits { // a/conv1 needs 10 cores on 32x32
-		t.Errorf("fits: %v %v", rs[0].Fits, rs[12].Fits)
+}
+
+// Issue 12 item 10: a layer whose IFM, partial sums and OFM exceed the
+// shared memory made the whole sweep fail with no rows; it is now a
+// record with fits false and the reason, like a layer over the core budget.
+// a/conv1 (16x6x6 -> 40x6x6, 144 rows): on 32x32 PV 5, IFM 576 B at 0,
+// partial sums 5760 B at 576, OFM 1440 B at 6336 (64-byte aligned): 7776 B,
+// more than 4096; model b (8 filters) fits.
+func TestSweepSharedMemory(t *testing.T) {
+	sp := testSpec(t)
+	sp.Base = arch.Default()
+	sp.Base.SharedMemBytes = 4096
+	rs, err := Run(context.Background(), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	matchRunLayer(t, sp, rs)
+	want := "IFM 576 B + partial sums 5760 B + OFM 1440 B = 7776 B do not fit the shared memory of 4096 B"
+	if r := rs[12]; r.Layer != "conv1" || r.Fits || r.Reason != want || r.Cycles != 0 {
+		t.Errorf("a/conv1 on 32x32, 1024 cores: %+v", r)
+	}
+	fits := 0
+	for _, r := range rs {
+		if r.Fits {
+			fits++
+		}
+	}
+	if fits == 0 {
+		t.Error("no layer fits")
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // command is one sub-command of the tool. Each lives in its own file and
@@ -58,8 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "cimkit: unknown command %s\n", termSafe(strconv.Quote(args[0])))
-		printUsage(stderr)
+		fmt.Fprintf(stderr, "cimkit: unknown command %s (\"cimkit help\" lists the commands)\n", termSafe(strconv.Quote(args[0])))
 		return exitUsage
 	}
 	err := c.run(args[1:], stdout, stderr)
@@ -75,12 +75,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cimkit %s: interrupted\n", c.name)
 		return exitInterrupted
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "cimkit %s: %s\n", c.name, termSafe(err.Error()))
+		fmt.Fprintf(stderr, "cimkit %s: %s\n", c.name, message(c.name, err))
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "cimkit %s: %s\n", c.name, termSafe(err.Error()))
+		fmt.Fprintf(stderr, "cimkit %s: %s\n", c.name, message(c.name, err))
 		return exitFailed
 	}
+}
+
+// message is err's text for "cimkit NAME: ...": control characters
+// escaped, and without a leading "NAME: " that a package of the same name
+// put there ("cimkit sweep: sweep: ..." reads as a stutter).
+func message(name string, err error) string {
+	return termSafe(strings.TrimPrefix(err.Error(), name+": "))
 }
 
 func printUsage(w io.Writer) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -34,34 +33,6 @@ type mapRow struct {
 }
 
 var mapHeader = []string{"layer", "rows", "cols", "groups", "groups_per_tile", "pv", "ph", "cores", "utilization", "fits"}
-
-// archFlags holds the chip flags shared by the mapping commands.
-type archFlags struct {
-	xbar  string
-	cores int
-}
-
-// register adds --xbar and --cores to fs.
-func (f *archFlags) register(fs *flag.FlagSet) {
-	d := arch.Default()
-	fs.StringVar(&f.xbar, "xbar", fmt.Sprintf("%dx%d", d.XbarRows, d.XbarCols), "crossbar size ROWSxCOLS, e.g. 32x32")
-	fs.IntVar(&f.cores, "cores", d.Cores, "core budget of the chip")
-}
-
-// arch returns the default chip with the given crossbar and core budget;
-// bad values are usage errors.
-func (f *archFlags) arch() (arch.Arch, error) {
-	a := arch.Default()
-	r, c, err := arch.ParseXbar(f.xbar)
-	if err != nil {
-		return a, usagef("--xbar: %v", err)
-	}
-	if f.cores < 1 || f.cores > arch.MaxCores {
-		return a, usagef("--cores %d: want a number in 1..%d", f.cores, arch.MaxCores)
-	}
-	a.XbarRows, a.XbarCols, a.Cores = r, c, f.cores
-	return a, a.Validate()
-}
 
 func runMap(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("map", stderr)

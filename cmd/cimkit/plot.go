@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -38,12 +37,18 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	if *cores < 1 || *cores > plots.MaxTimelineCores {
 		return usagef("--cores %d: want 1..%d", *cores, plots.MaxTimelineCores)
 	}
+	if *from < 0 || *to < 0 || (*to != 0 && *to <= *from) {
+		return usagef("--from %g --to %g: want 0 <= from < to (to 0: the end of the trace)", *from, *to)
+	}
 	formats, err := plots.ParseFormats(*format)
 	if err != nil {
 		return usagef("--format: %v", err)
 	}
 	sizes, err := parseSizes(*size)
 	if err != nil {
+		return err
+	}
+	if err := checkOutDir("--out", *out); err != nil {
 		return err
 	}
 	var figs []*plots.Figure
@@ -89,7 +94,7 @@ func parseSizes(s string) ([]plots.Size, error) {
 
 // resultFigures draws the standard figures of a results CSV.
 func resultFigures(file string) ([]*plots.Figure, error) {
-	f, err := os.Open(file)
+	f, err := openInput("--in", file)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +112,7 @@ func resultFigures(file string) ([]*plots.Figure, error) {
 
 // traceFigures draws the timeline and the bus utilisation of a trace CSV.
 func traceFigures(file string, opt plots.TimelineOptions) ([]*plots.Figure, error) {
-	f, err := os.Open(file)
+	f, err := openInput("--trace", file)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ func init() {
 // "cimkit run").
 type reportFlags struct {
 	out, formats, models, xbars, buses, schemes, cores string
+	arch                                               string
 	input                                              int
 	quiet                                              bool
 }
@@ -42,6 +43,7 @@ func (f *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.cores, "cores", "1024", "core budgets")
 	fs.IntVar(&f.input, "input", d.Input, "input size in pixels (square)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	archFlag(fs, &f.arch)
 }
 
 // config turns the flags into a report configuration; bad values are
@@ -57,6 +59,9 @@ func (f *reportFlags) config() (report.Config, error) {
 		return c, err
 	}
 	c.Xbars, c.Buses, c.Cores, c.Schemes = axes.Xbars, axes.Buses, axes.Cores, axes.Schemes
+	if c.Base, err = loadArch(f.arch); err != nil {
+		return c, err
+	}
 	c.Models = nil
 	for _, m := range strings.Split(f.models, ",") {
 		if m = strings.TrimSpace(m); m != "" {

@@ -117,7 +117,7 @@ func TestPlotBadInput(t *testing.T) {
 		{[]string{}, 2, "--in (a results CSV, e.g. report/results.csv) or --trace"},
 		{[]string{"--trace", bad, "--cores", "0"}, 2, "--cores 0"},
 		{[]string{"--trace", bad}, 1, "bad.csv: not a trace CSV"},
-		{[]string{"--in", filepath.Join(dir, "missing.csv")}, 1, "missing.csv: no such file"},
+		{[]string{"--in", filepath.Join(dir, "missing.csv")}, 2, "missing.csv: no such file"},
 		{[]string{"--in", bad}, 1, `bad.csv: row 1, column xbar_rows: "x" is not a number`},
 		{[]string{"--in", bad, "--format", "jpeg"}, 2, `unknown figure format "jpeg"`},
 		{[]string{"--in", bad, "--size", "a4"}, 2, `unknown size "a4"`},

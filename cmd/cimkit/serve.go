@@ -135,7 +135,7 @@ type gzEntry struct {
 func newStaticHandler(dir string) (*staticHandler, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("--dir %q: %v", dir, err)
+		return nil, usagef("--dir %s: %v", dir, pathErr(err))
 	}
 	return &staticHandler{root: root, dir: dir, cache: map[string]*gzEntry{}}, nil
 }

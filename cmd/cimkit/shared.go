@@ -13,10 +13,14 @@ package main
 //     default.
 //   - Progress (progress.go): newProgress draws a bar on a terminal (and,
 //     if asked, a line per 10% elsewhere); a nil *progress does nothing.
-//   - Outputs (outputs.go): checkOutDir and checkOutFile check an --out
-//     folder or file (created, writable) before the work starts; write
-//     inside a folder through os.OpenRoot, and name files that come from
-//     data with safename.Base (internal/safename).
+//   - Files (files.go): openInput opens an input file (missing: a usage
+//     error); checkOutDir and checkOutFile check an --out folder or file
+//     (created, writable) before the work starts. Write inside a folder
+//     through os.OpenRoot, and name files that come from data with
+//     safename.Base (internal/safename).
+//   - Chip (chip.go): archFlags (--arch, --xbar, --cores) and chipFlags
+//     (--arch, --arbiter, --blocking-mvm) build the chip; --arch files are
+//     read by loadArch.
 //   - Terminal text (format.go): emit escapes control characters in table
 //     cells; termSafe escapes any text from files before it is printed.
 

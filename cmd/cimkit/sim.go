@@ -1,10 +1,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"github.com/cimkit/cimkit/cim/arch"
@@ -22,53 +20,9 @@ func init() {
 	})
 }
 
-// chipFlags are the chip flags of sim and sweep: an optional JSON file
-// with every parameter, and --xbar, --bus, --cores on top of it; and the
-// simulator's model options.
-type chipFlags struct {
-	fs       *flag.FlagSet
-	file     string
-	arbiter  string
-	blocking bool
-}
-
-// register adds --arch, --arbiter and --blocking-mvm to fs.
-func (c *chipFlags) register(fs *flag.FlagSet) {
-	c.fs = fs
-	fs.StringVar(&c.file, "arch", "", "JSON file with chip parameters (timings, widths); flags override it")
-	fs.StringVar(&c.arbiter, "arbiter", sim.Options{}.Arbiter.String(), "bus arbitration: rr|oldest")
-	fs.BoolVar(&c.blocking, "blocking-mvm", false, "cores wait for their own MVM (default: the crossbar overlaps the WAIT and partial-sum load)")
-}
-
-// options returns the simulator options of the flags.
-func (c *chipFlags) options() (sim.Options, error) {
-	arb, err := sim.ParseArbiter(c.arbiter)
-	if err != nil {
-		return sim.Options{}, usagef("--arbiter: %v", err)
-	}
-	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking}, nil
-}
-
-// base returns the chip of --arch, or the default one.
-func (c *chipFlags) base() (arch.Arch, error) {
-	if c.file == "" {
-		return arch.Default(), nil
-	}
-	f, err := os.Open(c.file)
-	if err != nil {
-		return arch.Arch{}, usagef("--arch: %v", err)
-	}
-	defer f.Close()
-	a, err := arch.Load(f)
-	if err != nil {
-		return a, usagef("--arch %s: %v", c.file, err)
-	}
-	return a, nil
-}
-
 // simTable are the columns of the table format (CSV and JSON have all).
 var simTable = []string{"layer", "kind", "fits", "pv", "ph", "cores", "vectors", "cycles", "seq_cycles",
-	"speedup", "efficiency", "bus_limit", "overhead", "bus_utilization", "sync_mem_bytes", "puma_attr_bytes"}
+	"speedup", "efficiency", "bus_limit", "overhead", "bus_utilization", "sync_mem_bytes", "puma_attr_bytes", "reason"}
 
 func runSim(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sim", stderr)
@@ -92,6 +46,11 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	}
 	if *trace != "" && *layer == "" {
 		return usagef("--trace needs --layer (a trace of a whole model would be too large)")
+	}
+	if *trace != "" {
+		if err := checkOutFile("--trace", *trace); err != nil {
+			return err
+		}
 	}
 	a, err := cf.chip(*xbar, *bus, *cores)
 	if err != nil {
@@ -127,36 +86,15 @@ func simulate(net *nn.Network, layer, trace string, a arch.Arch, s compile.Schem
 	if err != nil {
 		return nil, err
 	}
+	if trace != "" && !r.Fits {
+		return nil, fmt.Errorf("--trace: layer %s does not fit the chip (%s): nothing to trace", l.Name, r.Reason)
+	}
 	if trace != "" {
 		if err := writeTrace(trace, l, a, s, opt, stderr); err != nil {
 			return nil, err
 		}
 	}
 	return []sim.Result{*r}, nil
-}
-
-// chip is the base chip with --xbar, --bus and --cores applied (when given,
-// or always without --arch).
-func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
-	a, err := c.base()
-	if err != nil {
-		return a, err
-	}
-	if c.file == "" || flagGiven(c.fs, "xbar") {
-		if a.XbarRows, a.XbarCols, err = arch.ParseXbar(xbar); err != nil {
-			return a, usagef("--xbar: %v", err)
-		}
-	}
-	if c.file == "" || flagGiven(c.fs, "bus") {
-		a.BusBytes = bus
-	}
-	if c.file == "" || flagGiven(c.fs, "cores") {
-		a.Cores = cores
-	}
-	if err := a.Validate(); err != nil {
-		return a, usagef("%v", err)
-	}
-	return a, nil
 }
 
 // writeTrace simulates the layer once more with tracing on and writes the
@@ -166,15 +104,12 @@ func writeTrace(file string, l *nn.Layer, a arch.Arch, s compile.Scheme, opt sim
 	if err != nil {
 		return err
 	}
-	if !m.Fits {
-		return fmt.Errorf("--trace: layer %s needs %d cores, the chip has %d: nothing to trace", l.Name, m.Cores, a.Cores)
-	}
 	opt.Trace = true
 	t, err := sim.Simulate(m, a, s, opt)
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(file)
+	f, err := createFile("--trace", file)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func TestSimTable(t *testing.T) {
 
 func TestSimUsageErrors(t *testing.T) {
 	cases := map[string][]string{
-		"bus_bytes":       {"sim", "--model", "lenet5", "--bus", "0"},
+		"--bus 0":         {"sim", "--model", "lenet5", "--bus", "0"},
 		"--scheme":        {"sim", "--model", "lenet5", "--scheme", "zigzag"},
 		"--trace needs":   {"sim", "--model", "lenet5", "--trace", "x.csv"},
 		"--layer \"pool1": {"sim", "--model", "lenet5", "--layer", "pool1"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/sweep"
 )
@@ -45,8 +46,8 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 }
 
 // parseAxes reads the comma-separated axis flags of sweep and report
-// (--xbar, --bus, --cores, --schemes) into sp; bad values are usage errors
-// naming the flag.
+// (--xbar, --bus, --cores, --schemes) into sp; bad values, and values out
+// of the range cim/arch accepts, are usage errors naming the flag.
 func parseAxes(sp *sweep.Spec, xbars, buses, cores, schemes string) error {
 	var err error
 	if sp.Xbars, err = sweep.ParseXbars(xbars); err != nil {
@@ -57,6 +58,16 @@ func parseAxes(sp *sweep.Spec, xbars, buses, cores, schemes string) error {
 	}
 	if sp.Cores, err = sweep.ParseInts("--cores", cores); err != nil {
 		return usagef("%v", err)
+	}
+	for _, b := range sp.Buses {
+		if b > arch.MaxBus {
+			return usagef("--bus %d: want widths in 1..%d bytes", b, arch.MaxBus)
+		}
+	}
+	for _, c := range sp.Cores {
+		if c > arch.MaxCores {
+			return usagef("--cores %d: want budgets in 1..%d", c, arch.MaxCores)
+		}
 	}
 	if sp.Schemes, err = sweep.ParseSchemes(schemes); err != nil {
 		return usagef("--schemes: %v", err)

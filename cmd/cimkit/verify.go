@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
@@ -76,15 +78,46 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 		layers = []*nn.Layer{l}
 	}
-	rows, text, failed, err := verifyLayers(layers, o)
+	bar := newProgress(stderr, "cimkit verify", false)
+	rows, text, err := verifyLayers(layers, o, bar)
+	bar.finish()
 	if err != nil {
 		return err
+	}
+	err = verdict(rows)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return err // nothing ran: no table
 	}
 	if err := emit(stdout, *format, verifyHeader, text, rows); err != nil {
 		return err
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d checks failed", failed, len(rows))
+	return err
+}
+
+// verdict sums up the checks: nil when every one ran and passed. When none
+// ran (no layer fits the chip the flags describe) it is a usage error;
+// failures and checks that could not run are errors that count them.
+func verdict(rows []verifyRow) error {
+	failed, notRun := 0, 0
+	for _, r := range rows {
+		switch {
+		case r.Schedules == 0:
+			notRun++
+		case !r.OK:
+			failed++
+		}
+	}
+	ran := len(rows) - notRun
+	switch {
+	case ran == 0:
+		return usagef("nothing verified: no layer fits the chip (%s; see --xbar, --cores, --arch)", strings.TrimPrefix(rows[0].Result, "not run: "))
+	case failed > 0 && notRun > 0:
+		return fmt.Errorf("%d of %d checks failed; %d more not run (their layers do not fit the chip)", failed, ran, notRun)
+	case failed > 0:
+		return fmt.Errorf("%d of %d checks failed", failed, ran)
+	case notRun > 0:
+		return fmt.Errorf("%d checks passed, %d not run (their layers do not fit the chip)", ran, notRun)
 	}
 	return nil
 }
@@ -117,34 +150,38 @@ func verifyFlags(fs *flag.FlagSet, af *archFlags, scheme string, seeds int) (ver
 	return o, nil
 }
 
-// verifyLayers checks every layer in every scheme and counts the failures.
-func verifyLayers(layers []*nn.Layer, o verifyOpts) ([]verifyRow, [][]string, int, error) {
+// verifyLayers checks every layer in every scheme, showing progress on bar.
+func verifyLayers(layers []*nn.Layer, o verifyOpts, bar *progress) ([]verifyRow, [][]string, error) {
 	var rows []verifyRow
 	var text [][]string
-	failed := 0
+	total := len(layers) * len(o.schemes)
 	for _, l := range layers {
 		m, err := mapping.Map(l, o.arch)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, nil, err
 		}
 		for _, s := range o.schemes {
 			r := verifyOne(m, s, o)
 			runtime.GC() // return a large layer's data before the next one is built
-			if !r.OK {
-				failed++
-			}
 			rows = append(rows, r)
 			text = append(text, []string{r.Layer, r.Scheme, strconv.Itoa(r.PV), strconv.Itoa(r.Cores),
 				strconv.Itoa(r.Schedules), strconv.FormatInt(r.Instrs, 10), strconv.FormatBool(r.OK), r.Result})
+			bar.update(len(rows), total)
 		}
 	}
-	return rows, text, failed, nil
+	return rows, text, nil
 }
 
-// verifyOne compiles and runs one layer in one scheme.
+// verifyOne compiles and runs one layer in one scheme. A layer that does
+// not fit the chip is not run (0 schedules) and says why.
 func verifyOne(m *mapping.Layer, s compile.Scheme, o verifyOpts) verifyRow {
 	r := verifyRow{Layer: m.Layer.Name, Scheme: string(s), PV: m.PV, Cores: m.Cores}
 	p, err := compile.Compile(m, o.arch, s)
+	var fe *compile.FitError
+	if errors.As(err, &fe) {
+		r.Result = "not run: " + fe.Reason
+		return r
+	}
 	if err != nil {
 		r.Result = err.Error()
 		return r

@@ -40,11 +40,21 @@ func TestVerifyOneLayer(t *testing.T) {
 	}
 }
 
-// A layer that does not fit an explicit core budget fails (exit 1) and says
-// how many cores it needs.
+// A layer that does not fit an explicit core budget is not run and says
+// how many cores it needs. Issue 12 item 11: when nothing ran, "verify
+// --cores 1" said "3 of 3 checks failed"; it is now a usage error that
+// says nothing was verified, and checks not run are counted apart from
+// failures.
 func TestVerifyNotFitting(t *testing.T) {
 	code, out, errs := cimkit("verify", "--model", "resnet18", "--input", "32", "--layer", "layer4.0.conv2", "--xbar", "32x32", "--cores", "1024", "--scheme", "cyclic")
-	if code != 1 || !strings.Contains(out, "needs 2304 cores, arch has 1024") || !strings.Contains(errs, "1 of 1 checks failed") {
+	if code != 2 || out != "" || !strings.Contains(errs, "nothing verified: no layer fits the chip (crossbar 32x32 needs 2304 cores, arch has 1024") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	// LeNet-5 on 64x64 with 5 cores: conv1 (1 core), conv2 (3), fc2 (4),
+	// fc3 (2) run; fc1 needs 14.
+	code, out, errs = cimkit("verify", "--model", "lenet5", "--cores", "5", "--scheme", "linear", "--format", "csv")
+	if code != 1 || strings.Count(out, ",true,ok") != 4 || !strings.Contains(out, `fc1,linear,7,14,0,0,false,"not run: crossbar 64x64 needs 14 cores, arch has 5"`) ||
+		errs != "cimkit verify: 4 checks passed, 1 not run (their layers do not fit the chip)\n" {
 		t.Errorf("exit %d\n%s\n%s", code, out, errs)
 	}
 }

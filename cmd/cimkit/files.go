@@ -91,3 +91,24 @@ func createFile(flag, file string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// openInput opens the input file given by flag. A missing file or a folder
+// is a usage error naming the flag; other problems (permissions) are
+// errors naming the file.
+func openInput(flag, file string) (*os.File, error) {
+	if file == "" {
+		return nil, usagef("%s: empty file name", flag)
+	}
+	f, err := os.Open(file)
+	switch {
+	case os.IsNotExist(err):
+		return nil, usagef("%s %s: no such file", flag, file)
+	case err != nil:
+		return nil, fmt.Errorf("%s %s: %v", flag, file, pathErr(err))
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, usagef("%s %s: is a folder, want a file", flag, file)
+	}
+	return f, nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+// The chip flags. Every command that builds a chip (map, compile, verify,
+// sim, sweep, report) takes --arch FILE, a JSON file with any of the
+// fields of cim/arch; --xbar, --bus and --cores override it when given on
+// the command line, and set the chip (with their defaults) without --arch.
+
+// archFlag registers --arch on fs.
+func archFlag(fs *flag.FlagSet, file *string) {
+	fs.StringVar(file, "arch", "", "JSON `file` with chip parameters (fields of cim/arch: timings, widths); --xbar, --bus, --cores override it")
+}
+
+// loadArch returns the chip of the --arch file, or the default chip when
+// file is empty. A file that cannot be read or is not a valid chip is a
+// usage error naming it.
+func loadArch(file string) (arch.Arch, error) {
+	if file == "" {
+		return arch.Default(), nil
+	}
+	f, err := openInput("--arch", file)
+	if err != nil {
+		return arch.Arch{}, err
+	}
+	defer f.Close()
+	a, err := arch.Load(f)
+	if err != nil {
+		return a, usagef("--arch %s: %v", file, err)
+	}
+	return a, nil
+}
+
+// chipOverrides are the values of --xbar, --bus and --cores, nil for a flag
+// the command does not have.
+type chipOverrides struct {
+	xbar       *string
+	bus, cores *int
+}
+
+// apply sets the overrides on a (base chip of --arch file): each flag when
+// it was given on the command line, or when there is no file. Values out
+// of range are usage errors naming the flag; so is a chip that then fails
+// arch.Validate.
+func (o chipOverrides) apply(fs *flag.FlagSet, file string, a *arch.Arch) error {
+	use := func(name string) bool { return file == "" || flagGiven(fs, name) }
+	if o.xbar != nil && use("xbar") {
+		r, c, err := arch.ParseXbar(*o.xbar)
+		if err != nil {
+			return usagef("--xbar: %v", err)
+		}
+		a.XbarRows, a.XbarCols = r, c
+	}
+	if o.bus != nil && use("bus") {
+		if *o.bus < 1 || *o.bus > arch.MaxBus {
+			return usagef("--bus %d: want a width in 1..%d bytes", *o.bus, arch.MaxBus)
+		}
+		a.BusBytes = *o.bus
+	}
+	if o.cores != nil && use("cores") {
+		if *o.cores < 1 || *o.cores > arch.MaxCores {
+			return usagef("--cores %d: want a number in 1..%d", *o.cores, arch.MaxCores)
+		}
+		a.Cores = *o.cores
+	}
+	if err := a.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// archFlags holds the chip flags of the mapping commands (map, compile,
+// verify): --arch, --xbar and --cores.
+type archFlags struct {
+	fs    *flag.FlagSet
+	file  string
+	xbar  string
+	cores int
+}
+
+// register adds --arch, --xbar and --cores to fs.
+func (f *archFlags) register(fs *flag.FlagSet) {
+	d := arch.Default()
+	f.fs = fs
+	archFlag(fs, &f.file)
+	fs.StringVar(&f.xbar, "xbar", fmt.Sprintf("%dx%d", d.XbarRows, d.XbarCols), "crossbar size ROWSxCOLS, e.g. 32x32")
+	fs.IntVar(&f.cores, "cores", d.Cores, "core budget of the chip")
+}
+
+// arch returns the chip of the flags; bad values are usage errors.
+func (f *archFlags) arch() (arch.Arch, error) {
+	a, err := loadArch(f.file)
+	if err != nil {
+		return a, err
+	}
+	return a, chipOverrides{xbar: &f.xbar, cores: &f.cores}.apply(f.fs, f.file, &a)
+}
+
+// chipFlags are the chip flags of sim and sweep: --arch, and the
+// simulator's model options --arbiter and --blocking-mvm.
+type chipFlags struct {
+	fs       *flag.FlagSet
+	file     string
+	arbiter  string
+	blocking bool
+}
+
+// register adds --arch, --arbiter and --blocking-mvm to fs.
+func (c *chipFlags) register(fs *flag.FlagSet) {
+	c.fs = fs
+	archFlag(fs, &c.file)
+	fs.StringVar(&c.arbiter, "arbiter", sim.Options{}.Arbiter.String(), "bus arbitration: rr|oldest")
+	fs.BoolVar(&c.blocking, "blocking-mvm", false, "cores wait for their own MVM (default: the crossbar overlaps the WAIT and partial-sum load)")
+}
+
+// options returns the simulator options of the flags.
+func (c *chipFlags) options() (sim.Options, error) {
+	arb, err := sim.ParseArbiter(c.arbiter)
+	if err != nil {
+		return sim.Options{}, usagef("--arbiter: %v", err)
+	}
+	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking}, nil
+}
+
+// base returns the chip of --arch, or the default one.
+func (c *chipFlags) base() (arch.Arch, error) { return loadArch(c.file) }
+
+// chip is the base chip with --xbar, --bus and --cores applied (when given,
+// or always without --arch).
+func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
+	a, err := c.base()
+	if err != nil {
+		return a, err
+	}
+	return a, chipOverrides{xbar: &xbar, bus: &bus, cores: &cores}.apply(c.fs, c.file, &a)
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/place"
+	"github.com/cimkit/cimkit/cim/zoo"
 )
 
 // randomNet returns a random small network: a stem convolution, then a few
@@ -210,6 +211,37 @@ func TestRunNetworkCatchesDroppedWait(t *testing.T) {
 				}
 				if msg := rep.Violations[0].Msg; !strings.Contains(msg, want) && !strings.Contains(msg, "row block") {
 					t.Errorf("%s %s: first violation %q, want one about %q", s, mode, rep.Violations[0], want)
+				}
+			}
+		}
+	}
+}
+
+// TestRunNetworkZoo: whole zoo networks at a 32x32 input on 64x64
+// crossbars, resident and in segments (and folded rounds with 64 cores),
+// two schedules each.
+func TestRunNetworkZoo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole networks")
+	}
+	for _, model := range []string{"resnet18", "squeezenet1_1", "mobilenet_v2"} {
+		net, err := zoo.Get(model, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cores := range []int{4096, 64} {
+			for _, opt := range []netprog.Options{
+				{Scheme: compile.Linear, Mode: netprog.Pipelined, Images: 2},
+				{Scheme: compile.Cyclic, Mode: netprog.Pipelined, Images: 1},
+				{Scheme: compile.Sequential, Mode: netprog.LayerByLayer, Images: 2},
+			} {
+				p := netProgram(t, net, 64, cores, nil, opt)
+				rep, err := RunNetwork(p, NetOptions{Seed: 3, Seeds: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !rep.OK() {
+					t.Errorf("%s on %d cores (%d segments): %s", model, cores, len(p.Place.Segments), rep)
 				}
 			}
 		}

@@ -21,12 +21,6 @@ var errDivZero = errors.New("integer division by zero")
 // integer form.
 func intBinary(op string, t DataType, n *Node) (f func(x, y int64) (int64, error), ok bool) {
 	u := t == Uint64
-	less := func(x, y int64) bool {
-		if u {
-			return uint64(x) < uint64(y)
-		}
-		return x < y
-	}
 	switch op {
 	case "Add", "Sum":
 		return func(x, y int64) (int64, error) { return x + y, nil }, true
@@ -61,14 +55,14 @@ func intBinary(op string, t DataType, n *Node) (f func(x, y int64) (int64, error
 		}, true
 	case "Min":
 		return func(x, y int64) (int64, error) {
-			if less(y, x) {
+			if compareInts(t, y, x) < 0 {
 				return y, nil
 			}
 			return x, nil
 		}, true
 	case "Max":
 		return func(x, y int64) (int64, error) {
-			if less(x, y) {
+			if compareInts(t, x, y) < 0 {
 				return y, nil
 			}
 			return x, nil

@@ -22,30 +22,40 @@ import (
 // directory holds model.onnx and test_data_set_0/{input_N,output_0}.pb.
 // CIMKIT_ONNX_TESTDATA names its data folder (make test-onnx sets it).
 
-// convCases lists the 2-D Conv and ConvTranspose test directories.
-func convCases(t *testing.T) []string {
+// testdata returns the paths of the operator tests' files that match the
+// patterns (relative to the data folder), or skips the test when
+// CIMKIT_ONNX_TESTDATA is not set.
+func testdata(t *testing.T, patterns ...string) []string {
 	t.Helper()
 	root := os.Getenv("CIMKIT_ONNX_TESTDATA")
 	if root == "" {
 		t.Skip("CIMKIT_ONNX_TESTDATA not set (make test-onnx sets it)")
 	}
-	var dirs []string
-	for _, pat := range []string{"node/test_*conv_*", "node/test_convtranspose*", "pytorch-converted/test_Conv2d*", "pytorch-converted/test_ConvTranspose2d*"} {
+	var paths []string
+	for _, pat := range patterns {
 		m, err := filepath.Glob(filepath.Join(root, pat))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range m {
-			b := filepath.Base(d)
-			if strings.Contains(b, "integer") || strings.HasSuffix(b, "_1d") || strings.HasSuffix(b, "_3d") {
-				continue
-			}
-			dirs = append(dirs, d)
+		paths = append(paths, m...)
+	}
+	return paths
+}
+
+// convCases lists the 2-D Conv and ConvTranspose test directories.
+func convCases(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	for _, d := range testdata(t, "node/test_*conv_*", "node/test_convtranspose*", "pytorch-converted/test_Conv2d*", "pytorch-converted/test_ConvTranspose2d*") {
+		b := filepath.Base(d)
+		if strings.Contains(b, "integer") || strings.HasSuffix(b, "_1d") || strings.HasSuffix(b, "_3d") {
+			continue
 		}
+		dirs = append(dirs, d)
 	}
 	sort.Strings(dirs)
 	if len(dirs) < 15 {
-		t.Fatalf("found only %d conv test directories under %s", len(dirs), root)
+		t.Fatalf("found only %d conv test directories", len(dirs))
 	}
 	return dirs
 }
@@ -251,14 +261,7 @@ var noDims = []string{"NonMaxSuppression", "TfIdfVectorizer", "OneHot", "GridSam
 // never a panic, and a batch-1 network's last layer has as many elements
 // as the test's expected output.
 func TestOperatorModels(t *testing.T) {
-	root := os.Getenv("CIMKIT_ONNX_TESTDATA")
-	if root == "" {
-		t.Skip("CIMKIT_ONNX_TESTDATA not set (make test-onnx sets it)")
-	}
-	models, err := filepath.Glob(filepath.Join(root, "*", "*", "model.onnx"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	models := testdata(t, "*/*/model.onnx")
 	built := 0
 	for _, path := range models {
 		net, batch1, err := importOperatorModel(t, path)

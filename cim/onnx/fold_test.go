@@ -49,13 +49,7 @@ func strAttrOf(name, v string) *Attribute { return &Attribute{Name: name, Type: 
 // out by hand in the case's name or comment.
 func TestFoldIntegers(t *testing.T) {
 	const big = 1<<53 + 1 // not a float64
-	cases := []struct {
-		name string
-		op   string
-		attr []*Attribute
-		in   []*konst
-		want *konst
-	}{
+	cases := []foldCase{
 		// PyTorch's chunk(3) of 2304: (2304 + 3 - 1) / 3 = 768, not 768.67.
 		{"chunk size", "Div", nil, []*konst{ints(Int64, 2306), ints(Int64, 3)}, ints(Int64, 768)},
 		{"div truncates", "Div", nil, []*konst{ints(Int32, 7, -7, 7, -7), ints(Int32, 2, 2, -2, -2)}, ints(Int32, 3, -3, -3, 3)},
@@ -105,6 +99,22 @@ func TestFoldIntegers(t *testing.T) {
 		{"float32 division rounds", "Div", nil, []*konst{floats(Float, 1), floats(Float, 3)}, floats(Float, float64(float32(1.0/3)))},
 		{"double division", "Div", nil, []*konst{floats(Double, 1), floats(Double, 3)}, floats(Double, 1.0/3)},
 	}
+	checkFolds(t, cases)
+}
+
+// foldCase is one operator evaluated on constants, with its expected
+// result.
+type foldCase struct {
+	name string
+	op   string
+	attr []*Attribute
+	in   []*konst
+	want *konst
+}
+
+// checkFolds folds every case and compares its first output exactly.
+func checkFolds(t *testing.T, cases []foldCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out, err := foldOp(c.op, c.attr, c.in...)
@@ -167,40 +177,25 @@ func TestFoldErrors(t *testing.T) {
 // precision (ties to even), and maps non-zero to true.
 func TestFoldCast(t *testing.T) {
 	to := func(t DataType) []*Attribute { return []*Attribute{intAttrOf("to", int64(t))} }
-	cases := []struct {
-		name string
-		in   *konst
-		to   DataType
-		want *konst
-	}{
-		{"float to int64 truncates", floats(Float, 2.7, -2.7, 768.666), Int64, ints(Int64, 2, -2, 768)},
-		{"int64 to uint8 wraps", ints(Int64, 300, -1), Uint8, ints(Uint8, 44, 255)},
-		{"int64 to uint32 wraps", ints(Int64, -1), Uint32, ints(Uint32, 4294967295)},
-		{"int32 to int8 wraps", ints(Int32, 200), Int8, ints(Int8, -56)},
-		{"double to float rounds", floats(Double, 0.1), Float, floats(Float, float64(float32(0.1)))},
+	cases := []foldCase{
+		{"float to int64 truncates", "Cast", to(Int64), []*konst{floats(Float, 2.7, -2.7, 768.666)}, ints(Int64, 2, -2, 768)},
+		{"int64 to uint8 wraps", "Cast", to(Uint8), []*konst{ints(Int64, 300, -1)}, ints(Uint8, 44, 255)},
+		{"int64 to uint32 wraps", "Cast", to(Uint32), []*konst{ints(Int64, -1)}, ints(Uint32, 4294967295)},
+		{"int32 to int8 wraps", "Cast", to(Int8), []*konst{ints(Int32, 200)}, ints(Int8, -56)},
+		{"double to float rounds", "Cast", to(Float), []*konst{floats(Double, 0.1)}, floats(Float, float64(float32(0.1)))},
 		// 0.1 in binary16: 1.1001100110011...b * 2^-4 rounds to 1638/16384.
-		{"double to float16", floats(Double, 0.1, 65520, 1e-8), Float16, floats(Float16, 1638.0/16384, math.Inf(1), 0)},
+		{"double to float16", "Cast", to(Float16), []*konst{floats(Double, 0.1, 65520, 1e-8)}, floats(Float16, 1638.0/16384, math.Inf(1), 0)},
 		// bfloat16 keeps 8 significant bits: 1 + 1/256 is a tie, to even (1).
-		{"float to bfloat16 ties to even", floats(Float, 1+1.0/256, 1+3.0/256), BFloat16, floats(BFloat16, 1, 1+1.0/64)},
+		{"float to bfloat16 ties to even", "Cast", to(BFloat16), []*konst{floats(Float, 1+1.0/256, 1+3.0/256)}, floats(BFloat16, 1, 1+1.0/64)},
 		// 2^53+1 is not a float64; 2^24+1 is not a float32 (single rounding).
-		{"int64 to double", ints(Int64, 1<<53+1), Double, floats(Double, 1<<53)},
-		{"int64 to float", ints(Int64, 1<<24+1, 1<<24+3), Float, floats(Float, 1<<24, 1<<24+4)},
-		{"uint64 to float", ints(Uint64, -1), Float, floats(Float, 1<<64)},
-		{"float to bool", floats(Float, 0, -0.5, math.NaN()), Bool, ints(Bool, 0, 1, 1)},
-		{"bool to float", ints(Bool, 1, 0), Float, floats(Float, 1, 0)},
-		{"float to uint64 above 2^63", floats(Double, 1<<63+4096), Uint64, ints(Uint64, math.MinInt64+4096)},
+		{"int64 to double", "Cast", to(Double), []*konst{ints(Int64, 1<<53+1)}, floats(Double, 1<<53)},
+		{"int64 to float", "Cast", to(Float), []*konst{ints(Int64, 1<<24+1, 1<<24+3)}, floats(Float, 1<<24, 1<<24+4)},
+		{"uint64 to float", "Cast", to(Float), []*konst{ints(Uint64, -1)}, floats(Float, 1<<64)},
+		{"float to bool", "Cast", to(Bool), []*konst{floats(Float, 0, -0.5, math.NaN())}, ints(Bool, 0, 1, 1)},
+		{"bool to float", "Cast", to(Float), []*konst{ints(Bool, 1, 0)}, floats(Float, 1, 0)},
+		{"float to uint64 above 2^63", "Cast", to(Uint64), []*konst{floats(Double, 1<<63+4096)}, ints(Uint64, math.MinInt64+4096)},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out, err := foldOp("Cast", to(c.to), c.in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sameKonst(out[0], c.want); err != nil {
-				t.Error(err)
-			}
-		})
-	}
+	checkFolds(t, cases)
 }
 
 // TestRoundBinary checks the float16 and bfloat16 rounding against
@@ -244,13 +239,7 @@ func TestFoldWhere(t *testing.T) {
 // emit on constants, on small cases worked out by hand.
 func TestFoldShapeOperators(t *testing.T) {
 	m23 := newFloats([]int64{2, 3}, Float, []float64{1, 2, 3, 4, 5, 6})
-	cases := []struct {
-		name string
-		op   string
-		attr []*Attribute
-		in   []*konst
-		want *konst
-	}{
+	cases := []foldCase{
 		// A ViT class token [1, 1, 2] expanded to batch 1 keeps its
 		// values; [2, 1] against [3] broadcasts to [2, 3].
 		{"expand class token", "Expand", nil, []*konst{newFloats([]int64{1, 1, 2}, Float, []float64{0.5, -1}), ints(Int64, 1, 1, 1)},
@@ -282,17 +271,7 @@ func TestFoldShapeOperators(t *testing.T) {
 			[]*konst{newInts([]int64{2, 2}, Int8, []int64{-128, 127, 10, 20}), floats(Float, 0.5, 2), ints(Int8, 0, 10)},
 			newFloats([]int64{2, 2}, Float, []float64{-64, 63.5, 0, 20})},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out, err := foldOp(c.op, c.attr, c.in...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sameKonst(out[0], c.want); err != nil {
-				t.Error(err)
-			}
-		})
-	}
+	checkFolds(t, cases)
 	parts, err := foldOp("Split", []*Attribute{intAttrOf("axis", 1)}, m23, ints(Int64, 1, 2))
 	if err != nil || len(parts) != 2 || sameKonst(parts[1], newFloats([]int64{2, 2}, Float, []float64{2, 3, 5, 6})) != nil {
 		t.Errorf("Split: %v, %v", parts, err)

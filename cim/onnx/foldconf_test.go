@@ -67,16 +67,8 @@ func foldable(g *Graph) bool {
 // comparisons, and the shape operators (Expand, Tile, Range, Where,
 // ScatterND, Trilu, Slice with steps, Shape with start/end, ...).
 func TestOperatorFold(t *testing.T) {
-	root := os.Getenv("CIMKIT_ONNX_TESTDATA")
-	if root == "" {
-		t.Skip("CIMKIT_ONNX_TESTDATA not set (make test-onnx sets it)")
-	}
-	models, err := filepath.Glob(filepath.Join(root, "node", "*", "model.onnx"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	checked := map[string]int{}
-	for _, path := range models {
+	for _, path := range testdata(t, "node/*/model.onnx") {
 		dir := filepath.Dir(path)
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -17,6 +17,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add(convBNModel())
 	f.Add(modelPB([]pb{nodePB("Relu", "r", []string{"x"}, []string{"y"})}, nil, valueInfoPB("x", -1, 3, -1, -1), valueInfoPB("y", 1)))
 	f.Add(hardSwishModel(true))
+	f.Add(vitModel())        // Expand, Where, Equal, ConstantOfShape folds
+	f.Add(chunkModel(true))  // integer shape arithmetic, Slice
+	f.Add(weightPrepModel()) // lazy weight folds
+	f.Add(gatedModel(nodePB("Div", "div", []string{"c", "sqrt2"}, []string{"d"}), nodePB("Erf", "erf", []string{"d"}, []string{"e"}),
+		nodePB("Add", "add1", []string{"e", "one"}, []string{"a"}), nodePB("Mul", "mulx", []string{"c", "a"}, []string{"m"}),
+		nodePB("Mul", "half", []string{"m", "half"}, []string{"y"}))) // GELU
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Decode(data, fuzzLimits)
 		if err != nil {

@@ -93,12 +93,28 @@ var ErrImages = netprog.ErrImages
 
 // Run is one simulated whole-network run.
 type Run struct {
-	Result  Result
-	Layers  []LayerResult
+	Result Result
+	Layers []LayerResult
+	// Spans are every layer's start and end for every image (crossbar and
+	// digital layers, in network order, image after image): the bars of a
+	// network timeline.
+	Spans   []Span
 	Copies  map[string]int   // the weight copies used (layers with more than one)
 	Program *netprog.Program `json:"-"`
 	Timing  *sim.Timing      `json:"-"`
 }
+
+// Span is one layer at work on one image: from its start to its end (as
+// LayerResult's start_cycles and end_cycles).
+type Span struct {
+	Layer string `json:"layer"`
+	Image int    `json:"image"`
+	Start int64  `json:"start_cycles"`
+	End   int64  `json:"end_cycles"`
+}
+
+// maxSeqRegs bounds the register scan of a core (sim.MaxSeqRegs).
+const maxSeqRegs = sim.MaxSeqRegs
 
 // Simulate places, compiles and simulates net (inferred) under cfg.
 func Simulate(net *nn.Network, cfg Config) (*Run, error) {
@@ -250,11 +266,26 @@ func (r *Run) measure(cfg Config, cnt *counter) {
 	res.PumaAttrBytes = sim.PumaAttrBytes(p.Layout.SharedBytes)
 	for c := 0; c < p.Cores; c++ {
 		res.MaxSeqRegs = max(res.MaxSeqRegs, p.SeqRegs(c))
+		for r := 0; r < maxSeqRegs && p.RegKind(c, uint16(r)) != 0; r++ {
+			switch p.RegKind(c, uint16(r)) {
+			case netprog.OwnerReg:
+				res.OwnerRegs++
+			case netprog.ChainReg:
+				res.ChainRegs++
+			case netprog.DepReg:
+				res.DepRegs++
+			}
+		}
 	}
 	done := make([]int64, p.Images) // each image's completion
 	for _, i := range p.Timed() {
 		for k := range done {
 			done[k] = max(done[k], tm.end[i][k])
+		}
+	}
+	for _, i := range p.Timed() {
+		for k := range done {
+			r.Spans = append(r.Spans, Span{Layer: pl.Layers[i].Layer.Name, Image: k, Start: max(tm.start[i][k], 0), End: tm.end[i][k]})
 		}
 	}
 	res.LatencyCycles = done[0]

@@ -120,8 +120,11 @@ func TestTwoLayerChainByHand(t *testing.T) {
 	}
 	// Sync memory: core 0 has no register, core 1 one (a's count): both
 	// are counted at the paper's minimum of one.
-	if r := pipe.Result; r.SeqRegs != 2 || r.SyncMemBytes != 8 {
-		t.Errorf("registers %d, sync memory %d B; want 2, 8", r.SeqRegs, r.SyncMemBytes)
+	if r := pipe.Result; r.SeqRegs != 2 || r.SyncMemBytes != 8 || r.DepRegs != 1 || r.OwnerRegs != 0 || r.ChainRegs != 0 {
+		t.Errorf("registers %d (%d dep), sync memory %d B; want 2 (1), 8", r.SeqRegs, r.DepRegs, r.SyncMemBytes)
+	}
+	if want := []Span{{"a", 0, 0, 60}, {"b", 0, 40, 98}}; !reflect.DeepEqual(pipe.Spans, want) {
+		t.Errorf("spans %v, want %v", pipe.Spans, want)
 	}
 }
 
@@ -324,5 +327,31 @@ func TestRecords(t *testing.T) {
 	}
 	if lf := LayersDataFrame(r.Layers); lf.Nrow() != 2 || lf.Col("layer").Elem(1).String() != "b" {
 		t.Errorf("layers DataFrame %v", lf)
+	}
+}
+
+// TestStreamingImages: the chain of TestTwoLayerChainByHand with three
+// images. Layer by layer, image k+1's a waits for image k's b (which now
+// ends with a CALL to a, 1 cycle): every image takes 114 cycles. Pipelined,
+// core 0 runs a's images back to back (60, then 62 cycles: its loads now
+// meet b's on the bus) and b ends each image 38 cycles after a, as for the
+// first: one image every 62 cycles.
+func TestStreamingImages(t *testing.T) {
+	net := network(t, "chain", nn.Shape{C: 1, H: 3, W: 1}, conv3("a", 1), conv3("b", 1))
+	want := map[netprog.Mode][]Span{
+		netprog.LayerByLayer: {{"a", 0, 0, 57}, {"a", 1, 114, 171}, {"a", 2, 228, 285}, {"b", 0, 57, 114}, {"b", 1, 171, 228}, {"b", 2, 285, 342}},
+		netprog.Pipelined:    {{"a", 0, 0, 60}, {"a", 1, 60, 122}, {"a", 2, 122, 184}, {"b", 0, 40, 98}, {"b", 1, 102, 160}, {"b", 2, 164, 222}},
+	}
+	interval := map[netprog.Mode]float64{netprog.LayerByLayer: 114, netprog.Pipelined: 62}
+	for _, mode := range netprog.Modes() {
+		r, err := Simulate(net, Config{Arch: tiny(16, 16, 2), Scheme: compile.Linear, Mode: mode, Images: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := r.Result
+		if !reflect.DeepEqual(r.Spans, want[mode]) || res.IntervalCycles != interval[mode] ||
+			res.ImagesPerS != 1e9/interval[mode] || res.MakespanCycles != r.Spans[5].End {
+			t.Errorf("%s: spans %v, interval %g, %g images/s, makespan %d", mode, r.Spans, res.IntervalCycles, res.ImagesPerS, res.MakespanCycles)
+		}
 	}
 }

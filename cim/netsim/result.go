@@ -56,7 +56,10 @@ type Result struct {
 	WriteCycles     int64 `json:"write_cycles"`     // crossbar row writes, all cores (RowWriteCycles x rows)
 
 	SyncMemBytes  int64 `json:"sync_mem_bytes"`  // sequence registers of every core, all kinds
-	SeqRegs       int   `json:"seq_regs"`        // of which registers (count), all cores
+	SeqRegs       int   `json:"seq_regs"`        // registers, all cores (a core without one counts the paper's one)
+	OwnerRegs     int   `json:"owner_regs"`      // of which ownership registers (the paper's kind)
+	ChainRegs     int   `json:"chain_regs"`      // of which chain registers of cyclic groups' last writers
+	DepRegs       int   `json:"dep_regs"`        // of which dependency registers (inputs, folded rounds)
 	MaxSeqRegs    int   `json:"max_seq_regs"`    // most registers of one core
 	PumaAttrBytes int64 `json:"puma_attr_bytes"` // PUMA-style attribute buffer for the shared data (sim.PumaAttrBytes)
 	SharedBytes   int64 `json:"shared_bytes"`    // shared memory used: feature maps and partial sums, every image slot

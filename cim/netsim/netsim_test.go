@@ -350,7 +350,7 @@ func TestStreamingImages(t *testing.T) {
 		}
 		res := r.Result
 		if !reflect.DeepEqual(r.Spans, want[mode]) || res.IntervalCycles != interval[mode] ||
-			res.ImagesPerS != 1e9/interval[mode] || res.MakespanCycles != r.Spans[5].End {
+			math.Abs(res.ImagesPerS-1e9/interval[mode]) > 1e-6 || res.MakespanCycles != r.Spans[5].End {
 			t.Errorf("%s: spans %v, interval %g, %g images/s, makespan %d", mode, r.Spans, res.IntervalCycles, res.ImagesPerS, res.MakespanCycles)
 		}
 	}

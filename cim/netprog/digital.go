@@ -102,7 +102,8 @@ type dgen struct {
 	out   *view
 	k     int
 	y     int // next output row
-	ry    int // next input row to read (generic)
+	ry    int // next input row to read (generic, global pool)
+	gc    int // first channel of the global pool's chunk at work
 	phase int
 	cw    int // channels per chunk
 	last  []int32
@@ -126,7 +127,7 @@ func (p *Program) newDgen(u *unit, d *dgen) {
 }
 
 func (d *dgen) begin(k int) {
-	d.k, d.y, d.ry, d.phase = k, 0, 0, 0
+	d.k, d.y, d.ry, d.gc, d.phase = k, 0, 0, 0, 0
 	for j := range d.last {
 		d.last[j] = 0
 	}
@@ -148,6 +149,8 @@ func (d *dgen) next(buf []isa.Instr) ([]isa.Instr, bool) {
 	case d.kind == dGeneric && d.ry < d.maxInH():
 		buf = d.readRow(buf, d.ry)
 		d.ry++
+	case d.kind == dGlobal && d.y < out.H:
+		buf = d.globalRow(buf)
 	case d.y < out.H:
 		buf = d.row(buf, d.y)
 		d.y++
@@ -262,15 +265,6 @@ func (d *dgen) pixel(buf []isa.Instr, y, x, c0, n int) []isa.Instr {
 		}
 	case dPool:
 		buf = d.pool(buf, y, x, c0, n)
-	case dGlobal:
-		in := d.ins[0].shape
-		for iy := 0; iy < in.H; iy++ {
-			for ix := 0; ix < in.W; ix++ {
-				buf = d.load(buf, d.ins[0], iy, ix, c0, n)
-				buf = append(buf, vop(firstFn(iy == 0 && ix == 0, isa.Add), n))
-			}
-		}
-		buf = append(buf, vop(isa.Scale, n))
 	case dResize:
 		in := d.ins[0].shape
 		taps := 1
@@ -376,6 +370,35 @@ func (d *dgen) readRow(buf []isa.Instr, y int) []isa.Instr {
 				buf = d.load(buf, v, y, x, c0, w)
 				buf = append(buf, vop(isa.Other, w))
 			}
+		}
+	}
+	return buf
+}
+
+// globalRow appends one input row of the global pool's channel chunk at
+// work (a LOAD and a VOP per pixel; chunk after chunk, since the digital
+// unit accumulates one chunk at a time), and after the chunk's last row
+// its scaling and STORE; after the last chunk the output row is done.
+func (d *dgen) globalRow(buf []isa.Instr) []isa.Instr {
+	in, out := d.ins[0].shape, d.l.Out
+	n := min(d.cw, out.C-d.gc)
+	for x := 0; x < in.W; x++ {
+		buf = d.load(buf, d.ins[0], d.ry, x, d.gc, n)
+		buf = append(buf, vop(firstFn(d.ry == 0 && x == 0, isa.Add), n))
+	}
+	if d.ry++; d.ry < in.H {
+		return buf
+	}
+	buf = append(buf, vop(isa.Scale, n))
+	if d.l.Act != nn.ActNone {
+		buf = append(buf, vop(isa.Act, n))
+	}
+	buf = d.store(buf, 0, 0, d.gc, n)
+	d.ry, d.gc = 0, d.gc+d.cw
+	if d.gc >= out.C {
+		d.y = out.H
+		if d.u.perRow {
+			buf = d.p.notify(buf, int(d.u.notifier), int32(d.k*int(d.u.n)+1))
 		}
 	}
 	return buf

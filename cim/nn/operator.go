@@ -8,6 +8,7 @@ package nn
 type Operator struct {
 	Attrs []Attr    // the node's attributes, as in the file
 	Args  []Operand // the node's inputs, in order (omitted ones included)
+	Opset int64     // the model's operator set version (default domain); semantics change with it (Softmax: 13)
 }
 
 // Operand is one input of an Operator: a tensor computed by the network

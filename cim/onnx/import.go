@@ -78,6 +78,7 @@ func Import(data []byte, opt Options) (*nn.Network, error) {
 // Network converts the model's graph into an inferred cimkit network.
 func (m *Model) Network(opt Options) (*nn.Network, error) {
 	c := newConverter(m.Graph, opt)
+	c.opset = max(m.Opsets[""], m.Opsets["ai.onnx"])
 	if err := c.run(); err != nil {
 		return nil, err
 	}
@@ -101,6 +102,7 @@ type converter struct {
 	problems []string
 	readers  map[string][]*Node // nodes reading each value
 	skip     map[*Node]bool     // nodes folded into a pattern
+	opset    int64              // operator set version of the default domain
 }
 
 func newConverter(g *Graph, opt Options) *converter {

@@ -42,7 +42,7 @@ func (c *converter) sameOrder(v *value, want nn.Shape, dims []int64) bool {
 // operator records node n's attributes and operands on layer l (whose
 // Inputs name the computed operands).
 func (c *converter) operator(n *Node, l *nn.Layer) {
-	op := &nn.Operator{Attrs: make([]nn.Attr, 0, len(n.Attrs))}
+	op := &nn.Operator{Attrs: make([]nn.Attr, 0, len(n.Attrs)), Opset: c.opset}
 	for _, a := range n.Attrs {
 		at := nn.Attr{Name: a.Name, Int: a.I, Float: a.F, Str: a.S, Ints: a.Ints, Floats: a.Floats}
 		if a.T != nil && !c.opt.SkipWeights {

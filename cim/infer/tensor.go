@@ -1,0 +1,152 @@
+package infer
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cimkit/cimkit/cim/nn"
+)
+
+// fmap is one layer's output as the chip holds it: the HWC order of its
+// (C, H, W) shape, which holds an ONNX tensor in one of two orders
+// (nn.TensorOrder).
+type fmap struct {
+	shape nn.Shape
+	order nn.Order
+	hwc   []float64 // HWC order; integers in int8 mode
+	scale float64   // int8 mode: the real value of one unit (0 in float mode)
+}
+
+// trivialOrder reports whether both orders visit s's elements alike.
+func trivialOrder(s nn.Shape) bool { return s.H*s.W == 1 || (s.C == 1 && s.W == 1) }
+
+// rowMajor returns the map's elements in the row-major order of the tensor
+// it holds (the HWC slice itself for OrderHWC: do not modify it).
+func (f *fmap) rowMajor() []float64 {
+	if f.order == nn.OrderHWC || trivialOrder(f.shape) {
+		return f.hwc
+	}
+	return hwcToCHW(f.hwc, f.shape)
+}
+
+// newFmap lays the row-major elements of a tensor into a map of shape s
+// and order o (v is kept when no data moves).
+func newFmap(v []float64, s nn.Shape, o nn.Order) *fmap {
+	f := &fmap{shape: s, order: o, hwc: v}
+	if o == nn.OrderCHW && !trivialOrder(s) {
+		f.hwc = chwToHWC(v, s)
+	}
+	return f
+}
+
+func hwcToCHW(v []float64, s nn.Shape) []float64 {
+	out := make([]float64, len(v))
+	hw := s.H * s.W
+	for i := 0; i < hw; i++ {
+		for c := 0; c < s.C; c++ {
+			out[c*hw+i] = v[i*s.C+c]
+		}
+	}
+	return out
+}
+
+func chwToHWC(v []float64, s nn.Shape) []float64 {
+	out := make([]float64, len(v))
+	hw := s.H * s.W
+	for c := 0; c < s.C; c++ {
+		for i := 0; i < hw; i++ {
+			out[i*s.C+c] = v[c*hw+i]
+		}
+	}
+	return out
+}
+
+// tensor is an ONNX tensor: dims and row-major values.
+type tensor struct {
+	dims []int64
+	v    []float64
+}
+
+func elems(dims []int64) int64 {
+	n := int64(1)
+	for _, d := range dims {
+		n *= d
+	}
+	return n
+}
+
+func strides(dims []int64) []int64 {
+	s := make([]int64, len(dims))
+	acc := int64(1)
+	for i := len(dims) - 1; i >= 0; i-- {
+		s[i] = acc
+		acc *= dims[i]
+	}
+	return s
+}
+
+// normAxis maps a possibly negative axis to 0..rank-1.
+func normAxis(a int64, rank int) (int, error) {
+	if a < 0 {
+		a += int64(rank)
+	}
+	if a < 0 || a >= int64(rank) {
+		return 0, fmt.Errorf("axis %d out of range for rank %d", a, rank)
+	}
+	return int(a), nil
+}
+
+// broadcast returns the multidirectional broadcast of the dims (ONNX
+// broadcasting: right-aligned, size-1 dims stretch).
+func broadcast(list ...[]int64) ([]int64, error) {
+	r := 0
+	for _, d := range list {
+		r = max(r, len(d))
+	}
+	out := make([]int64, r)
+	for i := range out {
+		out[i] = 1
+	}
+	for _, d := range list {
+		off := r - len(d)
+		for i, x := range d {
+			switch o := &out[off+i]; {
+			case *o == 1:
+				*o = x
+			case x != 1 && x != *o:
+				return nil, fmt.Errorf("dims %v do not broadcast", list)
+			}
+		}
+	}
+	return out, nil
+}
+
+// broadcaster maps flat indices of the output dims to flat indices of an
+// operand with dims d.
+type broadcaster struct {
+	out, os, ds []int64 // output dims and strides; operand strides aligned to the output (0 where broadcast)
+	same        bool    // operand dims equal the output's
+}
+
+func newBroadcaster(out, d []int64) broadcaster {
+	b := broadcaster{out: out, os: strides(out), ds: make([]int64, len(out)), same: slices.Equal(out, d)}
+	sd := strides(d)
+	off := len(out) - len(d)
+	for i := range d {
+		if d[i] != 1 {
+			b.ds[off+i] = sd[i]
+		}
+	}
+	return b
+}
+
+func (b broadcaster) index(i int64) int64 {
+	if b.same {
+		return i
+	}
+	var j int64
+	for a := range b.out {
+		j += (i / b.os[a] % b.out[a]) * b.ds[a]
+	}
+	return j
+}

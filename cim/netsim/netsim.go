@@ -318,7 +318,9 @@ func (r *Run) measure(cfg Config, cnt *counter) {
 		lr := LayerResult{Model: pl.Net.Name, Scheme: res.Scheme, Mode: res.Mode, Layer: l.Layer.Name,
 			Kind: l.Layer.KindName(), Role: l.Role.String(), Segment: l.Segment, Copies: l.Copies, Rounds: l.Rounds,
 			Cores: l.Cores(a.Cores), Tiles: l.Tiles(), Vectors: l.Layer.Out.H * l.Layer.Out.W,
-			StartCycles: max(tm.start[i][0], 0), EndCycles: max(tm.end[i][0], 0), CriticalShare: share[i]}
+			StartCycles: max(tm.start[i][0], 0), EndCycles: max(tm.end[i][0], 0), CriticalShare: share[i],
+			XbarRows: a.XbarRows, XbarCols: a.XbarCols, BusBytes: a.BusBytes, CoresBudget: a.Cores,
+			Duplicate: cfg.Duplicate, Images: p.Images}
 		lr.SpanCycles = lr.EndCycles - lr.StartCycles
 		if l.Map != nil {
 			lr.PV = l.Map.PV

@@ -91,6 +91,15 @@ type LayerResult struct {
 	WrittenBytes   int64   `json:"written_bytes"`    // bytes of its output feature map stored, all images
 	ReadBytes      int64   `json:"read_bytes"`       // bytes of its output feature map loaded by readers, all images
 	ReprogramCycle int64   `json:"reprogram_cycles"` // first row write to last of its tiles (0 when resident)
+
+	// The run's configuration, as in Result, so that the layers of several
+	// runs can share one table.
+	XbarRows    int  `json:"xbar_rows"`    // crossbar rows
+	XbarCols    int  `json:"xbar_cols"`    // crossbar columns
+	BusBytes    int  `json:"bus_bytes"`    // bus width, bytes per beat
+	CoresBudget int  `json:"cores_budget"` // cores the chip offers
+	Duplicate   bool `json:"duplicate"`    // bottleneck layers were duplicated
+	Images      int  `json:"images"`       // images streamed
 }
 
 // Columns returns the column names of a Result, in CSV order.

@@ -403,3 +403,27 @@ func TestSelfGatedActivations(t *testing.T) {
 		}
 	}
 }
+
+// TestScatterGatherDims: a digital ScatterND has its data's dims and
+// GatherElements its indices' dims; broadcasting the operands gave [3, 4]
+// for a scatter into [1, 4] (updates [3, 1]) and [1, 4] for a gather of
+// [1, 2] indices.
+func TestScatterGatherDims(t *testing.T) {
+	for _, c := range []struct {
+		node pb
+		want nn.Shape
+	}{
+		{nodePB("ScatterND", "scatter", []string{"x", "idx3", "upd"}, []string{"y"}), nn.Shape{C: 4, H: 1, W: 1}},
+		{nodePB("GatherElements", "gather", []string{"x", "idx2"}, []string{"y"}, intAttr("axis", 1)), nn.Shape{C: 2, H: 1, W: 1}},
+	} {
+		inits := []pb{int64PB("idx3", []int64{3, 1, 2}, 0, 1, 0, 2, 0, 3), tensorPB("upd", []int64{3, 1}, []float64{7, 8, 9}),
+			int64PB("idx2", []int64{1, 2}, 3, 0)}
+		net, err := Import(modelPB([]pb{c.node}, inits, valueInfoPB("x", 1, 4), valueInfoPB("y", 1, 4)), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := net.Layers[0]; l.Out != c.want {
+			t.Errorf("%s: out %v, want %v", l.Op, l.Out, c.want)
+		}
+	}
+}

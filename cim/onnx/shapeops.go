@@ -16,6 +16,23 @@ func shapeOps() map[string]opFn {
 		"DepthToSpace": (*converter).depthSpace, "SpaceToDepth": (*converter).depthSpace,
 		"ArgMax": (*converter).argReduce, "ArgMin": (*converter).argReduce,
 		"Split": (*converter).split,
+		"ScatterND": likeInput(0), "ScatterElements": likeInput(0),
+		"Scatter": likeInput(0), "Trilu": likeInput(0), "CumSum": likeInput(0),
+		"GatherElements": likeInput(1),
+	}
+}
+
+// likeInput is the conversion of an operator whose output has the dims of
+// its input i (the data a scatter writes into, the indices GatherElements
+// reads by), which broadcasting the inputs would get wrong.
+func likeInput(i int) opFn {
+	return func(c *converter, n *Node, _ *value) error {
+		v := c.in(n, i)
+		if v == nil {
+			c.problem(n, "input %d missing", i)
+			return nil
+		}
+		return c.digital(n, v.tensorDims())
 	}
 }
 

@@ -15,7 +15,7 @@ func shapeOps() map[string]opFn {
 		"Gather": (*converter).gather, "Expand": (*converter).expand, "Tile": (*converter).tile,
 		"DepthToSpace": (*converter).depthSpace, "SpaceToDepth": (*converter).depthSpace,
 		"ArgMax": (*converter).argReduce, "ArgMin": (*converter).argReduce,
-		"Split": (*converter).split,
+		"Split":     (*converter).split,
 		"ScatterND": likeInput(0), "ScatterElements": likeInput(0),
 		"Scatter": likeInput(0), "Trilu": likeInput(0), "CumSum": likeInput(0),
 		"GatherElements": likeInput(1),

@@ -2,9 +2,12 @@ package plots
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/go-gota/gota/dataframe"
+
+	"github.com/cimkit/cimkit/cim/sim"
 )
 
 // fakeLayer is an im2col layer shape for synthetic results.
@@ -23,7 +26,7 @@ var fakeResNet = []fakeLayer{
 // fakeRecords returns synthetic results in the layout of the result
 // record: one row per layer x crossbar x bus x scheme.
 func fakeRecords(model string, layers []fakeLayer, xbars, buses []int, schemes []string) [][]string {
-	recs := [][]string{Columns}
+	recs := [][]string{slices.Concat(Columns, sim.EnergyColumns())}
 	for _, x := range xbars {
 		for _, b := range buses {
 			for _, s := range schemes {
@@ -54,11 +57,31 @@ func fakeRow(model string, l fakeLayer, x, bus int, scheme string) []string {
 	total := float64(l.vecs*(l.rows+8*l.cols)) + syncB
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	i := strconv.Itoa
-	return []string{model, l.name, "conv", i(x), i(x), i(bus), "1024", scheme, strconv.FormatBool(fits),
+	row := []string{model, l.name, "conv", i(x), i(x), i(bus), "1024", scheme, strconv.FormatBool(fits),
 		i(pv), i(ph), i(cores), i(l.vecs), f(math.Round(seq / speedup)), f(seq), f(speedup), i(pv),
 		f(float64(pv) * 1.3), f(eff), f(total), f(syncB), f(syncB / total), f(0.4), i(4 * cores),
 		i(l.vecs * l.cols * 4 / 8), i(l.vecs * l.rows / 9), i(l.vecs * l.cols), i(4 * l.vecs * l.cols),
 		f(float64(l.rows*l.cols) / float64(cores*x*x))}
+	return append(row, fakeEnergy(l, cores, fits, math.Round(seq/speedup), total, syncB, bus)...)
+}
+
+// fakeEnergy returns the energy columns of a synthetic record: classes that
+// add up to energy_pj, a chip area and the efficiencies they imply.
+func fakeEnergy(l fakeLayer, cores int, fits bool, cycles, total, syncB float64, bus int) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	ops := 2 * float64(l.rows*l.cols*l.vecs)
+	if !fits {
+		return []string{f(ops), "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"}
+	}
+	xbar, adc, dig := ops*0.06, ops*0.35, ops*0.05
+	mem, busE := total*0.64, total*4*(1+float64(bus)/16)
+	sync, static := syncB*5+10*float64(cores), cycles*float64(cores)*0.3
+	e := xbar + adc + dig + mem + busE + sync + static
+	area := float64(cores)*0.014 + float64(l.vecs*(l.rows/9+l.cols*5))*1.27e-6
+	syncArea, pumaArea := float64(cores)*4*42e-6, float64(l.vecs*(l.rows/9+l.cols*5))/2*1.9e-6
+	pumaSync := total*0.6 + cycles*pumaArea*80
+	return []string{f(ops), f(e), f(xbar), f(adc), f(dig), f(mem), f(busE), f(sync), f(static), f(area),
+		f(syncArea), f(pumaSync), f(pumaArea), f(ops / e), f(ops / (cycles * 1e-9) / 1e12 / area)}
 }
 
 // fakeFrame returns the paper-like synthetic sweep as a DataFrame.

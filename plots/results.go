@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,7 +28,9 @@ var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "s
 // ReadResults reads a results CSV (header line with at least [Columns]) into
 // a DataFrame and checks it: every column present, numbers in the numeric
 // columns, true/false in "fits". Lines starting with '#' before the header
-// are skipped ([sim.SkipPreamble]). name names the input in errors.
+// are skipped ([sim.SkipPreamble]). Results written before the energy
+// columns ([sim.EnergyColumns]) still load: their energies read as 0, and
+// the energy figures are left out. name names the input in errors.
 func ReadResults(r io.Reader, name string) (dataframe.DataFrame, error) {
 	df := dataframe.ReadCSV(sim.SkipPreamble(r), dataframe.DetectTypes(false), dataframe.DefaultType(series.String))
 	if df.Err != nil {
@@ -86,7 +89,10 @@ func table(df dataframe.DataFrame, name string) ([]row, error) {
 	for i := range rows {
 		rows[i].num = make(map[string]float64, len(Columns))
 	}
-	for _, c := range Columns {
+	for _, c := range slices.Concat(Columns, sim.EnergyColumns()) {
+		if !have[c] {
+			continue // an energy column of results from before them: reads as 0
+		}
 		if err := fillColumn(rows, df.Col(c), name); err != nil {
 			return nil, err
 		}

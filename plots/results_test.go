@@ -5,11 +5,14 @@ import (
 	"encoding/csv"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/go-gota/gota/dataframe"
+
+	"github.com/cimkit/cimkit/cim/sim"
 )
 
 func csvOf(t *testing.T, recs [][]string) string {
@@ -30,7 +33,7 @@ func TestReadResultsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(df.Names(), ","); got != strings.Join(Columns, ",") {
+	if got := strings.Join(df.Names(), ","); got != strings.Join(slices.Concat(Columns, sim.EnergyColumns()), ",") {
 		t.Fatalf("columns %s", got)
 	}
 	if df.Nrow() != len(recs)-1 {
@@ -41,7 +44,7 @@ func TestReadResultsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, rec := range recs[1:] {
-		for j, col := range Columns {
+		for j, col := range recs[0] { // with the energy columns
 			checkCell(t, rows[i], col, rec[j], i)
 		}
 	}
@@ -109,7 +112,7 @@ func TestReadResultsErrors(t *testing.T) {
 
 // tinyFrame is a hand-made sweep: one model, two layers, two buses.
 func tinyFrame(t *testing.T) dataframe.DataFrame {
-	recs := [][]string{Columns}
+	recs := [][]string{slices.Concat(Columns, sim.EnergyColumns())}
 	add := func(layer string, bus, pv, cores int, eff float64, fits bool) {
 		r := fakeRow("m", fakeLayer{layer, pv * 32, 32, 10}, 32, bus, "linear")
 		r[8], r[9], r[11], r[18] = strconv.FormatBool(fits), strconv.Itoa(pv), strconv.Itoa(cores),

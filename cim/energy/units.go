@@ -32,6 +32,14 @@ func (d Dim) String() string {
 	return fmt.Sprintf("Dim(%d)", uint8(d))
 }
 
+// article is the dimension's name with its indefinite article ("an area").
+func (d Dim) article() string {
+	if d == DimArea || d == DimEnergy {
+		return "an " + d.String()
+	}
+	return "a " + d.String()
+}
+
 // unit is one accepted unit: its dimension and its factor to the stored
 // unit of that dimension.
 type unit struct {
@@ -132,7 +140,7 @@ func (q *Quantity) parse(d Dim) error {
 		return err
 	}
 	if v.Dim != d {
-		return fmt.Errorf("%q is a %s, want a %s (%s)", q.Text, v.Dim, d, unitsOf(d))
+		return fmt.Errorf("%q is %s, want %s (%s)", q.Text, v.Dim.article(), d.article(), unitsOf(d))
 	}
 	*q = v
 	return nil

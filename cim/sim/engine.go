@@ -36,6 +36,9 @@ type Options struct {
 	// number of MVMs started so far, from the simulation loop: a long run
 	// can report how far it is (a layer's run has cores x vectors MVMs).
 	Progress func(mvms int64)
+	// Tech prices the runs of RunLayerWith and RunModelWith (the energy,
+	// area and TOPS/W fields of Result); nil means energy.Default().
+	Tech *energy.Tech
 }
 
 // ProgressEvery is how many MVMs pass between two calls of

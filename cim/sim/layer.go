@@ -42,7 +42,7 @@ func Describe(model string, m *mapping.Layer, a arch.Arch, s compile.Scheme) Res
 		Model: model, Layer: l.Name, Kind: string(l.Kind),
 		XbarRows: a.XbarRows, XbarCols: a.XbarCols, BusBytes: a.BusBytes, CoresBudget: a.Cores,
 		Scheme: string(s), Fits: m.Fits, PV: m.PV, PH: m.PH, Cores: m.Cores, Vectors: m.Vectors,
-		Limit: m.PV, XbarUtilization: m.Utilization(),
+		Limit: m.PV, XbarUtilization: m.Utilization(), Ops: 2 * l.MACs(),
 	}
 	if !m.Fits {
 		r.Reason = CoresReason(m.Cores, a.Cores)
@@ -146,6 +146,7 @@ func RunLayerWith(net *nn.Network, layer string, a arch.Arch, s compile.Scheme, 
 		}
 	}
 	r.SetTiming(t, seq)
+	r.SetEnergy(opt.Tech, a, t)
 	return &r, nil
 }
 
@@ -169,14 +170,18 @@ func RunModelWith(net *nn.Network, a arch.Arch, s compile.Scheme, opt Options) (
 	if len(out) == 0 {
 		return nil, fmt.Errorf("sim: model %q has no conv or dense layers", net.Name)
 	}
-	return append(out, Total(out)), nil
+	t := Total(out)
+	t.SetModelArea(opt.Tech, a, out)
+	return append(out, t), nil
 }
 
 // TotalLayer is the Layer name of the record Total returns.
 const TotalLayer = "total"
 
 // Total sums the records of one model under one configuration (layer by
-// layer execution). Cycles, seq_cycles, vectors and bus bytes are sums over
+// layer execution). Energies and ops are sums over the layers that fit;
+// TOPS/W and TOPS/mm² are ratios of the sums; the areas are the largest
+// layer's (SetModelArea replaces them with the chip that runs every layer). Cycles, seq_cycles, vectors and bus bytes are sums over
 // the layers that fit; speedup, overhead and bus utilisation are ratios of
 // those sums; fits says whether every layer fits, and reason counts those
 // that do not. Memory figures and cores are the largest of any layer
@@ -219,6 +224,7 @@ func Total(rs []Result) Result {
 	if t.Cycles > 0 {
 		t.BusUtilization = s.busy / float64(t.Cycles)
 	}
+	t.setEfficiency(s.seconds)
 	return t
 }
 
@@ -229,6 +235,8 @@ type totals struct {
 	busy   float64 // Σ bus_utilization*cycles
 	held   float64 // crossbar cells held
 	used   float64 // crossbar cells used
+	// Σ seconds of the layers, from their TOPS/mm², Ops and area
+	seconds float64
 }
 
 // addMax folds r's fits flag and largest-of figures into t.
@@ -237,6 +245,7 @@ func (t *Result) addMax(r *Result) {
 	t.PV, t.PH, t.Cores = max(t.PV, r.PV), max(t.PH, r.PH), max(t.Cores, r.Cores)
 	t.SyncMemBytes, t.PumaAttrBytes = max(t.SyncMemBytes, r.SyncMemBytes), max(t.PumaAttrBytes, r.PumaAttrBytes)
 	t.IFMBytes, t.OFMBytes, t.PsumBytes = max(t.IFMBytes, r.IFMBytes), max(t.OFMBytes, r.OFMBytes), max(t.PsumBytes, r.PsumBytes)
+	t.AreaMM2, t.SyncAreaMM2, t.PumaAreaMM2 = max(t.AreaMM2, r.AreaMM2), max(t.SyncAreaMM2, r.SyncAreaMM2), max(t.PumaAreaMM2, r.PumaAreaMM2)
 }
 
 // addSums adds a fitting layer r to the sums of t and s.
@@ -254,4 +263,17 @@ func (t *Result) addSums(r *Result, s *totals) {
 	c := float64(r.Cores) * float64(r.XbarRows*r.XbarCols)
 	s.held += c
 	s.used += c * r.XbarUtilization
+	t.Ops += r.Ops
+	t.EnergyPJ += r.EnergyPJ
+	t.EnergyXbarPJ += r.EnergyXbarPJ
+	t.EnergyADCPJ += r.EnergyADCPJ
+	t.EnergyDigitPJ += r.EnergyDigitPJ
+	t.EnergyMemPJ += r.EnergyMemPJ
+	t.EnergyBusPJ += r.EnergyBusPJ
+	t.EnergySyncPJ += r.EnergySyncPJ
+	t.EnergyStaticPJ += r.EnergyStaticPJ
+	t.PumaSyncPJ += r.PumaSyncPJ
+	if r.TOPSPerMM2 > 0 {
+		s.seconds += float64(r.Ops) / (r.TOPSPerMM2 * 1e12 * r.AreaMM2)
+	}
 }

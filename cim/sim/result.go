@@ -57,6 +57,25 @@ type Result struct {
 	// for the budget, or too much data for the shared memory; empty when
 	// it fits. Optional in files (omitempty): older results lack it.
 	Reason string `json:"reason,omitempty"`
+
+	// Energy and area (package cim/energy, priced with Options.Tech; 0 when
+	// the layer does not fit). The energy classes add up to EnergyPJ. Optional
+	// in files (omitempty): results from before them lack them.
+	Ops            int64   `json:"ops,omitempty"`               // operations of the layer: 2 per multiply-accumulate
+	EnergyPJ       float64 `json:"energy_pj,omitempty"`         // energy of the run under Scheme, pJ
+	EnergyXbarPJ   float64 `json:"energy_xbar_pj,omitempty"`    // crossbar cell reads, DAC conversions, samples, cell writes
+	EnergyADCPJ    float64 `json:"energy_adc_pj,omitempty"`     // ADC conversions
+	EnergyDigitPJ  float64 `json:"energy_digital_pj,omitempty"` // shift-and-adds, input/output registers, MOVs and VOPs
+	EnergyMemPJ    float64 `json:"energy_mem_pj,omitempty"`     // shared-memory reads and writes
+	EnergyBusPJ    float64 `json:"energy_bus_pj,omitempty"`     // bus transfers of LOADs and STOREs
+	EnergySyncPJ   float64 `json:"energy_sync_pj,omitempty"`    // CALLs, sequence-register writes, WAIT checks, the registers' leakage
+	EnergyStaticPJ float64 `json:"energy_static_pj,omitempty"`  // leakage of everything else for the run's time
+	AreaMM2        float64 `json:"area_mm2,omitempty"`          // the chip the layer powers: its cores, the shared memory it holds, the bus
+	SyncAreaMM2    float64 `json:"sync_area_mm2,omitempty"`     // of which sequence registers
+	PumaSyncPJ     float64 `json:"puma_sync_pj,omitempty"`      // a PUMA attribute buffer instead of EnergySyncPJ (see package doc)
+	PumaAreaMM2    float64 `json:"puma_area_mm2,omitempty"`     // area of that attribute buffer
+	TOPSPerW       float64 `json:"tops_per_w,omitempty"`        // Ops / EnergyPJ: tera-operations per second per watt
+	TOPSPerMM2     float64 `json:"tops_per_mm2,omitempty"`      // Ops per second of the run / AreaMM2, in tera
 }
 
 // Columns returns the column names of a Result, in CSV order.
@@ -150,6 +169,19 @@ func WriteCSV(w io.Writer, rs []Result) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// EnergyColumns returns the energy, area and efficiency columns of
+// Columns (from "ops" on). They are optional columns: results files from
+// before them load, with energies of 0.
+func EnergyColumns() []string {
+	cols := Columns()
+	for i, c := range cols {
+		if c == "ops" {
+			return cols[i:]
+		}
+	}
+	return nil
 }
 
 // ReadCSV reads results written by WriteCSV. Columns may come in any order

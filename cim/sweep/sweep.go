@@ -47,8 +47,9 @@ type Spec struct {
 	// Base gives every other chip parameter (timings, element widths);
 	// the zero value means arch.Default().
 	Base arch.Arch
-	// Sim are the simulation options (arbiter, MVM model); Trace is
-	// ignored.
+	// Sim are the simulation options (arbiter, MVM model, Tech: the
+	// technology that prices energy and area; nil is energy.Default());
+	// Trace is ignored.
 	Sim sim.Options
 	// Workers is the number of parallel simulations; 0 means GOMAXPROCS.
 	Workers int
@@ -273,6 +274,7 @@ func (sp *Spec) runUnit(u *unit) error {
 				switch {
 				case r.Fits:
 					r.SetTiming(runs[i], seq)
+					r.SetEnergy(sp.Sim.Tech, ac, runs[i])
 				case m.Cores > c: // first reason, as sim.RunLayer gives it
 					r.Reason = sim.CoresReason(m.Cores, c)
 				default:
@@ -335,7 +337,9 @@ func (sp *Spec) collect(units []unit) []sim.Result {
 						out = append(out, block[li][j])
 					}
 					if sp.Totals {
-						out = append(out, sim.Total(out[start:]))
+						t := sim.Total(out[start:])
+						t.SetModelArea(sp.Sim.Tech, sp.arch(sp.Xbars[xi], sp.Buses[bi], sp.Cores[j/len(sp.Schemes)]), out[start:])
+						out = append(out, t)
 					}
 				}
 			}

@@ -99,6 +99,7 @@ func summary(req Request) (*ModelResult, error) {
 // summarize adds the totals and the figure to a model's rows.
 func summarize(c *config, rows []sim.Result) (*ModelResult, error) {
 	out := &ModelResult{Model: c.net.Name, Rows: rows, Total: sim.Total(rows)}
+	out.Total.SetModelArea(nil, c.arch, rows)
 	t := &out.Totals
 	t.Layers, t.ClockMHz = len(rows), c.arch.ClockMHz
 	for _, r := range rows {
@@ -174,6 +175,7 @@ func simLayer(req Request) (*LayerResult, error) {
 		}
 	}
 	out.Result.SetTiming(t, seq)
+	out.Result.SetEnergy(nil, c.arch, t)
 	out.Cores = t.Cores
 	out.TimelineSVG = timelineSVG(t, MaxTimelineRows)
 	out.Note = layerNote(m, t)

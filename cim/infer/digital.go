@@ -111,7 +111,11 @@ func (e *engine) operator(l *nn.Layer, ins []*fmap) (*tensor, error) {
 			c.args = append(c.args, nil)
 		}
 	}
-	t, err := fn(c)
+	err := c.check()
+	var t *tensor
+	if err == nil {
+		t, err = fn(c)
+	}
 	if err != nil {
 		return nil, unsupported(l, "%v", err)
 	}

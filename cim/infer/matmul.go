@@ -9,14 +9,8 @@ import (
 // row for the first, a column for the second) and the promoted axis
 // dropped; the batch dims broadcast.
 func matmul(c *opCall) (*tensor, error) {
-	a, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := c.need(1)
-	if err != nil {
-		return nil, err
-	}
+	a := c.args[0]
+	b := c.args[1]
 	ad, bd := a.dims, b.dims
 	if len(ad) == 0 || len(bd) == 0 {
 		return nil, fmt.Errorf("scalar operand")
@@ -65,14 +59,8 @@ func matmul(c *opCall) (*tensor, error) {
 // gemm is alpha * A' * B' + beta * C, A' and B' optionally transposed,
 // C broadcast to the product (a Gemm whose B is computed, not weights).
 func gemm(c *opCall) (*tensor, error) {
-	a, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := c.need(1)
-	if err != nil {
-		return nil, err
-	}
+	a := c.args[0]
+	b := c.args[1]
 	if len(a.dims) != 2 || len(b.dims) != 2 {
 		return nil, fmt.Errorf("dims %v and %v: want matrices", a.dims, b.dims)
 	}

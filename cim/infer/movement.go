@@ -40,20 +40,14 @@ func transposeT(x *tensor, perm []int64) (*tensor, error) {
 }
 
 func transpose(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	return transposeT(x, c.op.Ints("perm"))
 }
 
 // reshape is the relayout the importer inserts (a Digital "Reshape"): the
 // elements keep their row-major order under the layer's dims.
 func reshape(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	return &tensor{dims: c.out, v: x.v}, nil
 }
 
@@ -82,10 +76,7 @@ func sliceAxis(dim, start, end, step int64) sliceSpec {
 // slice reads starts, ends, axes and steps from inputs 1..4 (operator set
 // 10 on) or the attributes.
 func slice(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	starts, ends := c.ints(1, "starts"), c.ints(2, "ends")
 	axes, steps := c.ints(3, "axes"), c.ints(4, "steps")
 	if len(starts) != len(ends) {
@@ -138,10 +129,7 @@ func sliceT(x *tensor, spec []sliceSpec) *tensor {
 // split is one output of a Split: the slice [start, start+size) along
 // axis, size being the output's dim.
 func split(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	a, err := normAxis(c.op.Int("axis", 0), len(x.dims))
 	if err != nil || len(c.out) != len(x.dims) {
 		return nil, fmt.Errorf("split of dims %v into %v: %v", x.dims, c.out, err)
@@ -199,14 +187,8 @@ func concat(c *opCall) (*tensor, error) {
 
 // gather takes the entries of data at the given indices along axis.
 func gather(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := c.need(1)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
+	idx := c.args[1]
 	a, err := normAxis(c.op.Int("axis", 0), len(x.dims))
 	if err != nil {
 		return nil, err
@@ -232,10 +214,7 @@ func gather(c *opCall) (*tensor, error) {
 
 // expand broadcasts x to the shape of input 1.
 func expand(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	dims, err := broadcast(x.dims, c.ints(1, ""))
 	if err != nil {
 		return nil, err
@@ -250,10 +229,7 @@ func expand(c *opCall) (*tensor, error) {
 
 // tile repeats x along every axis as often as input 1 says.
 func tile(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	rep := c.ints(1, "")
 	if len(rep) != len(x.dims) {
 		return nil, fmt.Errorf("%d repeats for dims %v", len(rep), x.dims)
@@ -278,10 +254,7 @@ func tile(c *opCall) (*tensor, error) {
 // set 11 on) or the attribute, the constant from input 2 or the attribute
 // value, optional axes from input 3; modes constant, edge, reflect, wrap.
 func pad(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	r := len(x.dims)
 	pads := c.ints(1, "pads")
 	axes := c.ints(3, "")
@@ -359,10 +332,7 @@ func reflect(p, n int64) int64 {
 // a reshape, a transpose and a reshape, as the ONNX specification defines
 // them.
 func depthSpace(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	b := c.op.Int("blocksize", 0)
 	if len(x.dims) != 4 || b < 1 {
 		return nil, fmt.Errorf("dims %v, blocksize %d: want an image and a blocksize", x.dims, b)
@@ -392,10 +362,7 @@ func depthSpace(c *opCall) (*tensor, error) {
 // globalPool is GlobalMaxPool or GlobalAveragePool over all dims after
 // the second.
 func globalPool(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	if len(x.dims) < 3 {
 		return nil, fmt.Errorf("dims %v: want [N, C, spatial...]", x.dims)
 	}
@@ -424,10 +391,7 @@ func globalPool(c *opCall) (*tensor, error) {
 // importer defines the Digital "ZeroInsert" layer: StrideH-1 and StrideW-1
 // zeros between pixels, PadTop.. zero rows and columns around.
 func zeroInsert(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	l := c.l
 	sh, sw := l.Stride()
 	if len(x.dims) != 4 || len(c.out) != 4 {

@@ -54,8 +54,26 @@ func (c *opCall) ints(i int, name string) []int64 {
 	return c.op.Ints(name)
 }
 
-// opFn computes one operator.
+// opFn computes one operator. Its first input (and its second, for the
+// operators in binaryInputs) is present: check checked it.
 type opFn func(c *opCall) (*tensor, error)
+
+// binaryInputs are the operators whose first two inputs are required.
+var binaryInputs = map[string]bool{"MatMul": true, "Gemm": true, "Gather": true}
+
+// check reports a required input that is missing.
+func (c *opCall) check() error {
+	n := 1
+	if binaryInputs[c.l.Op] {
+		n = 2
+	}
+	for i := 0; i < n; i++ {
+		if _, err := c.need(i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // ops lists the digital operators the executor implements, by ONNX type
 // (the reference implementations follow the ONNX operator specification).
@@ -226,10 +244,7 @@ func b2f(b bool) float64 {
 }
 
 func unary(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	f := unaryFn(c)
 	out := &tensor{dims: x.dims, v: make([]float64, len(x.v))}
 	for i, v := range x.v {
@@ -296,10 +311,7 @@ func mean(c *opCall) (*tensor, error) {
 // clip bounds x by min and max: inputs 1 and 2 (opset 11 on) or the
 // attributes (before).
 func clip(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	lo, hi := c.op.Float("min", math.Inf(-1)), c.op.Float("max", math.Inf(1))
 	for i, b := range []*float64{&lo, &hi} {
 		if t := c.arg(i + 1); t != nil {
@@ -319,10 +331,7 @@ func clip(c *opCall) (*tensor, error) {
 // batchNorm is inference batch normalisation over axis 1:
 // y = (x - mean) / sqrt(var + epsilon) * scale + B.
 func batchNorm(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	if len(x.dims) < 2 {
 		return nil, fmt.Errorf("input dims %v: want [N, C, ...]", x.dims)
 	}
@@ -353,10 +362,7 @@ func batchNorm(c *opCall) (*tensor, error) {
 // matrix [product of dims before axis, product of the rest] (default axis
 // 1) and each row is normalised.
 func softmax(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	r := len(x.dims)
 	def := int64(-1)
 	if c.op.Opset != 0 && c.op.Opset < 13 {
@@ -425,10 +431,7 @@ func reduceAxes(c *opCall, rank int) ([]bool, error) {
 
 // reduce computes the Reduce* operators over the chosen axes.
 func reduce(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	red, err := reduceAxes(c, len(x.dims))
 	if err != nil {
 		return nil, err
@@ -487,10 +490,7 @@ func reducer(op string, count float64) (float64, func(a, x float64) float64, fun
 
 // argReduce computes ArgMax and ArgMin along one axis.
 func argReduce(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	ax, err := normAxis(c.op.Int("axis", 0), len(x.dims))
 	if err != nil {
 		return nil, err

@@ -16,6 +16,9 @@ func call(t *testing.T, op string, opset int64, attrs []nn.Attr, args ...*tensor
 	t.Helper()
 	l := &nn.Layer{Name: "x", Kind: nn.Digital, Op: op}
 	c := &opCall{l: l, op: &nn.Operator{Attrs: attrs, Opset: opset}, args: args}
+	if err := c.check(); err != nil {
+		t.Fatalf("%s: %v", op, err)
+	}
 	out, err := ops[op](c)
 	if err != nil {
 		t.Fatalf("%s: %v", op, err)
@@ -204,6 +207,15 @@ func TestUnsupported(t *testing.T) {
 	e := &engine{orders: map[string]nn.Order{"nms": nn.OrderCHW}}
 	_, err := e.digital(l, []*fmap{{shape: nn.Shape{C: 1, H: 1, W: 1}, hwc: []float64{0}}}, nil)
 	if !errors.Is(err, ErrOperator) || !contains(err.Error(), `layer "nms": NonMaxSuppression is not implemented`) {
+		t.Errorf("error %v", err)
+	}
+}
+
+// TestMissingInput: a MatMul without its second operand is an error, not
+// a panic.
+func TestMissingInput(t *testing.T) {
+	c := &opCall{l: &nn.Layer{Name: "mm", Op: "MatMul"}, op: &nn.Operator{}, args: []*tensor{tn([]int64{1}, 1), nil}}
+	if err := c.check(); err == nil || !contains(err.Error(), "input 1 is missing") {
 		t.Errorf("error %v", err)
 	}
 }

@@ -14,10 +14,7 @@ import (
 // default), round_prefer_ceil, floor and ceil. Cubic interpolation and
 // tf_crop_and_resize are refused.
 func resize(c *opCall) (*tensor, error) {
-	x, err := c.need(0)
-	if err != nil {
-		return nil, err
-	}
+	x := c.args[0]
 	r := len(x.dims)
 	scales, sizes, err := resizeArgs(c, r)
 	if err != nil {

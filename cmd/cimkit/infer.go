@@ -256,8 +256,8 @@ func printInference(w io.Writer, net *nn.Network, res *infer.Result, f *inferFla
 			xbar++
 		}
 	}
-	fmt.Fprintf(w, "%d crossbar layers (%d instructions, every program checked), %d digital; %.2f s, peak memory %s\n",
-		xbar, res.Steps, len(res.Layers)-xbar, elapsed.Seconds(), peakMemory())
+	fmt.Fprintf(w, "%d crossbar layers (%d instructions, every program checked), %d digital; %.2f s, %s (whole process)\n",
+		xbar, res.Steps, len(res.Layers)-xbar, elapsed.Seconds(), resources())
 	if res.Float != nil {
 		c, _ := infer.Compare(res.Output, res.Float, res.Dims)
 		fmt.Fprintf(w, "int8 against float64: %s\n", c)

@@ -2,5 +2,5 @@
 
 package main
 
-// peakMemory is unknown on systems without getrusage.
-func peakMemory() string { return "unknown" }
+// resources is unknown on systems without getrusage.
+func resources() string { return "peak memory unknown" }

@@ -11,6 +11,10 @@
 // run on a pool of workers, largest first; the results come back in a fixed
 // order whatever the scheduling: model, crossbar, bus, budget, scheme, then
 // layer in network order.
+//
+// RunNetworks sweeps the same axes with whole networks instead
+// (cim/netsim): each model placed on the chip at once, layer by layer and
+// pipelined, one record per run and per layer of each run.
 package sweep
 
 import (
@@ -86,7 +90,7 @@ func Run(ctx context.Context, sp Spec) ([]sim.Result, error) {
 		order[i] = &units[i]
 	}
 	sort.SliceStable(order, func(i, j int) bool { return order[i].cost > order[j].cost })
-	if err := sp.work(ctx, order); err != nil {
+	if err := sp.work(ctx, len(order), func(i int) error { return sp.runUnit(order[i]) }); err != nil {
 		return nil, err
 	}
 	return sp.collect(units), nil
@@ -159,14 +163,19 @@ func (sp *Spec) units() []unit {
 		for xi, x := range sp.Xbars {
 			for bi := range sp.Buses {
 				for _, same := range shapes {
-					r, c, g, n := layers[same[0]].Im2col()
-					cores := int64((r+x.Rows-1)/x.Rows) * int64((c+x.Cols-1)/x.Cols) * int64(g)
-					out = append(out, unit{model: mi, layers: same, xbar: xi, bus: bi, cost: cores * int64(n)})
+					out = append(out, unit{model: mi, layers: same, xbar: xi, bus: bi, cost: mvms(layers[same[0]], x)})
 				}
 			}
 		}
 	}
 	return out
+}
+
+// mvms estimates the work of a layer on crossbar x: its tiles times its
+// output pixels.
+func mvms(l *nn.Layer, x Xbar) int64 {
+	r, c, g, n := l.Im2col()
+	return int64((r+x.Rows-1)/x.Rows) * int64((c+x.Cols-1)/x.Cols) * int64(g) * int64(n)
 }
 
 // sameShapes groups layers (by index, in order of first appearance) whose
@@ -189,27 +198,28 @@ func sameShapes(layers []*nn.Layer) [][]int {
 	return out
 }
 
-// work runs the units on the worker pool.
-func (sp *Spec) work(ctx context.Context, order []*unit) error {
+// work runs task(0) .. task(n-1) on the worker pool, in that order of
+// start, reporting progress after each.
+func (sp *Spec) work(ctx context.Context, n int, task func(i int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := sp.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan *unit)
+	jobs := make(chan int)
 	var (
 		mu       sync.Mutex
 		firstErr error
 		done     int
 		wg       sync.WaitGroup
 	)
-	for range min(workers, len(order)) {
+	for range min(workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for u := range jobs {
-				err := sp.runUnit(u)
+			for i := range jobs {
+				err := task(i)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -217,16 +227,16 @@ func (sp *Spec) work(ctx context.Context, order []*unit) error {
 				}
 				done++
 				if sp.Progress != nil && err == nil {
-					sp.Progress(done, len(order))
+					sp.Progress(done, n)
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 feed:
-	for _, u := range order {
+	for i := range n {
 		select {
-		case jobs <- u:
+		case jobs <- i:
 		case <-ctx.Done():
 			break feed
 		}

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -28,6 +27,7 @@ type sweepFlags struct {
 	input, workers                     int
 	out, format                        string
 	totals                             bool
+	net                                networkFlags // --network and its flags (sweepnet.go)
 }
 
 // register adds the sweep's flags (the chip's included) to fs.
@@ -43,6 +43,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "output file (default: standard output)")
 	fs.StringVar(&f.format, "format", "", "csv|json (default: from the --out extension, else csv)")
 	fs.BoolVar(&f.totals, "totals", false, "add a \"total\" record per model and configuration")
+	f.net.register(fs)
 }
 
 // parseAxes reads the comma-separated axis flags of sweep and report
@@ -131,8 +132,14 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if err := f.net.check(fs, f.totals); err != nil {
+		return err
+	}
 	ctx, stop := interruptContext()
 	defer stop()
+	if f.net.on {
+		return runNetworkSweep(ctx, sp, &f, stdout, stderr)
+	}
 	bar := newProgress(stderr, "cimkit sweep", true)
 	sp.Progress = bar.update
 	start := time.Now()
@@ -151,24 +158,9 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 // writeResults writes rs as CSV or JSON to file, or to stdout when file is
 // empty.
 func writeResults(file, format string, rs []sim.Result, stdout io.Writer) error {
-	w := stdout
-	var f *os.File
-	if file != "" {
-		var err error
-		if f, err = createFile("--out", file); err != nil {
-			return err
-		}
-		w = f
-	}
 	write := sim.WriteCSV
 	if format == formatJSON {
 		write = sim.WriteJSON
 	}
-	err := write(w, rs)
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	return err
+	return writeTo("--out", file, stdout, func(w io.Writer) error { return write(w, rs) })
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/netsim"
+)
+
+// sweep --network writes one record per run (layer, pipelined, duplicated)
+// and, with --layers-out, the layers of every run; the records are those
+// of cimkit net for the same configuration.
+func TestSweepNetwork(t *testing.T) {
+	dir := t.TempDir()
+	out, layers := filepath.Join(dir, "net.csv"), filepath.Join(dir, "layers.csv")
+	code, _, errs := cimkit("sweep", "--network", "--duplicate", "--models", "lenet5", "--input", "32", "--xbar", "32,64",
+		"--bus", "16", "--schemes", "linear", "--out", out, "--layers-out", layers)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	recs := readCSV(t, out)
+	if strings.Join(recs[0], ",") != strings.Join(netsim.Columns(), ",") || len(recs) != 1+2*3 {
+		t.Fatalf("%d records, header %v", len(recs)-1, recs[0])
+	}
+	// lenet5: 5 crossbar and 2 pool layers per run.
+	if ls := readCSV(t, layers); strings.Join(ls[0], ",") != strings.Join(netsim.LayerColumns(), ",") || len(ls) != 1+6*7 {
+		t.Errorf("%d layer records, header %v", len(ls)-1, ls[0])
+	}
+	code, native, errs := cimkit("net", "--model", "lenet5", "--input", "32", "--xbar", "64", "--bus", "16",
+		"--scheme", "linear", "--duplicate", "--format", "json")
+	var want []netsim.Result
+	if code != 0 || json.Unmarshal([]byte(native), &want) != nil || len(want) != 3 {
+		t.Fatalf("cimkit net: exit %d: %s\n%s", code, errs, native)
+	}
+	for i, w := range want {
+		if got := strings.Join(recs[4+i], ","); got != strings.Join(w.Strings(), ",") {
+			t.Errorf("run %d:\n sweep %s\n   net %s", i, got, strings.Join(w.Strings(), ","))
+		}
+	}
+}
+
+// Network flags without --network, --totals with it, a bad image count and
+// a network that does not fit without --segments are usage errors.
+func TestSweepNetworkBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--images", "2"}, "--images: only with --network"},
+		{[]string{"--duplicate", "--segments"}, "--duplicate, --segments: only with --network"},
+		{[]string{"--network", "--totals"}, "--totals"},
+		{[]string{"--network", "--images", "0"}, "--images 0"},
+		{[]string{"--network", "--cores", "2"}, "--segments"},
+	} {
+		args := append([]string{"sweep", "--models", "lenet5", "--input", "32", "--xbar", "32", "--bus", "16",
+			"--schemes", "linear"}, tc.args...)
+		code, _, errs := cimkit(args...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, %q (want 2 and %q)", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
+func readCSV(t *testing.T, file string) [][]string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}

@@ -51,24 +51,23 @@ func MustWait(earlier, later *Instr) Wait {
 	if later.Op == CALL {
 		return WaitDone
 	}
-	w := NoWait
 	switch earlier.Op {
 	case LOAD:
 		if later.Op == STORE && earlier.memOverlaps(later) {
 			return WaitDone
 		}
-		if later.touches(earlier.Reg, earlier.Off, earlier.Elems) {
-			w = WaitData // a LOAD's data arriving is the LOAD done
+		if later.uses(earlier.Reg, earlier.Off, earlier.Elems, false) {
+			return WaitData // a LOAD's data arriving is the LOAD done
 		}
 	case STORE:
 		if (later.Op == LOAD || later.Op == STORE) && earlier.memOverlaps(later) {
 			return WaitDone
 		}
-		if later.writes(earlier.Reg, earlier.Off, earlier.Elems) {
-			w = WaitData
+		if later.uses(earlier.Reg, earlier.Off, earlier.Elems, true) {
+			return WaitData
 		}
 	}
-	return w
+	return NoWait
 }
 
 // memOverlaps reports whether the shared-memory bytes of two LOADs or
@@ -77,59 +76,49 @@ func (i *Instr) memOverlaps(j *Instr) bool {
 	return i.Addr < j.Addr+int64(j.Bytes) && j.Addr < i.Addr+int64(i.Bytes)
 }
 
-// wholeReg stands for every element of a register (an MVM reads all of In
-// and writes all of Out; a PROG reads all of Acc).
-const wholeReg = 1 << 30
-
-// regRange is a span of register elements.
-type regRange struct {
-	reg         Reg
-	off, elems  int32
-	read, write bool
-}
-
-// ranges lists the register elements an instruction reads and writes (at
-// most two ranges).
-func (i *Instr) ranges() (out [2]regRange, n int) {
+// uses reports whether i writes (or, unless writeOnly, reads) any of the
+// elements [off, off+n) of register reg. An MVM reads all of In and writes
+// all of Out; a PROG reads all of Acc; a MOV or VOP writes its own range
+// (and reads it, except zero and copy) and reads the same elements of Acc
+// for add, copy and max.
+func (i *Instr) uses(reg Reg, off, n int32, writeOnly bool) bool {
 	switch i.Op {
 	case MVM:
-		return [2]regRange{{In, 0, wholeReg, true, false}, {Out, 0, wholeReg, false, true}}, 2
+		return reg == Out || (!writeOnly && reg == In)
 	case LOAD:
-		return [2]regRange{{i.Reg, i.Off, i.Elems, false, true}}, 1
+		return i.Reg == reg && overlaps(i.Off, i.Elems, off, n)
 	case STORE:
-		return [2]regRange{{i.Reg, i.Off, i.Elems, true, false}}, 1
+		return !writeOnly && i.Reg == reg && overlaps(i.Off, i.Elems, off, n)
 	case PROG:
-		return [2]regRange{{Acc, 0, wholeReg, true, false}}, 1
+		return !writeOnly && reg == Acc
 	case MOV, VOP:
-		own := regRange{i.Reg, i.Off, i.Elems, i.Fn != Zero && i.Fn != Copy, true}
-		switch i.Fn {
-		case Add, Copy, Max:
-			return [2]regRange{own, {Acc, i.Off, i.Elems, true, false}}, 2
-		}
-		return [2]regRange{own}, 1
-	}
-	return out, 0
-}
-
-// touches reports whether i reads or writes any of elements
-// [off, off+elems) of reg.
-func (i *Instr) touches(reg Reg, off, elems int32) bool {
-	rs, n := i.ranges()
-	for _, r := range rs[:n] {
-		if r.reg == reg && r.off < off+elems && off < r.off+r.elems {
+		if i.Reg == reg && overlaps(i.Off, i.Elems, off, n) {
 			return true
 		}
+		readsAcc := i.Fn == Add || i.Fn == Copy || i.Fn == Max
+		return !writeOnly && readsAcc && reg == Acc && overlaps(i.Off, i.Elems, off, n)
 	}
 	return false
 }
 
-// writes reports whether i writes any of elements [off, off+elems) of reg.
-func (i *Instr) writes(reg Reg, off, elems int32) bool {
-	rs, n := i.ranges()
-	for _, r := range rs[:n] {
-		if r.write && r.reg == reg && r.off < off+elems && off < r.off+r.elems {
-			return true
+// Regs returns a bit, 1<<r, for every register r the instruction reads or
+// writes (as MustWait counts them): a quick test before MustWait.
+func (i *Instr) Regs() uint8 {
+	switch i.Op {
+	case MVM:
+		return 1<<In | 1<<Out
+	case LOAD, STORE:
+		return 1 << i.Reg
+	case PROG:
+		return 1 << Acc
+	case MOV, VOP:
+		if i.Fn == Add || i.Fn == Copy || i.Fn == Max {
+			return 1<<i.Reg | 1<<Acc
 		}
+		return 1 << i.Reg
 	}
-	return false
+	return 0
 }
+
+// overlaps reports whether element ranges [a, a+m) and [b, b+n) overlap.
+func overlaps(a, m, b, n int32) bool { return a < b+n && b < a+m }

@@ -51,63 +51,158 @@ func channel(op isa.Op) int {
 	return chWrite
 }
 
-// txn is one transaction of a core in flight on AXI4.
+// txn is one transaction of a core in flight on AXI4 (64 bytes: one cache
+// line).
 type txn struct {
 	in    isa.Instr
-	order uint64 // issue order within the core
 	grant int64  // cycle of its address phase; -1 until granted
-	data  int64  // end of its data beats: a LOAD's data has arrived, a write's has left the register
-	done  int64  // a LOAD's data arrived, a write's response back
+	done  int64  // a LOAD's data has arrived, a write's response is back
+	order uint32 // issue order within the core (wraps; compared as a difference)
 }
+
+// data is the end of t's data beats: a LOAD's data has arrived, a write's
+// has left its register (its response comes lat cycles later).
+func (t *txn) data(lat int64) int64 {
+	if t.in.Op == isa.LOAD {
+		return t.done
+	}
+	return t.done - lat
+}
+
+// older reports whether t was issued before u (orders wrap around).
+func (t *txn) older(u *txn) bool { return int32(t.order-u.order) < 0 }
 
 // axiCore is one core's side of the interconnect.
 type axiCore struct {
-	tx        []txn  // AXIOutstanding slots
-	used      uint64 // bit per slot in flight
-	next      uint64 // order of the next transaction issued
-	presented [2]int // per channel: the slot whose address waits at the arbiter, -1 none
-	park      int    // slot whose grant the core waits for, -1 none
+	tx        []txn     // AXIOutstanding slots
+	used      uint64    // bit per slot in flight
+	waiting   [2]uint64 // per channel: bit per slot with no grant yet
+	presented [2]int    // per channel: the slot whose address waits at the arbiter, -1 none
+	park      int       // slot whose grant the core waits for, -1 none
+	parkData  bool      // ... and then only for its data to leave the register (a write)
+	next      uint32    // order of the next transaction issued
+	regs      uint8     // isa.Instr.Regs of the slots in flight (a superset: some may be done)
+}
+
+// wake resumes core c at cycle t: it was parked for a transaction that has
+// since been granted and has moved far enough at t.
+type wake struct {
+	t int64
+	c int32
 }
 
 // delivery is a CALL's write of a sequence register, performed at t.
 type delivery struct {
 	t      int64
-	order  uint64 // tie-break: deliveries of one cycle in grant order
 	target int32
 	seq    uint16
 	value  int32
 }
 
+// timed is an event with a time: a wake or a delivery.
+type timed interface{ at() int64 }
+
+func (w wake) at() int64     { return w.t }
+func (d delivery) at() int64 { return d.t }
+
+// fifo is a queue of events whose times never decrease (each is the end of
+// a transfer on one channel, and a channel's transfers end in the order of
+// their grants), so that no heap is needed.
+type fifo[T timed] struct {
+	items []T
+	head  int
+}
+
+func (q *fifo[T]) push(v T) { q.items = append(q.items, v) }
+
+// frontTime is the time of the first event, math.MaxInt64 if none.
+func (q *fifo[T]) frontTime() int64 {
+	if q.head == len(q.items) {
+		return math.MaxInt64
+	}
+	return q.items[q.head].at()
+}
+
+func (q *fifo[T]) pop() (v T) {
+	v = q.items[q.head]
+	q.head++
+	if q.head >= 64 && 2*q.head >= len(q.items) {
+		q.items = q.items[:copy(q.items, q.items[q.head:])]
+		q.head = 0
+	}
+	return v
+}
+
+// The wake queues of axiBus: parked cores resume when a read's data has
+// arrived, a write's data has left its register, or a write's response is
+// back.
+const (
+	wakeRead = iota
+	wakeWriteData
+	wakeWriteDone
+)
+
 // axiBus is the state of the AXI4 interconnect.
 type axiBus struct {
 	lat      int64
 	arb      [2]*arbiter
-	addrFree [2]int64 // the address channel is free from this cycle
 	dataFree [2]int64 // the data channel's last scheduled beat ends here
+	ready    [2]int64 // the address channel may grant from this cycle (see axiGrant)
 	busy     [2]int64 // beats carried by each data channel
 	addrs    [2]int64 // address phases on each address channel
-	cores    []axiCore
-	dl       []delivery // heap by (t, order)
-	dlNext   uint64
+	wakes    [3]fifo[wake]
+	dl       fifo[delivery]
+	// fronts holds the time at the front of dl (index 0) and of each wake
+	// queue (1 + its index), math.MaxInt64 for an empty one; next is the
+	// earliest of them and nextQ its index (a delivery goes before the
+	// wakes of its cycle).
+	fronts [4]int64
+	next   int64
+	nextQ  int
+}
+
+// queued notes that a delivery (q 0) or a wake (q 1 + wake queue) at t was
+// added.
+func (b *axiBus) queued(t int64, q int) {
+	if b.fronts[q] == math.MaxInt64 {
+		b.fronts[q] = t
+	}
+	if t < b.next || (t == b.next && q < b.nextQ) {
+		b.next, b.nextQ = t, q
+	}
+}
+
+// popped notes that the front of queue q was removed; front is the next
+// one's time (math.MaxInt64 if q is now empty).
+func (b *axiBus) popped(q int, front int64) {
+	b.fronts[q] = front
+	b.next, b.nextQ = b.fronts[0], 0
+	for k := 1; k < len(b.fronts); k++ {
+		if b.fronts[k] < b.next {
+			b.next, b.nextQ = b.fronts[k], k
+		}
+	}
 }
 
 func newAXIBus(m *machine) *axiBus {
 	n := len(m.cores)
-	b := &axiBus{lat: int64(m.a.AXILatencyCycles), cores: make([]axiCore, n)}
+	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64,
+		fronts: [4]int64{math.MaxInt64, math.MaxInt64, math.MaxInt64, math.MaxInt64}}
 	for ch := range b.arb {
 		b.arb[ch] = newArbiter(m.opt.Arbiter, n)
 	}
-	slots := make([]txn, n*m.a.AXIOutstanding)
-	for i := range b.cores {
-		b.cores[i] = axiCore{tx: slots[i*m.a.AXIOutstanding : (i+1)*m.a.AXIOutstanding : (i+1)*m.a.AXIOutstanding],
-			presented: [2]int{-1, -1}, park: -1}
+	k := m.a.AXIOutstanding
+	slots := make([]txn, n*k)
+	for i := range m.cores {
+		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int{-1, -1}, park: -1}
 	}
 	return b
 }
 
 // loopAXI is the event loop on AXI4. At equal times a delivery goes first,
-// then cores (by index), then the grants (reads before writes), so that
-// every request made at a cycle takes part in its arbitration.
+// then the wakes of parked cores, then the other cores (by index), then the
+// grants (reads before writes), so that every request made at a cycle takes
+// part in its arbitration.
 func (m *machine) loopAXI() error {
 	b := m.axi
 	for i := range m.cores {
@@ -115,35 +210,39 @@ func (m *machine) loopAXI() error {
 			return err
 		}
 	}
+	const never = math.MaxInt64
 	for {
-		th, td := int64(math.MaxInt64), int64(math.MaxInt64)
+		th := int64(never)
 		if len(m.heap) > 0 {
 			th = m.heap[0].t
 		}
-		if len(b.dl) > 0 {
-			td = b.dl[0].t
-		}
 		tg, ch := b.nextGrant(m.now)
+		var err error
 		switch {
-		case td <= th && td <= tg && td < math.MaxInt64:
-			d := b.popDelivery()
-			m.now = d.t
-			if err := m.deliver(int(d.target), d.seq, d.value); err != nil {
-				return err
+		case b.next < never && b.next <= min(th, tg):
+			m.now = b.next
+			if q := b.nextQ; q == 0 {
+				d := b.dl.pop()
+				b.popped(0, b.dl.frontTime())
+				err = m.deliver(int(d.target), d.seq, d.value)
+			} else {
+				w := b.wakes[q-1].pop()
+				b.popped(q, b.wakes[q-1].frontTime())
+				m.stallBus(&m.cores[w.c], w.t)
+				err = m.advance(int(w.c))
 			}
-		case th <= tg && th < math.MaxInt64:
+		case th < never && th <= tg:
 			e := m.pop()
 			m.now = e.t
-			if err := m.advance(int(e.c)); err != nil {
-				return err
-			}
-		case tg < math.MaxInt64:
+			err = m.advance(int(e.c))
+		case tg < never:
 			m.now = tg
-			if err := m.axiGrant(ch); err != nil {
-				return err
-			}
+			m.axiGrant(ch)
 		default:
 			return m.deadlock()
+		}
+		if err != nil {
+			return err
 		}
 	}
 }
@@ -153,57 +252,59 @@ func (m *machine) loopAXI() error {
 // channel.
 func (b *axiBus) nextGrant(now int64) (int64, int) {
 	best, ch := int64(math.MaxInt64), -1
-	for c := range b.arb {
-		if b.arb[c].count == 0 {
-			continue
-		}
-		lead := int64(1) // the write data follows its address
-		if c == chRead {
-			lead += b.lat
-		}
-		if t := max(now, b.addrFree[c], b.dataFree[c]-lead); t < best {
-			best, ch = t, c
+	if b.arb[chRead].count > 0 {
+		best, ch = max(now, b.ready[chRead]), chRead
+	}
+	if b.arb[chWrite].count > 0 {
+		if t := max(now, b.ready[chWrite]); t < best {
+			best, ch = t, chWrite
 		}
 	}
 	return best, ch
 }
 
 // axiGrant grants the address channel ch to the core its arbiter picks and
-// schedules the transaction's data and response.
-func (m *machine) axiGrant(ch int) error {
+// schedules the transaction's data and response. A core parked for it is
+// queued to resume when the transaction has moved far enough.
+func (m *machine) axiGrant(ch int) {
 	b := m.axi
 	i := b.arb[ch].grant()
-	x := &b.cores[i]
+	c := &m.cores[i]
+	x := &c.ax
 	s := x.presented[ch]
 	t := &x.tx[s]
-	c := &m.cores[i]
 	g := m.now
 	beats := m.busCost(t.in.Bytes).beats
 	m.countTransfer(c, &t.in, beats)
 	t.grant = g
-	b.addrFree[ch] = g + 1
+	x.waiting[ch] &^= 1 << s
 	b.addrs[ch]++
-	start := max(g+1, b.dataFree[ch])
+	// The data follows the address (a read's after the latency) and the
+	// channel's last scheduled beat; the next address may be granted when
+	// its data can follow this burst's with no gap, and not in this cycle.
+	lead := int64(1)
 	if ch == chRead {
-		start = max(g+1+b.lat, b.dataFree[ch])
+		lead += b.lat
 	}
-	t.data = start + beats
-	t.done = t.data
+	end := max(g+lead, b.dataFree[ch]) + beats
+	t.done = end
 	if ch == chWrite {
 		t.done += b.lat
 	}
-	b.dataFree[ch] = t.data
+	b.dataFree[ch] = end
+	b.ready[ch] = max(g+1, end-lead)
 	b.busy[ch] += beats
 	if m.tracing {
-		m.span(i, start, t.data, classOf(t.in.Op))
+		m.span(i, end-beats, end, classOf(t.in.Op))
 	}
 	if t.in.Op == isa.CALL {
-		b.pushDelivery(delivery{t: t.done, target: t.in.Target, seq: t.in.Seq, value: t.in.Value})
+		b.dl.push(delivery{t: t.done, target: t.in.Target, seq: t.in.Seq, value: t.in.Value})
+		b.queued(t.done, 0)
 	}
 	x.presented[ch] = -1
 	m.axiPresent(i, ch)
 	if x.park != s {
-		return nil
+		return
 	}
 	x.park = -1
 	if g > c.t {
@@ -211,28 +312,32 @@ func (m *machine) axiGrant(ch int) error {
 		m.span(i, c.t, g, ClassBusWait)
 		c.t = g
 	}
-	return m.advance(i)
+	q, at := wakeWriteDone, t.done
+	switch {
+	case ch == chRead:
+		q = wakeRead
+	case x.parkData:
+		q, at = wakeWriteData, end
+	}
+	b.wakes[q].push(wake{at, int32(i)})
+	b.queued(at, 1+q)
 }
 
 // axiPresent puts core i's oldest transaction of channel ch that has no
 // grant yet before the channel's arbiter (if it has one and none is there).
 func (m *machine) axiPresent(i, ch int) {
-	x := &m.axi.cores[i]
-	if x.presented[ch] >= 0 {
+	x := &m.cores[i].ax
+	if x.presented[ch] >= 0 || x.waiting[ch] == 0 {
 		return
 	}
 	best := -1
-	for u := x.used; u != 0; u &= u - 1 {
-		s := bits.TrailingZeros64(u)
-		t := &x.tx[s]
-		if t.grant < 0 && channel(t.in.Op) == ch && (best < 0 || t.order < x.tx[best].order) {
+	for u := x.waiting[ch]; u != 0; u &= u - 1 {
+		if s := bits.TrailingZeros64(u); best < 0 || x.tx[s].older(&x.tx[best]) {
 			best = s
 		}
 	}
-	if best >= 0 {
-		x.presented[ch] = best
-		m.axi.arb[ch].request(m.now, i)
-	}
+	x.presented[ch] = best
+	m.axi.arb[ch].request(m.now, i)
 }
 
 // axiHold holds core i's held instruction back while an in-flight
@@ -240,30 +345,41 @@ func (m *machine) axiPresent(i, ch int) {
 // instruction until one of the core's slots is free. A granted transaction
 // has known times: the core stalls on its local clock (counted as Bus). One
 // not granted parks the core until its grant; axiHold then reports true.
+// The caller skips it when nothing is in flight.
 func (m *machine) axiHold(i int, c *core) bool {
-	x := &m.axi.cores[i]
+	x := &c.ax
+	in := &c.in
+	bus := in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL
+	if !bus && in.Regs()&x.regs == 0 {
+		return false // no register in common with a transaction in flight
+	}
+	regs := uint8(0)
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		t := &x.tx[s]
-		w := isa.MustWait(&t.in, &c.in)
-		if w == isa.NoWait {
+		if t.grant >= 0 && t.done <= c.t {
+			x.used &^= 1 << s // done: the slot is free
 			continue
 		}
-		if t.grant < 0 {
-			x.park = s
-			return true
+		if w := isa.MustWait(&t.in, in); w != isa.NoWait {
+			if t.grant < 0 {
+				x.park, x.parkData = s, w == isa.WaitData
+				return true
+			}
+			until := t.done
+			if w == isa.WaitData {
+				until = t.data(m.axi.lat)
+			}
+			m.stallBus(c, until)
+			if t.done <= c.t {
+				x.used &^= 1 << s
+				continue
+			}
 		}
-		until := t.data
-		if w == isa.WaitDone {
-			until = t.done
-		}
-		m.stallBus(c, until)
+		regs |= t.in.Regs()
 	}
-	if c.in.Op != isa.LOAD && c.in.Op != isa.STORE && c.in.Op != isa.CALL {
-		return false
-	}
-	m.axiRetire(x, c.t)
-	if bits.OnesCount64(x.used) < len(x.tx) {
+	x.regs = regs
+	if !bus || bits.OnesCount64(x.used) < len(x.tx) {
 		return false
 	}
 	// Every slot is in flight: wait for the first to finish, or for the
@@ -274,12 +390,12 @@ func (m *machine) axiHold(i int, c *core) bool {
 		t := &x.tx[s]
 		if t.grant >= 0 {
 			first = min(first, t.done)
-		} else if oldest < 0 || t.order < x.tx[oldest].order {
+		} else if oldest < 0 || t.older(&x.tx[oldest]) {
 			oldest = s
 		}
 	}
 	if first == math.MaxInt64 {
-		x.park = oldest
+		x.park, x.parkData = oldest, false
 		return true
 	}
 	m.stallBus(c, first)
@@ -308,75 +424,37 @@ func (m *machine) axiRetire(x *axiCore, t int64) {
 // axiIssue puts core i's held bus instruction in a free slot and before
 // its channel's arbiter; the core goes on.
 func (m *machine) axiIssue(i int, c *core) {
-	x := &m.axi.cores[i]
+	x := &c.ax
 	s := bits.TrailingZeros64(^x.used)
 	x.used |= 1 << s
-	x.tx[s] = txn{in: c.in, order: x.next, grant: -1}
+	t := &x.tx[s]
+	t.in, t.grant, t.order = c.in, -1, x.next
 	x.next++
+	x.regs |= c.in.Regs()
 	c.stats.Instrs++
 	c.has = false
-	m.axiPresent(i, channel(c.in.Op))
+	ch := channel(c.in.Op)
+	x.waiting[ch] |= 1 << s
+	if x.presented[ch] < 0 { // then no other transaction of ch waits for a grant
+		x.presented[ch] = s
+		m.axi.arb[ch].request(m.now, i)
+	}
 }
 
 // axiDrain holds core i at the end of its program until its transactions
 // are done; it reports true when the core parked for a grant.
 func (m *machine) axiDrain(i int, c *core) bool {
-	x := &m.axi.cores[i]
+	x := &c.ax
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		if x.tx[s].grant < 0 {
-			x.park = s
+			x.park, x.parkData = s, false
 			return true
 		}
 	}
 	for u := x.used; u != 0; u &= u - 1 {
 		m.stallBus(c, x.tx[bits.TrailingZeros64(u)].done)
 	}
-	x.used = 0
+	x.used, x.regs = 0, 0
 	return false
 }
-
-// pushDelivery adds a delivery to the heap.
-func (b *axiBus) pushDelivery(d delivery) {
-	d.order = b.dlNext
-	b.dlNext++
-	h := append(b.dl, d)
-	j := len(h) - 1
-	for j > 0 {
-		p := (j - 1) / 2
-		if !h[j].before(&h[p]) {
-			break
-		}
-		h[j], h[p] = h[p], h[j]
-		j = p
-	}
-	b.dl = h
-}
-
-// popDelivery removes the earliest delivery.
-func (b *axiBus) popDelivery() delivery {
-	h := b.dl
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	j := 0
-	for {
-		l := 2*j + 1
-		if l >= n {
-			break
-		}
-		if r := l + 1; r < n && h[r].before(&h[l]) {
-			l = r
-		}
-		if !h[l].before(&h[j]) {
-			break
-		}
-		h[j], h[l] = h[l], h[j]
-		j = l
-	}
-	b.dl = h
-	return top
-}
-
-func (d *delivery) before(e *delivery) bool { return d.t < e.t || (d.t == e.t && d.order < e.order) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
@@ -163,5 +164,12 @@ func TestAXIMatchesPrograms(t *testing.T) {
 				t.Errorf("%s k=%d: two runs differ", s, k)
 			}
 		}
+	}
+}
+
+// TestTxnSize: a transaction slot fills one cache line.
+func TestTxnSize(t *testing.T) {
+	if n := unsafe.Sizeof(txn{}); n != 64 {
+		t.Errorf("txn is %d bytes, want 64", n)
 	}
 }

@@ -120,6 +120,8 @@ type core struct {
 	stats   CoreStats
 
 	regs []int64 // sequence registers 1, 2, ... (whole-network programs)
+
+	ax axiCore // the core's transactions on AXI4
 }
 
 // transfers counts the bus transactions of one kind: how many, their bytes
@@ -264,13 +266,13 @@ func (m *machine) advance(i int) error {
 		}
 		switch c.in.Op {
 		case isa.MVM:
-			if m.axi != nil && m.axiHold(i, c) {
+			if m.axi != nil && c.ax.used != 0 && m.axiHold(i, c) {
 				return nil
 			}
 			m.mvm(i, c)
 		case isa.MOV, isa.VOP:
 			m.stall(c)
-			if m.axi != nil && m.axiHold(i, c) {
+			if m.axi != nil && c.ax.used != 0 && m.axiHold(i, c) {
 				return nil
 			}
 			lat := m.digitalCycles(&c.in)
@@ -300,7 +302,7 @@ func (m *machine) advance(i int) error {
 			c.stats.Instrs++
 			c.has = false
 		case isa.PROG:
-			if m.axi != nil && m.axiHold(i, c) {
+			if m.axi != nil && c.ax.used != 0 && m.axiHold(i, c) {
 				return nil
 			}
 			m.prog(i, c)
@@ -310,7 +312,7 @@ func (m *machine) advance(i int) error {
 			if c.in.Op != isa.CALL && c.in.Reg != isa.Acc {
 				m.stall(c) // LOAD In, STORE Out: the crossbar must be done
 			}
-			if m.axi != nil && m.axiHold(i, c) {
+			if m.axi != nil && c.ax.used != 0 && m.axiHold(i, c) {
 				return nil
 			}
 			if c.t > m.now {
@@ -556,12 +558,16 @@ func (m *machine) span(i int, start, end int64, cl Class) {
 	m.res.Trace = append(m.res.Trace, s)
 }
 
-// push adds an event; the heap is ordered by time, then core index.
+// The event heap is 4-ary (shallower than a binary heap: fewer cache
+// lines touched per push and pop) and ordered by time, then core index. A
+// core has at most one event in it, so the order of events is total.
+
+// push adds an event.
 func (m *machine) push(t int64, i int) {
 	h := append(m.heap, event{t, int32(i)})
 	j := len(h) - 1
 	for j > 0 {
-		p := (j - 1) / 2
+		p := (j - 1) / 4
 		if !less(h[j], h[p]) {
 			break
 		}
@@ -580,18 +586,21 @@ func (m *machine) pop() event {
 	h = h[:n]
 	j := 0
 	for {
-		l := 2*j + 1
-		if l >= n {
+		first := 4*j + 1
+		if first >= n {
 			break
 		}
-		if r := l + 1; r < n && less(h[r], h[l]) {
-			l = r
+		best := first
+		for k := first + 1; k < min(first+4, n); k++ {
+			if less(h[k], h[best]) {
+				best = k
+			}
 		}
-		if !less(h[l], h[j]) {
+		if !less(h[best], h[j]) {
 			break
 		}
-		h[j], h[l] = h[l], h[j]
-		j = l
+		h[j], h[best] = h[best], h[j]
+		j = best
 	}
 	m.heap = h
 	return top

@@ -102,11 +102,12 @@ func (f *archFlags) arch() (arch.Arch, error) {
 	return a, chipOverrides{xbar: &f.xbar, cores: &f.cores}.apply(f.fs, f.file, &a)
 }
 
-// chipFlags are the chip flags of sim and sweep: --arch, and the
+// chipFlags are the chip flags of sim and sweep: --arch, --tech, and the
 // simulator's model options --arbiter and --blocking-mvm.
 type chipFlags struct {
 	fs       *flag.FlagSet
 	file     string
+	tech     string
 	arbiter  string
 	blocking bool
 }
@@ -115,17 +116,23 @@ type chipFlags struct {
 func (c *chipFlags) register(fs *flag.FlagSet) {
 	c.fs = fs
 	archFlag(fs, &c.file)
+	techFlag(fs, &c.tech)
 	fs.StringVar(&c.arbiter, "arbiter", sim.Options{}.Arbiter.String(), "bus arbitration: rr|oldest")
 	fs.BoolVar(&c.blocking, "blocking-mvm", false, "cores wait for their own MVM (default: the crossbar overlaps the WAIT and partial-sum load)")
 }
 
-// options returns the simulator options of the flags.
+// options returns the simulator options of the flags (with the technology
+// of --tech).
 func (c *chipFlags) options() (sim.Options, error) {
 	arb, err := sim.ParseArbiter(c.arbiter)
 	if err != nil {
 		return sim.Options{}, usagef("--arbiter: %v", err)
 	}
-	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking}, nil
+	tech, err := loadTech(c.tech)
+	if err != nil {
+		return sim.Options{}, err
+	}
+	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking, Tech: tech}, nil
 }
 
 // base returns the chip of --arch, or the default one.

@@ -25,7 +25,7 @@ func init() {
 // "cimkit run").
 type reportFlags struct {
 	out, formats, models, xbars, buses, schemes, cores string
-	arch                                               string
+	arch, tech                                         string
 	input                                              int
 	quiet                                              bool
 }
@@ -44,6 +44,7 @@ func (f *reportFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.input, "input", d.Input, "input size in pixels (square)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	archFlag(fs, &f.arch)
+	techFlag(fs, &f.tech)
 }
 
 // config turns the flags into a report configuration; bad values are
@@ -60,6 +61,9 @@ func (f *reportFlags) config() (report.Config, error) {
 	}
 	c.Xbars, c.Buses, c.Cores, c.Schemes = axes.Xbars, axes.Buses, axes.Cores, axes.Schemes
 	if c.Base, err = loadArch(f.arch); err != nil {
+		return c, err
+	}
+	if c.Tech, err = loadTech(f.tech); err != nil {
 		return c, err
 	}
 	c.Models = nil

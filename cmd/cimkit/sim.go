@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 
 	"github.com/cimkit/cimkit/cim/arch"
@@ -22,7 +23,8 @@ func init() {
 
 // simTable are the columns of the table format (CSV and JSON have all).
 var simTable = []string{"layer", "kind", "fits", "pv", "ph", "cores", "vectors", "cycles", "seq_cycles",
-	"speedup", "efficiency", "bus_limit", "overhead", "bus_utilization", "sync_mem_bytes", "puma_attr_bytes", "reason"}
+	"speedup", "efficiency", "bus_limit", "overhead", "bus_utilization", "sync_mem_bytes", "puma_attr_bytes",
+	"energy_pj", "area_mm2", "tops_per_w", "reason"}
 
 func runSim(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sim", stderr)
@@ -155,6 +157,9 @@ func shortCell(s string) string {
 	}
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			if math.Abs(f) >= 1e5 {
+				return strconv.FormatFloat(f, 'g', 6, 64) // energies in pJ
+			}
 			return strconv.FormatFloat(f, 'f', 4, 64)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
@@ -42,6 +43,8 @@ type Config struct {
 	// Base gives every chip parameter that the sweep does not vary
 	// (timings, element widths); the zero value means arch.Default().
 	Base arch.Arch
+	// Tech prices energy and area (nil: energy.Default()).
+	Tech *energy.Tech
 
 	// Trace is the layer simulated with a trace for the timeline and bus
 	// utilisation figures.
@@ -129,7 +132,7 @@ func runSweep(ctx context.Context, cfg Config) ([]*nn.Network, []sim.Result, err
 		return nil, nil, err
 	}
 	rs, err := sweep.Run(ctx, sweep.Spec{Models: nets, Xbars: cfg.Xbars, Buses: cfg.Buses,
-		Cores: cfg.Cores, Schemes: cfg.Schemes, Base: cfg.Base, Progress: cfg.Progress})
+		Cores: cfg.Cores, Schemes: cfg.Schemes, Base: cfg.Base, Progress: cfg.Progress, Sim: sim.Options{Tech: cfg.Tech}})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -3,17 +3,18 @@ package playground_test
 import (
 	"fmt"
 
+	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/wasm/playground"
 )
 
 // Simulate the first layer of LeNet-5 on 32x32 crossbars, as the page does
-// when a row of its table is clicked.
+// for each row of its table.
 func Example() {
 	resp := playground.Handle(playground.Request{
-		Op: "layer", Model: "lenet5", Input: 32, Xbar: "32x32", Bus: 16, Cores: 64,
+		Op: "run", Model: "lenet5", Input: 32, Xbar: "32x32", Bus: 16, Cores: 64,
 		Scheme: "cyclic", Layer: "conv1",
 	}, nil)
-	r := resp.Data.(*playground.LayerResult).Result
+	r := resp.Data.(*sim.Result)
 	fmt.Printf("%s: PV %d, PH %d, %d core(s), %d output vectors, speedup %.0f\n",
 		r.Layer, r.PV, r.PH, r.Cores, r.Vectors, r.Speedup)
 

@@ -5,39 +5,53 @@
 //
 // A Request names an operation (Op) and the configuration the page's form
 // holds: model, input size, crossbar, bus width, core budget and scheme,
-// plus a layer and a core where the operation needs them. The operations:
+// plus every other chip parameter and simulator option the user changed
+// (Params; see Params for the list, generated from cim/arch's fields), and
+// a layer and a core where the operation needs them. The operations:
 //
-//   - "info": the model names, the schemes and whether ONNX upload exists.
-//   - "layers": the model's conv and dense layers with shapes, MACs, params.
+//   - "info": the model names, the schemes, the Params and whether ONNX
+//     upload exists.
+//   - "layers": the checked configuration (RunConfig: canonical values, a
+//     label, a file name base) and the model's conv and dense layers with
+//     shapes, MACs, params, their cores and the work their runs take.
 //   - "map": every conv and dense layer mapped onto the chip, without
 //     simulation: PV, PH, cores, whether it fits, crossbar utilisation.
 //   - "model": every conv and dense layer mapped and simulated on its own
 //     (as cimkit sim does), one sim.Result per layer, the totals
-//     (sim.Total) and the speedup, sync-traffic and memory figures as SVG.
-//     Each layer's Result is also passed to the Progress callback as soon
-//     as it is ready.
-//   - "run": one layer's sim.Result only. A page with several workers
-//     spreads a model's layers over them with "run" and then asks one of
-//     them for "summary", which checks the Results (Rows) against the
-//     configuration and adds the totals and the figure, as "model" does.
+//     (sim.Total; Totals says which layers were left out) and the speedup,
+//     sync-traffic and memory figures as SVG. Each layer's Result is also
+//     passed to the Progress callback as soon as it is ready.
+//   - "run": one layer's sim.Result only; a long run reports its progress
+//     in MVMs. A page with several workers spreads a model's layers over
+//     them with "run" and then asks one of them for "summary", which checks
+//     the Results (Rows) against the configuration and adds the totals and
+//     the figures, as "model" does.
 //   - "sweep": every conv and dense layer at each bus width of Buses, with
-//     cim/sweep (crossbar, budget and scheme from the request); progress
-//     counts the sweep's units.
+//     cim/sweep (crossbar, budget, scheme and Params from the request);
+//     progress counts the sweep's units.
 //   - "figure": the figure named by Figure (speedup, overhead, memory or
 //     efficiency, from cim's plots package) drawn from Rows, as SVG.
-//   - "layer": one layer's Result, its per-core statistics and a per-core
-//     timeline of the simulation as SVG.
+//   - "layer": one layer run under the scheme, its cores' time summed and
+//     a per-core timeline of the window From..To cycles as SVG.
 //   - "listing": the assembly listing of one core of one layer (cut after
 //     MaxLines lines).
+//
+// Figures are drawn to fit Width CSS pixels, and every SVG carries a
+// <title> naming the configuration it was drawn from.
+//
+// Efficiencies (speedup / PV) can exceed 100% by a few per cent: in the
+// sequential baseline the PH column groups of a layer run side by side and
+// their cores reach the bus in lockstep, so the baseline waits for the bus
+// more than PV times the scheme's ideal.
 //
 // Besides the zoo's models, a request may name an ONNX file that the page
 // loaded with Upload (model "onnx:NAME"); the file stays in the browser.
 //
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
-// "input", "xbar", "bus", "cores", "scheme", "layer", "core", "buses",
-// "figure", "onnx"). Handle never panics: a panic in the code below is
-// turned into an error Response.
+// "input", "xbar", "bus", "cores", "scheme", "params" or "param-NAME",
+// "layer", "core", "window", "buses", "figure", "onnx"). Handle never
+// panics: a panic in the code below is turned into an error Response.
 package playground
 
 import (
@@ -82,12 +96,24 @@ type Request struct {
 	Core     int    `json:"core"`      // a core of the layer, for listing
 	MaxLines int    `json:"max_lines"` // listing length; 0 means DefaultLines
 
+	// Params are the chip's other fields and the simulator's options (see
+	// Params), as text by name; those not given keep their defaults.
+	Params map[string]string `json:"params,omitempty"`
+
 	// Rows are the per-layer Results handed back for "summary" and "figure".
 	Rows []sim.Result `json:"rows,omitempty"`
 	// Buses are the bus widths of a "sweep".
 	Buses []int `json:"buses,omitempty"`
 	// Figure names the figure to draw: speedup, overhead, memory, efficiency.
 	Figure string `json:"figure,omitempty"`
+	// Width is the room the page has for a figure, in CSS pixels: figures
+	// are drawn to fit it, so that their text keeps its size on a phone.
+	// 0 draws them at the width of two paper columns.
+	Width int `json:"width,omitempty"`
+	// From and To are the window of a "layer" timeline, in cycles; To 0
+	// means the end of the layer.
+	From int64 `json:"from,omitempty"`
+	To   int64 `json:"to,omitempty"`
 }
 
 // Response is the answer to one Request: Data on success, otherwise Error
@@ -138,7 +164,7 @@ func Handle(req Request, progress Progress) (resp Response) {
 	case "model":
 		data, err = simModel(req, progress)
 	case "run":
-		data, err = runLayer(req)
+		data, err = runLayer(req, progress)
 	case "summary":
 		data, err = summary(req)
 	case "sweep":
@@ -146,7 +172,7 @@ func Handle(req Request, progress Progress) (resp Response) {
 	case "figure":
 		data, err = figure(req)
 	case "layer":
-		data, err = simLayer(req)
+		data, err = simLayer(req, progress)
 	case "listing":
 		data, err = listing(req)
 	default:
@@ -194,7 +220,8 @@ func HandleJSON(in []byte, progress func(done, total int, itemJSON []byte)) []by
 type Info struct {
 	Models  []string `json:"models"`
 	Schemes []string `json:"schemes"`
-	ONNX    bool     `json:"onnx"` // an .onnx file can be loaded with Upload
+	ONNX    bool     `json:"onnx"`   // an .onnx file can be loaded with Upload
+	Params  []Param  `json:"params"` // the chip's other fields and the simulator's options
 }
 
 func info() Info {
@@ -202,14 +229,18 @@ func info() Info {
 	for _, s := range compile.Schemes() {
 		schemes = append(schemes, string(s))
 	}
-	return Info{Models: zoo.Names(), Schemes: schemes, ONNX: true}
+	return Info{Models: zoo.Names(), Schemes: schemes, ONNX: true, Params: Params()}
 }
 
-// config is a checked request: the network and the chip.
+// config is a checked request: the network, the chip and the simulator's
+// options.
 type config struct {
 	net    *nn.Network
 	arch   arch.Arch
 	scheme compile.Scheme
+	opt    sim.Options
+	model  string // as requested: a zoo name or ONNXPrefix + file name
+	input  int
 }
 
 // parse checks every field of the configuration, in form order, and builds
@@ -219,6 +250,7 @@ func parse(req Request) (*config, error) {
 	if req.Model == "" {
 		req.Model = "resnet18"
 	}
+	c.model = req.Model
 	fromFile := strings.HasPrefix(req.Model, ONNXPrefix)
 	if !fromFile && !slices.Contains(zoo.Names(), req.Model) {
 		return nil, fieldErr("model", "model %q is not in the zoo (known: %s)", req.Model, strings.Join(zoo.Names(), ", "))
@@ -229,6 +261,7 @@ func parse(req Request) (*config, error) {
 	if req.Input < MinInput || req.Input > MaxInput {
 		return nil, fieldErr("input", "input size must be a whole number of pixels in %d..%d", MinInput, MaxInput)
 	}
+	c.input = req.Input
 	if req.Xbar != "" {
 		r, col, err := arch.ParseXbar(req.Xbar)
 		if err != nil {
@@ -247,6 +280,9 @@ func parse(req Request) (*config, error) {
 			return nil, fieldErr("cores", "core budget must be a whole number in 1..%d", MaxCores)
 		}
 		c.arch.Cores = req.Cores
+	}
+	if err := applyParams(c, req.Params); err != nil {
+		return nil, err
 	}
 	if err := c.arch.Validate(); err != nil {
 		return nil, err
@@ -291,6 +327,13 @@ func (c *config) layer(name string) (*nn.Layer, error) {
 	return l, nil
 }
 
+// Layers is the answer to "layers": the checked configuration and the
+// model's conv and dense layers.
+type Layers struct {
+	Config RunConfig   `json:"config"`
+	Layers []LayerInfo `json:"layers"`
+}
+
 // LayerInfo describes one conv or dense layer for "layers".
 type LayerInfo struct {
 	Name   string `json:"name"`
@@ -306,6 +349,12 @@ type LayerInfo struct {
 	// when none before has it): such layers run the same programs and get
 	// the same Result but for the name, so a page simulates each shape once.
 	Same int `json:"same"`
+	// Cores, Fits: the layer's mapping on the chip. Work is the number of
+	// MVMs its "run" simulates (0 when it does not fit): the unit of the
+	// run's progress, and a page's measure of how long it will take.
+	Cores int   `json:"cores"`
+	Fits  bool  `json:"fits"`
+	Work  int64 `json:"work"`
 }
 
 // shapeKey is what decides a layer's programs and results: kind, shapes,
@@ -316,17 +365,22 @@ func shapeKey(l *nn.Layer) string {
 		l.DilationH, l.DilationW, l.Groups, l.Filters, l.Bias, l.Act)
 }
 
-func layers(req Request) ([]LayerInfo, error) {
+func layers(req Request) (*Layers, error) {
 	c, err := parse(req)
 	if err != nil {
 		return nil, err
 	}
-	var out []LayerInfo
+	out := &Layers{Config: c.runConfig()}
 	first := map[string]int{}
 	for i, l := range c.net.CrossbarLayers() {
+		m, err := mapping.Map(l, c.arch)
+		if err != nil {
+			return nil, err
+		}
 		sh, _ := l.Stride()
 		li := LayerInfo{Name: l.Name, Kind: l.KindName(), In: l.In[0].String(), Out: l.Out.String(),
-			Stride: sh, Groups: l.GroupCount(), MACs: l.MACs(), Params: l.Params()}
+			Stride: sh, Groups: l.GroupCount(), MACs: l.MACs(), Params: l.Params(),
+			Cores: m.Cores, Fits: m.Fits, Work: work(m, c.scheme)}
 		if l.Kind == nn.Conv2D {
 			li.Kernel = fmt.Sprintf("%dx%d", l.KernelH, l.KernelW)
 		}
@@ -335,7 +389,7 @@ func layers(req Request) ([]LayerInfo, error) {
 			first[k] = i
 		}
 		li.Same = first[k]
-		out = append(out, li)
+		out.Layers = append(out.Layers, li)
 	}
 	return out, nil
 }

@@ -64,11 +64,14 @@ func TestFieldErrors(t *testing.T) {
 	}
 }
 
+// TestListingOfLayerThatDoesNotFit: the message is about the layer (the
+// page shows it by the listing), not about the core budget field of a run
+// that succeeded.
 func TestListingOfLayerThatDoesNotFit(t *testing.T) {
 	req := lenet("listing")
 	req.Model, req.Input, req.Layer, req.Cores = "resnet18", 224, "layer4.1.conv2", 4
 	resp := Handle(req, nil)
-	if resp.Field != "cores" || !strings.Contains(resp.Error, "needs 2304 cores and the budget is 4") {
+	if resp.Field != "layer" || !strings.Contains(resp.Error, "needs 2304 cores and the budget is 4: it does not fit") {
 		t.Errorf("got %+v", resp)
 	}
 }
@@ -87,20 +90,23 @@ func TestRequestErrorsWithoutField(t *testing.T) {
 
 func TestInfo(t *testing.T) {
 	d := Handle(Request{Op: "info"}, nil).Data.(Info)
-	if !reflect.DeepEqual(d.Models, zoo.Names()) || !reflect.DeepEqual(d.Schemes, []string{"sequential", "linear", "cyclic"}) || !d.ONNX {
+	if !reflect.DeepEqual(d.Models, zoo.Names()) || !reflect.DeepEqual(d.Schemes, []string{"sequential", "linear", "cyclic"}) || !d.ONNX ||
+		!reflect.DeepEqual(d.Params, Params()) {
 		t.Errorf("info: %+v", d)
 	}
 }
 
 func TestLayersLeNet(t *testing.T) {
 	resp := Handle(lenet("layers"), nil)
-	ls := resp.Data.([]LayerInfo)
+	ls := resp.Data.(*Layers).Layers
 	if len(ls) != 5 {
 		t.Fatalf("lenet5 has %d crossbar layers, want 5: %+v", len(ls), ls)
 	}
-	// conv1: 6 filters 5x5 on 1x32x32: 28*28*25*6 MACs, 25*6+6 params.
+	// conv1: 6 filters 5x5 on 1x32x32: 28*28*25*6 MACs, 25*6+6 params;
+	// 25 rows and 6 columns on one 32x32 crossbar, 784 output vectors: the
+	// linear run and its sequential baseline simulate 784 MVMs each.
 	want := LayerInfo{Name: "conv1", Kind: "conv2d", In: "1x32x32", Out: "6x28x28", Kernel: "5x5", Stride: 1, Groups: 1,
-		MACs: 28 * 28 * 25 * 6, Params: 25*6 + 6, Same: 0}
+		MACs: 28 * 28 * 25 * 6, Params: 25*6 + 6, Same: 0, Cores: 1, Fits: true, Work: 2 * 784}
 	if ls[0] != want {
 		t.Errorf("conv1: got %+v, want %+v", ls[0], want)
 	}
@@ -157,24 +163,42 @@ func TestModelSequentialHasNoFigure(t *testing.T) {
 	}
 }
 
-func TestLayerMatchesRunLayer(t *testing.T) {
+// TestLayerTimeline checks "layer": the run's cycles are sim.RunLayer's,
+// the cores' time adds up to cycles x cores, the whole layer is drawn when
+// To is 0 and a window when it is given, and a bad window is named.
+func TestLayerTimeline(t *testing.T) {
 	req := lenet("layer")
-	req.Layer = "fc1"
+	req.Layer = "conv2"
+	net, a := lenetChip(t)
+	want, err := sim.RunLayer(net, "conv2", a, compile.Linear)
+	if err != nil {
+		t.Fatal(err)
+	}
 	resp := Handle(req, nil)
 	if resp.Error != "" {
 		t.Fatal(resp.Error)
 	}
 	got := resp.Data.(*LayerResult)
-	net, a := lenetChip(t)
-	want, err := sim.RunLayer(net, "fc1", a, compile.Linear)
-	if err != nil {
-		t.Fatal(err)
+	tm := got.Time
+	if got.Cycles != want.Cycles || got.Cores != want.Cores || !got.Fits || got.From != 0 || got.To != want.Cycles ||
+		tm.Busy+tm.Bus+tm.WaitBus+tm.WaitOwner+tm.Idle != got.Cycles*int64(got.Cores) {
+		t.Errorf("layer %+v, want %d cycles on %d cores", got, want.Cycles, want.Cores)
 	}
-	if got.Result != *want {
-		t.Errorf("layer result\n got %+v\nwant %+v", got.Result, *want)
+	if !strings.Contains(got.TimelineSVG, "<title>Per-core timeline of conv2, cycles 0 to") ||
+		!strings.Contains(got.TimelineSVG, "lenet5 at 32 px, 32x32 crossbars") || !strings.Contains(got.Note, "on 5 cores") {
+		t.Errorf("note %q, timeline %.300s", got.Note, got.TimelineSVG)
 	}
-	if len(got.Cores) != want.Cores || !strings.Contains(got.TimelineSVG, "core 0") || !strings.Contains(got.Note, "on ") {
-		t.Errorf("cores %d, note %q, timeline %d bytes", len(got.Cores), got.Note, len(got.TimelineSVG))
+	req.From, req.To = 1000, 5000
+	w := Handle(req, nil).Data.(*LayerResult)
+	if w.From != 1000 || w.To != 5000 || w.Cycles != want.Cycles || w.TimelineSVG == got.TimelineSVG ||
+		!strings.Contains(w.TimelineSVG, ">5k</text>") {
+		t.Errorf("window 1000-5000: %d-%d", w.From, w.To)
+	}
+	for _, bad := range [][2]int64{{-1, 10}, {10, 10}, {20, 10}} {
+		req.From, req.To = bad[0], bad[1]
+		if r := Handle(req, nil); r.Field != "window" {
+			t.Errorf("window %v: %+v", bad, r)
+		}
 	}
 }
 
@@ -183,7 +207,7 @@ func TestLayerThatDoesNotFit(t *testing.T) {
 	req.Model, req.Input, req.Layer, req.Cores = "resnet18", 224, "layer4.1.conv2", 4
 	got := Handle(req, nil).Data.(*LayerResult)
 	// 3x3x512 rows x 512 cols on 32x32 crossbars: PV 144, PH 16.
-	if got.Result.Fits || got.Result.Cores != 2304 || got.TimelineSVG != "" || !strings.Contains(got.Note, "needs 2304 cores (PV 144 x PH 16)") {
+	if got.Fits || got.Cores != 2304 || got.TimelineSVG != "" || !strings.Contains(got.Note, "needs 2304 cores (PV 144 x PH 16)") {
 		t.Errorf("got %+v", got)
 	}
 }
@@ -225,7 +249,7 @@ func TestHandleJSONProgress(t *testing.T) {
 func TestRunAndSummaryEqualModel(t *testing.T) {
 	model := Handle(lenet("model"), nil).Data.(*ModelResult)
 	var rows []sim.Result
-	for _, l := range Handle(lenet("layers"), nil).Data.([]LayerInfo) {
+	for _, l := range Handle(lenet("layers"), nil).Data.(*Layers).Layers {
 		req := lenet("run")
 		req.Layer = l.Name
 		resp := Handle(req, nil)
@@ -304,7 +328,7 @@ func TestSweepAndEfficiencyFigure(t *testing.T) {
 // the same Result but for the name (ResNet-18's repeated blocks).
 func TestSameShapeSameResult(t *testing.T) {
 	req := Request{Op: "layers", Model: "resnet18", Input: 64, Xbar: "64x64", Bus: 16, Cores: 1024, Scheme: "cyclic"}
-	ls := Handle(req, nil).Data.([]LayerInfo)
+	ls := Handle(req, nil).Data.(*Layers).Layers
 	model := req
 	model.Op = "model"
 	rows := Handle(model, nil).Data.(*ModelResult).Rows

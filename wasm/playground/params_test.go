@@ -203,3 +203,17 @@ func TestRunReportsProgressInsideALayer(t *testing.T) {
 		t.Errorf("progress reports %v", done)
 	}
 }
+
+func TestSafeName(t *testing.T) {
+	for in, want := range map[string]string{
+		"resnet18-224px-64x64": "resnet18-224px-64x64",
+		"onnx:my net (v2)":     "onnx_my_net_v2_",
+		"a/../b":               "a_.._b",
+		"ünï":                  "_n_",
+		"x=1.5":                "x=1.5",
+	} {
+		if got := safeName(in); got != want {
+			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

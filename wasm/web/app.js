@@ -458,7 +458,7 @@ const summaryView = {
         ". Change them under \"Timing model and widths\".",
     ];
     if (t.above_limit?.length) {
-      notes.push(t.above_limit.length + " layer" + (t.above_limit.length > 1 ? "s" : "") + " exceed 100% efficiency (" +
+      notes.push(t.above_limit.length + (t.above_limit.length > 1 ? " layers exceed" : " layer exceeds") + " 100% efficiency (" +
         t.above_limit.join(", ") + "): in the sequential baseline the PH column groups of a layer run side by side and " +
         "their cores reach the bus in lockstep, so the baseline waits for the bus more than PV times the scheme does, " +
         "and the speedup can pass PV by a few per cent.");
@@ -640,7 +640,9 @@ async function runModel(t0) {
   const partDone = new Array(firsts.length).fill(0);
   const rows = new Array(names.length);
   let finished = 0;
+  let lastReport = 0;
   const report = () => {
+    lastReport = performance.now();
     const fraction = partDone.reduce((a, b) => a + b, 0) / allWork;
     const running = firsts.map((i, k) => [names[i], partDone[k], work[k]]).filter(([, d, w]) => d > 0 && d < w)
       .map(([n, d, w]) => n + " " + Math.floor(100 * d / w) + "%");
@@ -660,7 +662,10 @@ async function runModel(t0) {
       layersView.add(i, rows[i]);
     });
     report();
-  }, (k, done) => { partDone[k] = Math.min(done, work[k]); });
+  }, (k, done) => {
+    partDone[k] = Math.min(done, work[k]);
+    if (performance.now() - lastReport > 250) report();
+  });
   clearInterval(ticker);
   if (gen !== state.gen) return;
   if (run.error || run.cancelled) { busy(false); return failed(run); }

@@ -361,6 +361,11 @@ test("a model switch after a sweep clears it; downloads are named from the run, 
   assert.equal(lines[3], "# simulator: arbiter=oldest blocking_mvm=no");
   assert.equal(lines.filter((l) => !l.startsWith("#")).length, 1 + 5, "header and 5 layers");
   assert.ok(lines.slice(5).every((l) => l.startsWith("lenet5,")), "rows of another model");
+  // The preamble does not stop the command line from reading the file.
+  const saved = join(ARTIFACTS, csv.name);
+  writeFileSync(saved, csv.text);
+  rmSync(join(ARTIFACTS, "plot-from-download"), { recursive: true, force: true });
+  execFileSync(CIMKIT, ["plot", "--in", saved, "--out", join(ARTIFACTS, "plot-from-download"), "--format", "svg"], { stdio: "pipe" });
   await showDetail("conv2");
   assert.match(await page.innerHTML("#timeline"), /<title>Per-core timeline of conv2, cycles 0 to \d+: lenet5 at 32 px/);
   const tl = await downloadOf("#dl-timeline");

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -214,6 +215,40 @@ func TestSafeName(t *testing.T) {
 	} {
 		if got := safeName(in); got != want {
 			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestEveryChipParamReachesTheChip sets each chip Param to each of its
+// choices, or to its largest value, and finds it in the run's chip: a
+// field another package adds to cim/arch works on the page with no change
+// here.
+func TestEveryChipParamReachesTheChip(t *testing.T) {
+	for _, p := range Params() {
+		if p.Group != "chip" {
+			continue
+		}
+		values := p.Choices
+		if values == nil {
+			values = []string{strconv.FormatInt(p.Max, 10)}
+		}
+		for _, v := range values {
+			req := lenet("layers")
+			req.Params = map[string]string{p.Name: v}
+			r := Handle(req, nil)
+			if r.Error != "" {
+				// A value at its limit may break another rule of the
+				// chip (Validate); it must say so, naming the field.
+				t.Logf("%s = %s: %s", p.Name, v, r.Error)
+				if !strings.Contains(r.Error, p.Name) && r.Field != paramField(p.Name) {
+					t.Errorf("%s = %s: %s", p.Name, v, r.Error)
+				}
+				continue
+			}
+			got := archValues(r.Data.(*Layers).Config.Arch)[p.Name]
+			if got != v {
+				t.Errorf("%s = %s: the chip has %s", p.Name, v, got)
+			}
 		}
 	}
 }

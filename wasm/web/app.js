@@ -454,7 +454,8 @@ const summaryView = {
       "Efficiency is time-weighted: the speedup over the limit " + t.limit.toFixed(2) + "x, which is the sequential " +
         "time over the time with every layer at its own limit PV (Σ seq / Σ seq/PV), not the mean of the layers' efficiencies.",
       "Timing model: MVM " + nf.format(a.mvm_cycles) + " cycles, " + a.bus_overhead_cycles + " cycles of overhead per bus burst of up to " +
-        a.burst_beats + " beats, partial sums of " + a.psum_bytes + " B, " + a.clock_mhz + " MHz clock; " + run.config.sim.replaceAll(" ", ", ") +
+        a.burst_beats + " beats, partial sums of " + a.psum_bytes + " B, " + a.clock_mhz + " MHz clock" +
+        (a.interconnect ? ", " + a.interconnect + " interconnect" : "") + "; " + run.config.sim.replaceAll(" ", ", ") +
         ". Change them under \"Timing model and widths\".",
     ];
     if (t.above_limit?.length) {

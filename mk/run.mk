@@ -11,5 +11,6 @@ report: build
 test-plots-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadResults$$' -fuzztime $(PLOTS_FUZZTIME) ./plots
 	$(GO) test -run '^$$' -fuzz '^FuzzReadTrace$$' -fuzztime $(PLOTS_FUZZTIME) ./plots
+	$(GO) test -run '^$$' -fuzz '^FuzzReadNetwork$$' -fuzztime $(PLOTS_FUZZTIME) ./plots
 
 EXTRA_TESTS += test-plots-fuzz

@@ -8,6 +8,13 @@
 // utilisation over time ([BusUtilization]) are built from a plain list of
 // [Span] values taken from the simulator's trace.
 //
+// Whole-network runs (cim/netsim) have figures of their own, built from
+// DataFrames of netsim's records ([ReadNetwork], [ReadNetworkLayers]): the
+// layers of one configuration over time, layer by layer next to pipelined
+// ([NetworkTimeline]), and the speedup of the pipelined runs over layer by
+// layer per model and crossbar size ([NetworkSpeedup]); [NetworkStandard]
+// draws both from saved records.
+//
 // A [Figure] is one or more panels with a shared key, drawn at the width of
 // one column (3.5 in) or two columns (7 in) of a paper ([Sizes]); its height
 // follows from its aspect ratio. Package plots writes SVG itself

@@ -41,6 +41,8 @@ var golden = []struct {
 	}},
 	{"bus_utilization", OneColumn, func() (*Figure, error) { return BusUtilization(fakeTrace(6, 8), 40, "conv1") }},
 	{"single_series", OneColumn, singleSeries},
+	{"network_timeline", TwoColumn, func() (*Figure, error) { return NetworkTimeline(fakeNetworkLayers(), Select{}) }},
+	{"network_speedup", TwoColumn, func() (*Figure, error) { return NetworkSpeedup(fakeNetwork(), Select{}) }},
 }
 
 // singleSeries is a notebook's own figure in the package's style: a panel

@@ -155,6 +155,7 @@ type Select struct {
 	Xbar   int    // crossbar rows (square crossbars: 32, 64, 128)
 	Bus    int    // bus width in bytes
 	Cores  int    // core budget (cores_budget)
+	Images int    // images streamed (whole-network figures only)
 }
 
 func (s Select) keep(r row) bool {
@@ -183,6 +184,9 @@ func (s Select) String() string {
 	}
 	if s.Cores != 0 {
 		add("cores", strconv.Itoa(s.Cores))
+	}
+	if s.Images != 0 {
+		add("images", strconv.Itoa(s.Images))
 	}
 	if len(parts) == 0 {
 		return "all results"

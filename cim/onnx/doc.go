@@ -12,11 +12,12 @@
 // 8/16-bit and float16/bfloat16 types, uint64). Weights come from
 // initializers, Constant nodes, or graph inputs given in Options.Constants.
 //
-// Decoding keeps the file's bytes and decodes values only when the
-// conversion needs them: with Options.SkipWeights the weights are never
-// decoded (nor moved: folds on constants are evaluated on first use), and
-// ImportFile maps the file into memory, so a shapes-only import of a
-// 553 MB VGG-16 allocates about 300 KB (BenchmarkImportVGG16).
+// Values are decoded only when the conversion needs them: with
+// Options.SkipWeights the weights are never decoded (nor moved: folds on
+// constants are evaluated on first use), and ImportFile reads the file's
+// structure and leaves large initializers' data in the file until they are
+// decoded, so a shapes-only import of a 553 MB VGG-16 allocates about
+// 300 KB (BenchmarkImportVGG16).
 //
 // Limits (DefaultLimits) bound the file size (2 GiB, protobuf's limit),
 // the number of nodes, the elements of one tensor and of all constants,

@@ -3,6 +3,7 @@ package onnx
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -25,12 +26,11 @@ type Options struct {
 	// SkipWeights leaves the weights undecoded: crossbar layers get nil
 	// Weights (their bias values, a few per filter, are kept) and digital
 	// operators' constant operands nil Const (tensor attributes nil
-	// Floats). Shapes, MACs, parameters
-	// and everything mapping and simulation use are the same; importing
-	// then reads little more than the model's structure, so a model of
-	// hundreds of MB imports in a few MB (ImportFile maps the file rather
-	// than reading it). Running a network on data (inference, functional
-	// checks) needs the weights.
+	// Floats). Shapes, MACs, parameters and everything mapping and
+	// simulation use are the same; ImportFile then reads little more than
+	// the model's structure, so a model of hundreds of MB imports in a few
+	// MB. Running a network on data (inference, functional checks) needs
+	// the weights.
 	SkipWeights bool
 	// Warn, when set, is told what the import ignores without failing: an
 	// InputH or InputW that no symbolic dim takes (the file fixes the
@@ -42,28 +42,40 @@ type Options struct {
 // build; the message lists the operator types and node names that stop it.
 var ErrUnsupported = errors.New("onnx: graph cannot be built")
 
-// ImportFile reads and imports an ONNX model file. Where the system allows
-// it the file is mapped into memory rather than read, so that only the
-// parts the import needs are loaded (with Options.SkipWeights, little more
-// than the graph's structure).
+// ImportFile reads and imports an ONNX model file. It reads the file's
+// structure and leaves the weights of large initializers in the file until
+// the conversion decodes them: with Options.SkipWeights it reads little
+// more than the graph, with weights it never holds the file's bytes and
+// the decoded values at once.
 func ImportFile(path string, opt Options) (*nn.Network, error) {
 	if opt.Name == "" {
 		opt.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	data, release, err := openFile(path, opt.Limits)
+	f, size, err := openChecked(path, opt.Limits)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	var net *nn.Network
-	err = guardFaults(func() error {
-		net, err = Import(data, opt)
-		return err
-	})
+	defer f.Close()
+	net, err := importFrom(f, size, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return net, nil
+}
+
+// importFrom imports the model in the first size bytes of r, reading
+// large initializers' data only when the conversion decodes it.
+func importFrom(r io.ReaderAt, size int64, opt Options) (*nn.Network, error) {
+	fr := &fileReader{r: r}
+	m, err := (&decoder{lim: opt.Limits.withDefaults()}).decodeFile(fr, size)
+	if err != nil {
+		return nil, err
+	}
+	net, err := m.Network(opt)
+	if err == nil && fr.err != nil {
+		return nil, fr.err // a weight that could not be read when it was decoded
+	}
+	return net, err
 }
 
 // Import decodes an ONNX model and converts it into an inferred network.

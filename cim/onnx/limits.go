@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 )
 
 // Limits bound what the reader accepts, so that a hostile or broken file
@@ -104,35 +103,4 @@ func readAll(f *os.File, path string, size int64, lim Limits) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrFormat, path, lim.MaxFileBytes)
 	}
 	return append(buf, rest...), nil
-}
-
-// openFile returns the bytes of a model file, mapped into memory where
-// the system allows it (pages are loaded only when read), else read; the
-// caller calls release when it no longer uses them.
-func openFile(path string, lim Limits) (data []byte, release func(), err error) {
-	f, size, err := openChecked(path, lim)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	if data, release, ok := mapFile(f, size); ok {
-		return data, release, nil
-	}
-	data, err = readAll(f, path, size, lim)
-	return data, func() {}, err
-}
-
-// guardFaults runs fn, turning a memory fault (a mapped file cut short by
-// another program while it is read) into an error.
-func guardFaults(fn func() error) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			if _, fault := r.(interface{ Addr() uintptr }); !fault {
-				panic(r)
-			}
-			err = fmt.Errorf("%w: the file changed while it was read", ErrFormat)
-		}
-	}()
-	return fn()
 }

@@ -1,11 +1,15 @@
 package onnx
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -286,5 +290,89 @@ func TestWriteVGG16(t *testing.T) {
 	}
 	if _, err := writeVGG(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestImportFileSameAsImport: ImportFile, which leaves initializers above
+// 16 KB in the file until they are decoded, gives the same networks,
+// weights included, as Import of the bytes: for raw float, int8 and
+// packed float_data initializers, and shapes only.
+func TestImportFileSameAsImport(t *testing.T) {
+	dir := t.TempDir()
+	big := make([]float64, 64*64*3*3) // 147 KB as float32
+	for i := range big {
+		big[i] = float64(i%7) - 3
+	}
+	floatData := pb{}.varint(1, 64).varint(1, 64).varint(1, 3).varint(1, 3).varint(2, int64(Float)).str(8, "Wf")
+	packed := make([]byte, 0, 4*len(big))
+	for _, v := range big {
+		packed = protowire.AppendFixed32(packed, math.Float32bits(float32(v)))
+	}
+	floatData = floatData.bytes(4, packed)
+	int8W := pb{}.varint(1, 64).varint(1, 64).varint(1, 3).varint(1, 3).varint(2, int64(Int8)).str(8, "Wq")
+	raw := make([]byte, len(big))
+	for i, v := range big {
+		raw[i] = byte(int8(v))
+	}
+	int8W = int8W.bytes(9, raw)
+	convs := modelPB([]pb{
+		nodePB("Conv", "c1", []string{"x", "W"}, []string{"a"}, intsAttr("pads", 1, 1, 1, 1)),
+		nodePB("Conv", "c2", []string{"a", "Wf"}, []string{"b"}, intsAttr("pads", 1, 1, 1, 1)),
+		nodePB("ConvInteger", "c3", []string{"b", "Wq"}, []string{"y"}, intsAttr("pads", 1, 1, 1, 1)),
+	}, []pb{tensorPB("W", []int64{64, 64, 3, 3}, big), floatData, int8W}, valueInfoPB("x", 1, 64, 8, 8), valueInfoPB("y", 1, 64, 8, 8))
+	for name, data := range map[string][]byte{"convs": convs, "chunk": chunkModel(true), "vit": vitModel(), "prep": weightPrepModel(), "conv-bn": convBNModel()} {
+		path := filepath.Join(dir, name+".onnx")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, skip := range []bool{false, true} {
+			want, err := Import(data, Options{Name: name, SkipWeights: skip})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			got, err := ImportFile(path, Options{SkipWeights: skip})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s (skip weights %v): ImportFile differs from Import", name, skip)
+			}
+		}
+	}
+	if net, _ := ImportFile(filepath.Join(dir, "convs.onnx"), Options{}); net.Layers[2].Weights[1] != -2 || net.Layers[1].Weights[2] != -1 {
+		t.Errorf("weights %v, %v", net.Layers[1].Weights[:3], net.Layers[2].Weights[:3])
+	}
+}
+
+// failingReader reads a model but fails on the bytes from bad.off on for
+// bad.n bytes (returning the bytes before them, as a disk error there
+// does).
+type failingReader struct {
+	data []byte
+	bad  region
+}
+
+func (r failingReader) ReadAt(p []byte, off int64) (int, error) {
+	end := off + int64(len(p))
+	if end <= r.bad.off || off >= r.bad.off+r.bad.n {
+		return copy(p, r.data[off:]), nil
+	}
+	return copy(p, r.data[off:max(off, r.bad.off)]), errors.New("disk error")
+}
+
+// TestImportFileReadError: a weight that cannot be read when it is decoded
+// (the file cut or failing after its structure was read) is an error, not
+// zeros; shapes only never reads it.
+func TestImportFileReadError(t *testing.T) {
+	big := fill(64*64*3*3, 1)
+	data := modelPB([]pb{nodePB("Conv", "c", []string{"x", "W"}, []string{"y"})}, []pb{tensorPB("W", []int64{64, 64, 3, 3}, big)},
+		valueInfoPB("x", 1, 64, 4, 4), valueInfoPB("y", 1, 64, 2, 2))
+	i := bytes.Index(data, []byte{0, 0, 128, 63}) // the first weight, 1 as a float32
+	r := failingReader{data: data, bad: region{int64(i + 1000), 10}}
+	if _, err := importFrom(r, int64(len(data)), Options{}); err == nil || !strings.Contains(err.Error(), "disk error") {
+		t.Errorf("with weights: error %v", err)
+	}
+	if _, err := importFrom(r, int64(len(data)), Options{SkipWeights: true}); err != nil {
+		t.Errorf("shapes only: %v", err)
 	}
 }

@@ -92,23 +92,38 @@ func Decode(data []byte, lim Limits) (*Model, error) {
 	}
 	m := &Model{Opsets: map[string]int64{}}
 	err := eachField(data, "model", func(f field) error {
-		switch f.num {
-		case 1:
-			return f.int64("model", "ir_version", &m.IRVersion)
-		case 2:
-			return f.str("model", "producer_name", &m.Producer)
-		case 7:
+		if f.num == 7 {
 			if err := f.want("model", "graph", protowire.BytesType); err != nil {
 				return err
 			}
 			g, err := d.graph(f.b, "graph", 0)
 			m.Graph = g
 			return err
-		case 8:
-			return d.opset(f, m)
 		}
-		return nil
+		return d.modelField(m, f)
 	})
+	return finishModel(m, err)
+}
+
+// modelField decodes one field of a ModelProto other than its graph.
+func (d *decoder) modelField(m *Model, f field) error {
+	switch f.num {
+	case 1:
+		return f.int64("model", "ir_version", &m.IRVersion)
+	case 2:
+		return f.str("model", "producer_name", &m.Producer)
+	case 8:
+		return d.opset(f, m)
+	}
+	return nil
+}
+
+// modelFields are the ModelProto fields that modelField reads.
+func modelFields(num protowire.Number) bool { return num == 1 || num == 2 || num == 8 }
+
+// finishModel checks a decoded model: an error at the top level, or no
+// graph, hints that the file is not an ONNX model.
+func finishModel(m *Model, err error) (*Model, error) {
 	if err != nil {
 		if strings.HasPrefix(err.Error(), ErrFormat.Error()+": model:") {
 			err = fmt.Errorf("%w (is this an ONNX model file?)", err)
@@ -148,39 +163,47 @@ func (d *decoder) graph(b []byte, path string, depth int) (*Graph, error) {
 		return nil, formatErr(path, "sub-graphs nested more than %d deep", d.lim.MaxDepth)
 	}
 	g := &Graph{}
-	err := eachField(b, path, func(f field) error {
-		if f.num == 2 {
-			return f.str(path, "name", &g.Name)
-		}
-		if f.num != 1 && f.num != 5 && (f.num < 11 || f.num > 13) && f.num != 15 {
-			return nil
-		}
-		if err := f.want(path, fmt.Sprintf("field %d", f.num), protowire.BytesType); err != nil {
-			return err
-		}
-		switch f.num {
-		case 1:
-			n, err := d.node(f.b, fmt.Sprintf("%s.node[%d]", path, len(g.Nodes)), depth)
-			g.Nodes = append(g.Nodes, n)
-			return err
-		case 5:
-			t, err := d.tensor(f.b, fmt.Sprintf("%s.initializer[%d]", path, len(g.Initializers)))
-			g.Initializers = append(g.Initializers, t)
-			return err
-		case 11, 12, 13:
-			list, name := &g.Inputs, "input"
-			if f.num == 12 {
-				list, name = &g.Outputs, "output"
-			} else if f.num == 13 {
-				list, name = &g.ValueInfo, "value_info"
-			}
-			vi, err := d.valueInfo(f.b, fmt.Sprintf("%s.%s[%d]", path, name, len(*list)))
-			*list = append(*list, vi)
-			return err
-		}
-		return formatErr(path, "sparse initializers are not supported")
-	})
+	err := eachField(b, path, func(f field) error { return d.graphField(g, f, path, depth) })
 	return g, err
+}
+
+// graphFields are the GraphProto fields that graphField reads.
+func graphFields(num protowire.Number) bool {
+	return num == 1 || num == 2 || num == 5 || (num >= 11 && num <= 13) || num == 15
+}
+
+// graphField decodes one field of a GraphProto into g.
+func (d *decoder) graphField(g *Graph, f field, path string, depth int) error {
+	if f.num == 2 {
+		return f.str(path, "name", &g.Name)
+	}
+	if !graphFields(f.num) {
+		return nil
+	}
+	if err := f.want(path, fmt.Sprintf("field %d", f.num), protowire.BytesType); err != nil {
+		return err
+	}
+	switch f.num {
+	case 1:
+		n, err := d.node(f.b, fmt.Sprintf("%s.node[%d]", path, len(g.Nodes)), depth)
+		g.Nodes = append(g.Nodes, n)
+		return err
+	case 5:
+		t, err := d.tensor(f.b, fmt.Sprintf("%s.initializer[%d]", path, len(g.Initializers)))
+		g.Initializers = append(g.Initializers, t)
+		return err
+	case 11, 12, 13:
+		list, name := &g.Inputs, "input"
+		if f.num == 12 {
+			list, name = &g.Outputs, "output"
+		} else if f.num == 13 {
+			list, name = &g.ValueInfo, "value_info"
+		}
+		vi, err := d.valueInfo(f.b, fmt.Sprintf("%s.%s[%d]", path, name, len(*list)))
+		*list = append(*list, vi)
+		return err
+	}
+	return formatErr(path, "sparse initializers are not supported")
 }
 
 func (d *decoder) node(b []byte, path string, depth int) (*Node, error) {

@@ -81,6 +81,7 @@ type Tensor struct {
 	External bool // data_location EXTERNAL or external_data given: refused by Values
 
 	raw   []byte
+	rawAt *fileData // raw_data left in the model file (ImportFile)
 	typed typedData
 }
 
@@ -122,39 +123,45 @@ func NewTensor(name string, dims []int64, values []float64) *Tensor {
 
 func (d *decoder) tensor(b []byte, path string) (*Tensor, error) {
 	t := &Tensor{}
-	err := eachField(b, path, func(f field) error {
-		var err error
-		var v int64
-		switch f.num {
-		case 1:
-			t.Dims, err = appendInts(f, path, "dims", t.Dims, d.lim.MaxRank)
-		case 2:
-			err = f.int64(path, "data_type", &v)
-			t.Type = DataType(v)
-		case 3:
-			return formatErr(path, "segmented tensors are not supported")
-		case 4, 5, 7, 10, 11:
-			err = t.typed.add(f, path, d.lim.MaxTensorElems)
-		case 6:
-			return formatErr(path, "string tensors are not supported")
-		case 8:
-			err = f.str(path, "name", &t.Name)
-		case 9:
-			if err = f.want(path, "raw_data", protowire.BytesType); err == nil {
-				t.raw = f.b
-			}
-		case 13:
-			t.External = true
-		case 14:
-			err = f.int64(path, "data_location", &v)
-			t.External = t.External || v == 1
-		}
-		return err
-	})
-	if err != nil {
+	if err := eachField(b, path, func(f field) error { return d.tensorField(t, f, path) }); err != nil {
 		return t, err
 	}
 	return t, t.check(path, d.lim)
+}
+
+// tensorFields are the TensorProto fields whose bytes tensorField reads
+// (external_data, 13, only marks the tensor).
+func tensorFields(num protowire.Number) bool { return num >= 1 && num <= 11 || num == 14 }
+
+// tensorField decodes one field of a TensorProto into t.
+func (d *decoder) tensorField(t *Tensor, f field, path string) error {
+	var err error
+	var v int64
+	switch f.num {
+	case 1:
+		t.Dims, err = appendInts(f, path, "dims", t.Dims, d.lim.MaxRank)
+	case 2:
+		err = f.int64(path, "data_type", &v)
+		t.Type = DataType(v)
+	case 3:
+		return formatErr(path, "segmented tensors are not supported")
+	case 4, 5, 7, 10, 11:
+		err = t.typed.add(f, path, d.lim.MaxTensorElems)
+	case 6:
+		return formatErr(path, "string tensors are not supported")
+	case 8:
+		err = f.str(path, "name", &t.Name)
+	case 9:
+		if err = f.want(path, "raw_data", protowire.BytesType); err == nil {
+			t.raw = f.b
+		}
+	case 13:
+		t.External = true
+	case 14:
+		err = f.int64(path, "data_location", &v)
+		t.External = t.External || v == 1
+	}
+	return err
 }
 
 // add appends one occurrence of a typed value field, packed or not,
@@ -273,9 +280,9 @@ func (t *Tensor) validate() error {
 	}
 	n := t.Elems()
 	switch {
-	case t.raw != nil:
-		if int64(len(t.raw)) != n*int64(size) {
-			return fmt.Errorf("%w: tensor %q: raw_data has %d bytes, dims %v of type %v need %d", ErrFormat, t.Name, len(t.raw), t.Dims, t.Type, n*int64(size))
+	case t.raw != nil || t.rawAt != nil:
+		if have := t.rawLen(); have != n*int64(size) {
+			return fmt.Errorf("%w: tensor %q: raw_data has %d bytes, dims %v of type %v need %d", ErrFormat, t.Name, have, t.Dims, t.Type, n*int64(size))
 		}
 	case t.typed.num != 0:
 		if int64(t.typed.n) != n {
@@ -347,34 +354,55 @@ func (t *Tensor) decode() (f []float64, i []int64) {
 			i[k] = wrapInt(t.Type, int64(bits))
 		}
 	}
-	if t.raw == nil {
+	if t.raw == nil && t.rawAt == nil {
 		t.typed.each(set)
 		return f, i
 	}
-	le := binary.LittleEndian
-	switch size := t.Type.size(); {
-	case t.Type == Float: // the common case, without the per-element switch
-		for k := range f {
-			f[k] = float64(math.Float32frombits(le.Uint32(t.raw[4*k:])))
+	size := t.Type.size()
+	t.rawChunks(size, func(raw []byte, first int) {
+		le := binary.LittleEndian
+		switch {
+		case t.Type == Float: // the common case, without the per-element switch
+			for k := range len(raw) / 4 {
+				f[first+k] = float64(math.Float32frombits(le.Uint32(raw[4*k:])))
+			}
+		case size == 1:
+			for k, b := range raw {
+				set(first+k, uint64(b))
+			}
+		case size == 2:
+			for k := range len(raw) / 2 {
+				set(first+k, uint64(le.Uint16(raw[2*k:])))
+			}
+		case size == 4:
+			for k := range len(raw) / 4 {
+				set(first+k, uint64(le.Uint32(raw[4*k:])))
+			}
+		default:
+			for k := range len(raw) / 8 {
+				set(first+k, le.Uint64(raw[8*k:]))
+			}
 		}
-	case size == 1:
-		for k := 0; k < n; k++ {
-			set(k, uint64(t.raw[k]))
-		}
-	case size == 2:
-		for k := 0; k < n; k++ {
-			set(k, uint64(le.Uint16(t.raw[2*k:])))
-		}
-	case size == 4:
-		for k := 0; k < n; k++ {
-			set(k, uint64(le.Uint32(t.raw[4*k:])))
-		}
-	default:
-		for k := 0; k < n; k++ {
-			set(k, le.Uint64(t.raw[8*k:]))
-		}
-	}
+	})
 	return f, i
+}
+
+// rawLen is the length of raw_data.
+func (t *Tensor) rawLen() int64 {
+	if t.rawAt != nil {
+		return t.rawAt.rg.n
+	}
+	return int64(len(t.raw))
+}
+
+// rawChunks calls fn with raw_data in pieces of whole elements of size
+// bytes: all of it when in memory, else read from the file piece by piece.
+func (t *Tensor) rawChunks(size int, fn func(raw []byte, first int)) {
+	if t.rawAt != nil {
+		t.rawAt.chunks(size, fn)
+		return
+	}
+	fn(t.raw, 0)
 }
 
 // half converts an IEEE 754 binary16 value.

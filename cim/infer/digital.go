@@ -59,12 +59,8 @@ func (e *engine) digital(l *nn.Layer, ins []*fmap, cal *calibration) (*fmap, err
 	if cal == nil {
 		return out, nil
 	}
-	kind := string(l.Kind)
-	if l.Kind == nn.Digital {
-		kind = "digital:" + l.Op
-	}
 	scale := cal.layers[l.Name]
-	if movesOnly[kind] {
+	if movesOnly[l.KindName()] {
 		scale = ins[0].scale
 	}
 	return cal.quantize(v, out, scale), nil

@@ -56,7 +56,7 @@ type Result struct {
 	Output []float64 // the network's output, real values, row-major over Dims
 	Dims   []int64   // the output's ONNX dims (zoo networks: [1, C] or [1, C, H, W])
 	Layers []LayerRun
-	Steps  int64 // instructions executed by all crossbar layers
+	Steps  int64 // instructions executed by all crossbar layers (in the integer pass, when there is one)
 
 	// Integer pass only: the float pass's output and layers, from which
 	// the scales were calibrated.
@@ -81,7 +81,7 @@ var ErrInput = errors.New("bad input")
 // Run executes the network on input (the ONNX input tensor's elements in
 // row-major order: CHW for an image) and returns its output.
 func Run(net *nn.Network, input []float64, opt Options) (*Result, error) {
-	e, err := newExec(net, opt)
+	e, err := newEngine(net, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ type engine struct {
 	out     string               // the output layer
 }
 
-func newExec(net *nn.Network, opt Options) (*engine, error) {
+func newEngine(net *nn.Network, opt Options) (*engine, error) {
 	if net == nil || len(net.Layers) == 0 {
 		return nil, fmt.Errorf("infer: no network")
 	}
@@ -202,10 +202,7 @@ func (e *engine) pass(input []float64, cal *calibration, res *Result) ([]float64
 		for j, n := range names {
 			ins[j] = vals[n]
 		}
-		run := LayerRun{Name: l.Name, Kind: string(l.Kind)}
-		if l.Kind == nn.Digital {
-			run.Kind = "digital:" + l.Op
-		}
+		run := LayerRun{Name: l.Name, Kind: l.KindName()}
 		var out *fmap
 		var err error
 		if l.OnCrossbar() {

@@ -18,7 +18,7 @@ type fmap struct {
 }
 
 // trivialOrder reports whether both orders visit s's elements alike.
-func trivialOrder(s nn.Shape) bool { return s.H*s.W == 1 || (s.C == 1 && s.W == 1) }
+func trivialOrder(s nn.Shape) bool { return s.C == 1 || s.H*s.W == 1 }
 
 // rowMajor returns the map's elements in the row-major order of the tensor
 // it holds (the HWC slice itself for OrderHWC: do not modify it).

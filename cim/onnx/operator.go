@@ -31,7 +31,7 @@ func (c *converter) sameOrder(v *value, want nn.Shape, dims []int64) bool {
 	if v.shape != want {
 		return false
 	}
-	if (want.C == 1 && want.W == 1) || want.H*want.W == 1 {
+	if want.C == 1 || want.H*want.W == 1 {
 		return true // both orders visit the elements alike
 	}
 	have, ok1 := nn.TensorOrder(c.held(v), v.shape)

@@ -136,7 +136,7 @@ func TestInferONNX(t *testing.T) {
 	cls := filepath.Join(dir, "ch_ppocr_mobile_v2.0_cls_infer.onnx")
 	tmp := t.TempDir()
 	in, ref := filepath.Join(tmp, "in.npy"), filepath.Join(tmp, "ref.npy")
-	code, out, errs := cimkit("infer", "--onnx", cls, "--norm", "half", "--save-input", in)
+	code, out, errs := cimkit("infer", "--onnx", cls, "--input", "48", "--norm", "half", "--save-input", in)
 	if code != 0 || !strings.Contains(out, "output [1 2]") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
@@ -147,7 +147,7 @@ func TestInferONNX(t *testing.T) {
 	if msg, err := execNode(script, cls, in, ref); err != nil {
 		t.Fatalf("onnx runtime: %v\n%s", err, msg)
 	}
-	code, out, errs = cimkit("infer", "--onnx", cls, "--image", in, "--expect", ref)
+	code, out, errs = cimkit("infer", "--onnx", cls, "--input", "48", "--image", in, "--expect", ref)
 	if code != 0 || !strings.Contains(out, "within the tolerance") {
 		t.Errorf("--expect ONNX Runtime's output: exit %d, stdout %q, stderr %q", code, out, errs)
 	}

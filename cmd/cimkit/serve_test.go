@@ -21,7 +21,7 @@ func newTestSite(t *testing.T) (string, *staticHandler) {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"index.html":  "<!doctype html><title>cimkit</title>",
+		"index.html":  "<!doctype html><title>cimkit</title>" + strings.Repeat("<p>cimkit</p>", 20),
 		"app.js":      strings.Repeat("console.log('cimkit');\n", 200),
 		"cimkit.wasm": "\x00asm\x01\x00\x00\x00" + strings.Repeat("\x00", 4096),
 		"sub/a.txt":   "a",
@@ -85,7 +85,7 @@ func TestServeTypesAndGzip(t *testing.T) {
 		{"/cimkit.wasm", "gzip;q=0", "application/wasm", "", "cimkit.wasm"},
 		{"/app.js", "gzip", "text/javascript; charset=utf-8", "gzip", "app.js"},
 		{"/blob.bin", "gzip", "application/octet-stream", "", "blob.bin"},
-		{"/sub/a.txt", "gzip", "text/plain; charset=utf-8", "gzip", "sub/a.txt"},
+		{"/sub/a.txt", "gzip", "text/plain; charset=utf-8", "", "sub/a.txt"}, // 1 byte: larger gzipped
 	}
 	for _, c := range cases {
 		r := get(t, h, "GET", c.target, c.enc)
@@ -152,7 +152,7 @@ func TestServeUntilStopsGracefully(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveUntil(ctx, ln, h) }()
+	go func() { done <- serveUntil(ctx, ln, h, defaultLimits) }()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/cimkit.wasm")
 	if err != nil {
 		t.Fatal(err)
@@ -191,10 +191,13 @@ func TestServeBadFlags(t *testing.T) {
 func TestServeWarmFillsCache(t *testing.T) {
 	_, h := newTestSite(t)
 	h.warm()
-	for _, name := range []string{"index.html", "app.js", "cimkit.wasm", "sub/a.txt"} {
+	for _, name := range []string{"index.html", "app.js", "cimkit.wasm"} {
 		if e := h.cache[name]; e == nil || e.gz == nil {
 			t.Errorf("%s not compressed by warm", name)
 		}
+	}
+	if e := h.cache["sub/a.txt"]; e == nil || e.gz != nil || !e.raw {
+		t.Errorf("sub/a.txt (1 byte) kept compressed: %+v", e)
 	}
 	if h.cache["blob.bin"] != nil {
 		t.Error("blob.bin compressed, its type is not compressible")

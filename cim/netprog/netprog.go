@@ -35,9 +35,9 @@
 //   - max and average pooling: a LOAD and a VOP per window position inside
 //     the input (padding skipped), one VOP to scale an average;
 //   - global average pooling: a LOAD and a VOP per input pixel, one to
-//     scale;
-//   - resize: one LOAD and VOP (nearest) or four (linear, cubic) per output
-//     pixel; zero insertion (a transposed convolution's stride): a LOAD and
+//     scale (one chunk of channels after the other);
+//   - resize: one LOAD and VOP per output pixel (nearest), four (linear)
+//     or sixteen (cubic); zero insertion (a transposed convolution's stride): a LOAD and
 //     VOP for the pixels that come from the input, one VOP for the zeros;
 //   - a concatenation that has to copy: a LOAD and a STORE per input chunk;
 //   - any other operator (softmax, matrix products of two activations,

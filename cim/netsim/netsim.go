@@ -482,11 +482,10 @@ func duplicate(net *nn.Network, cfg Config) (map[string]int, *Run, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if !estimate(run, copies, cfg.Arch) {
-		return clean(copies), run, nil
-	}
-	if run, err = try(); err != nil {
-		return nil, nil, err
+	if estimate(run, copies, cfg.Arch) {
+		if run, err = try(); err != nil {
+			return nil, nil, err
+		}
 	}
 	for step := 0; step < maxRefine; step++ {
 		l := run.Program.Place.Layer(run.Result.Bottleneck)

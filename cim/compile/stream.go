@@ -5,13 +5,13 @@ import (
 	"github.com/cimkit/cimkit/cim/mapping"
 )
 
-// seg is a run of a tile's rows that share (group, ky, kx): consecutive
-// input channels of one input pixel.
-type seg struct {
-	off    int32 // first In register element
-	n      int32 // elements
-	ky, kx int   // kernel position
-	ch     int   // first input channel (absolute)
+// Segment is a run of a tile's rows that share (group, ky, kx):
+// consecutive input channels of one input pixel, loaded together.
+type Segment struct {
+	Off    int32 // first In register element
+	N      int32 // elements
+	KY, KX int   // kernel position
+	Ch     int   // first input channel (absolute)
 }
 
 // role is what one core does at each step of its walk over the vectors.
@@ -30,7 +30,7 @@ type stream struct {
 	p    *Plan
 	tile mapping.Tile
 	r    role
-	segs []seg
+	segs []Segment
 	buf  []isa.Instr
 	pos  int
 	i    int // next walk step
@@ -52,7 +52,7 @@ func (p *Plan) Stream(core int) isa.Stream {
 		return emptyStream{}
 	}
 	s := &stream{p: p, tile: p.Map.Tiles[core], r: p.role(core)}
-	s.segs = p.segments(s.tile)
+	s.segs = Segments(&p.Geom, s.tile)
 	s.buf = make([]isa.Instr, 0, min(2*len(s.segs)+8, 16))
 	return s
 }
@@ -95,18 +95,18 @@ func (p *Plan) role(core int) role {
 	return r
 }
 
-// segments splits the tile's rows into runs of one input pixel each.
-func (p *Plan) segments(t mapping.Tile) []seg {
-	g := p.Geom
+// Segments splits tile t's rows of geometry g's weight matrix into runs of
+// one input pixel each.
+func Segments(g *Geometry, t mapping.Tile) []Segment {
 	cg := g.CinPerGroup
 	rpg := g.KH * g.KW * cg
-	var out []seg
+	var out []Segment
 	for r := t.Row0; r < t.Row0+t.Rows; {
 		gi, local := r/rpg, r%rpg
 		c := local % cg
 		n := min(cg-c, t.Row0+t.Rows-r)
-		out = append(out, seg{off: int32(r - t.Row0), n: int32(n),
-			ky: local / (g.KW * cg), kx: (local / cg) % g.KW, ch: gi*cg + c})
+		out = append(out, Segment{Off: int32(r - t.Row0), N: int32(n),
+			KY: local / (g.KW * cg), KX: (local / cg) % g.KW, Ch: gi*cg + c})
 		r += n
 	}
 	return out
@@ -189,30 +189,49 @@ func (s *stream) vector() {
 }
 
 // loadInput appends the LOADs (and MOV zeros for padding) that fill In with
-// the tile's rows of vec's im2col vector, merging contiguous runs.
+// the tile's rows of vec's im2col vector.
 func (s *stream) loadInput(vec int) {
-	g := s.p.Geom
-	ab := int64(s.p.Arch.ActBytes)
+	g := &s.p.Geom
+	s.buf = AppendLoads(s.buf, g, s.segs, InputView{Base: s.p.Layout.IFM.Base, Stride: g.InC, ElemBytes: s.p.Arch.ActBytes}, vec)
+}
+
+// InputView is where an input feature map lies in shared memory: HWC from
+// Base, Stride elements per pixel (its channels, or more for a channel
+// slice of a wider map), its channel 0 at element ChOff of a pixel.
+type InputView struct {
+	Base      int64
+	Stride    int
+	ChOff     int
+	ElemBytes int
+}
+
+// AppendLoads appends to buf the LOADs (and MOV zeros for padding) that
+// fill In with the rows segs of output pixel vec's im2col vector, read
+// from v, merging runs that are contiguous in memory (LOAD) or in the
+// register (MOV zero).
+func AppendLoads(buf []isa.Instr, g *Geometry, segs []Segment, v InputView, vec int) []isa.Instr {
+	ab := int64(v.ElemBytes)
 	oy, ox := vec/g.OutW, vec%g.OutW
 	v32 := int32(vec)
-	for _, sg := range s.segs {
-		iy := oy*g.SH - g.PadTop + sg.ky*g.DH
-		ix := ox*g.SW - g.PadLeft + sg.kx*g.DW
-		last := len(s.buf) - 1
+	for _, sg := range segs {
+		iy := oy*g.SH - g.PadTop + sg.KY*g.DH
+		ix := ox*g.SW - g.PadLeft + sg.KX*g.DW
+		last := len(buf) - 1
 		if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
-			if last >= 0 && s.buf[last].Op == isa.MOV {
-				s.buf[last].Elems += sg.n
+			if last >= 0 && buf[last].Op == isa.MOV && buf[last].Fn == isa.Zero && buf[last].Off+buf[last].Elems == sg.Off {
+				buf[last].Elems += sg.N
 				continue
 			}
-			s.buf = append(s.buf, isa.Instr{Op: isa.MOV, Fn: isa.Zero, Reg: isa.In, Off: sg.off, Elems: sg.n, Vec: v32})
+			buf = append(buf, isa.Instr{Op: isa.MOV, Fn: isa.Zero, Reg: isa.In, Off: sg.Off, Elems: sg.N, Vec: v32})
 			continue
 		}
-		addr := s.p.Layout.IFM.Base + ((int64(iy)*int64(g.InW)+int64(ix))*int64(g.InC)+int64(sg.ch))*ab
-		if last >= 0 && s.buf[last].Op == isa.LOAD && s.buf[last].Addr+int64(s.buf[last].Bytes) == addr {
-			s.buf[last].Elems += sg.n
-			s.buf[last].Bytes += sg.n * int32(ab)
+		addr := v.Base + ((int64(iy)*int64(g.InW)+int64(ix))*int64(v.Stride)+int64(v.ChOff+sg.Ch))*ab
+		if last >= 0 && buf[last].Op == isa.LOAD && buf[last].Reg == isa.In && buf[last].Addr+int64(buf[last].Bytes) == addr {
+			buf[last].Elems += sg.N
+			buf[last].Bytes += sg.N * int32(ab)
 			continue
 		}
-		s.buf = append(s.buf, isa.Instr{Op: isa.LOAD, Reg: isa.In, Off: sg.off, Elems: sg.n, Addr: addr, Bytes: sg.n * int32(ab), Vec: v32})
+		buf = append(buf, isa.Instr{Op: isa.LOAD, Reg: isa.In, Off: sg.Off, Elems: sg.N, Addr: addr, Bytes: sg.N * int32(ab), Vec: v32})
 	}
+	return buf
 }

@@ -1,6 +1,7 @@
 package netprog
 
 import (
+	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/place"
 )
@@ -157,8 +158,8 @@ func (p *Program) inputDeps(c int, u *unit) error {
 	var chans [][2]int // channels of input 0 a tile reads (nil: all)
 	if !u.digital && !ins[0].flat {
 		l := &p.Place.Layers[u.layer]
-		for _, s := range segments(&p.geoms[u.layer], l.Map.Tiles[u.tile]) {
-			chans = append(chans, [2]int{s.ch, s.ch + int(s.n)})
+		for _, s := range compile.Segments(&p.geoms[u.layer], l.Map.Tiles[u.tile]) {
+			chans = append(chans, [2]int{s.Ch, s.Ch + int(s.N)})
 		}
 	}
 	for j, v := range ins {

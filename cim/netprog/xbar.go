@@ -181,31 +181,6 @@ func (p *Program) role(u *unit, cores []int) {
 	}
 }
 
-// seg is a run of a tile's rows that share (group, ky, kx): consecutive
-// input channels of one input pixel.
-type seg struct {
-	off    int32 // first In register element
-	n      int32 // elements
-	ky, kx int   // kernel position
-	ch     int   // first input channel (absolute)
-}
-
-// segments splits tile t's rows into runs of one input pixel each.
-func segments(g *compile.Geometry, t mapping.Tile) []seg {
-	cg := g.CinPerGroup
-	rpg := g.KH * g.KW * cg
-	var out []seg
-	for r := t.Row0; r < t.Row0+t.Rows; {
-		gi, local := r/rpg, r%rpg
-		c := local % cg
-		n := min(cg-c, t.Row0+t.Rows-r)
-		out = append(out, seg{off: int32(r - t.Row0), n: int32(n),
-			ky: local / (g.KW * cg), kx: (local / cg) % g.KW, ch: gi*cg + c})
-		r += n
-	}
-	return out
-}
-
 // xgen generates one crossbar unit's instructions for one image.
 type xgen struct {
 	p      *Program
@@ -213,7 +188,7 @@ type xgen struct {
 	k      int
 	g      *compile.Geometry
 	tile   mapping.Tile
-	segs   []seg
+	segs   []compile.Segment
 	in     view // the input as the tile reads it (flattened views as one pixel)
 	out    *view
 	psum   *Buffer
@@ -231,9 +206,9 @@ func (p *Program) newXgen(u *unit, x *xgen) {
 	g := &p.geoms[u.layer]
 	*x = xgen{p: p, u: u, g: g, tile: l.Map.Tiles[u.tile], out: &p.views[u.layer], allRow: -1,
 		segs: x.segs[:0], last: x.last[:0]}
-	x.segs = append(x.segs, segments(g, x.tile)...)
+	x.segs = append(x.segs, compile.Segments(g, x.tile)...)
 	for _, s := range x.segs {
-		x.kyMax = max(x.kyMax, s.ky)
+		x.kyMax = max(x.kyMax, s.KY)
 	}
 	src := p.inputs(int(u.layer))[0]
 	x.in = *src
@@ -426,31 +401,9 @@ func (x *xgen) epilogue(buf []isa.Instr) []isa.Instr {
 }
 
 // loadInput appends the LOADs (and MOV zeros for padding) that fill In with
-// the tile's rows of vec's im2col vector, merging contiguous runs.
+// the tile's rows of vec's im2col vector.
 func (x *xgen) loadInput(buf []isa.Instr, vec int) []isa.Instr {
-	g := x.g
-	ab := int64(x.p.Arch.ActBytes)
-	oy, ox := vec/g.OutW, vec%g.OutW
-	v32 := int32(vec)
-	for _, sg := range x.segs {
-		iy := oy*g.SH - g.PadTop + sg.ky*g.DH
-		ix := ox*g.SW - g.PadLeft + sg.kx*g.DW
-		last := len(buf) - 1
-		if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
-			if last >= 0 && buf[last].Op == isa.MOV && buf[last].Fn == isa.Zero {
-				buf[last].Elems += sg.n
-				continue
-			}
-			buf = append(buf, isa.Instr{Op: isa.MOV, Fn: isa.Zero, Reg: isa.In, Off: sg.off, Elems: sg.n, Vec: v32})
-			continue
-		}
-		addr := x.p.addr(&x.in, x.k, iy, ix, sg.ch)
-		if last >= 0 && buf[last].Op == isa.LOAD && buf[last].Reg == isa.In && buf[last].Addr+int64(buf[last].Bytes) == addr {
-			buf[last].Elems += sg.n
-			buf[last].Bytes += sg.n * int32(ab)
-			continue
-		}
-		buf = append(buf, isa.Instr{Op: isa.LOAD, Reg: isa.In, Off: sg.off, Elems: sg.n, Addr: addr, Bytes: sg.n * int32(ab), Vec: v32})
-	}
-	return buf
+	b := &x.p.Layout.Regions[x.in.buf]
+	v := compile.InputView{Base: b.Slot(x.k), Stride: x.in.stride, ChOff: x.in.chOff, ElemBytes: b.ElemBytes}
+	return compile.AppendLoads(buf, x.g, x.segs, v, vec)
 }

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"strconv"
 
+	"github.com/cimkit/cimkit/internal/records"
 	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
 )
 
 // Result is the record of one whole-network run. The JSON and CSV column
@@ -103,42 +102,16 @@ type LayerResult struct {
 }
 
 // Columns returns the column names of a Result, in CSV order.
-func Columns() []string { return columns(reflect.TypeFor[Result]()) }
+func Columns() []string { return records.Columns(reflect.TypeFor[Result]()) }
 
 // LayerColumns returns the column names of a LayerResult, in CSV order.
-func LayerColumns() []string { return columns(reflect.TypeFor[LayerResult]()) }
-
-func columns(t reflect.Type) []string {
-	out := make([]string, t.NumField())
-	for i := range out {
-		out[i] = t.Field(i).Tag.Get("json")
-	}
-	return out
-}
+func LayerColumns() []string { return records.Columns(reflect.TypeFor[LayerResult]()) }
 
 // Strings returns the record's values as CSV cells, in Columns order.
-func (r *Result) Strings() []string { return cells(reflect.ValueOf(r).Elem()) }
+func (r *Result) Strings() []string { return records.Cells(reflect.ValueOf(r).Elem()) }
 
 // Strings returns the record's values as CSV cells, in LayerColumns order.
-func (r *LayerResult) Strings() []string { return cells(reflect.ValueOf(r).Elem()) }
-
-func cells(v reflect.Value) []string {
-	out := make([]string, v.NumField())
-	for i := range out {
-		f := v.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			out[i] = f.String()
-		case reflect.Int, reflect.Int64:
-			out[i] = strconv.FormatInt(f.Int(), 10)
-		case reflect.Float64:
-			out[i] = strconv.FormatFloat(f.Float(), 'g', -1, 64)
-		case reflect.Bool:
-			out[i] = strconv.FormatBool(f.Bool())
-		}
-	}
-	return out
-}
+func (r *LayerResult) Strings() []string { return records.Cells(reflect.ValueOf(r).Elem()) }
 
 // WriteCSV writes results with a header row of Columns.
 func WriteCSV(w io.Writer, rs []Result) error {
@@ -182,48 +155,19 @@ func WriteJSON(w io.Writer, v any) error {
 // DataFrame converts results to a gota DataFrame, one column per Columns
 // name.
 func DataFrame(rs []Result) dataframe.DataFrame {
-	vals := make([]reflect.Value, len(rs))
+	rows := make([]reflect.Value, len(rs))
 	for i := range rs {
-		vals[i] = reflect.ValueOf(&rs[i]).Elem()
+		rows[i] = reflect.ValueOf(&rs[i]).Elem()
 	}
-	return frame(reflect.TypeFor[Result](), vals)
+	return records.Frame(reflect.TypeFor[Result](), rows)
 }
 
 // LayersDataFrame converts layer results to a gota DataFrame, one column
 // per LayerColumns name.
 func LayersDataFrame(rs []LayerResult) dataframe.DataFrame {
-	vals := make([]reflect.Value, len(rs))
+	rows := make([]reflect.Value, len(rs))
 	for i := range rs {
-		vals[i] = reflect.ValueOf(&rs[i]).Elem()
+		rows[i] = reflect.ValueOf(&rs[i]).Elem()
 	}
-	return frame(reflect.TypeFor[LayerResult](), vals)
-}
-
-func frame(t reflect.Type, vals []reflect.Value) dataframe.DataFrame {
-	cols := columns(t)
-	ss := make([]series.Series, len(cols))
-	for i, name := range cols {
-		var typ series.Type
-		switch t.Field(i).Type.Kind() {
-		case reflect.String:
-			typ = series.String
-		case reflect.Int, reflect.Int64:
-			typ = series.Int
-		case reflect.Float64:
-			typ = series.Float
-		case reflect.Bool:
-			typ = series.Bool
-		}
-		col := make([]any, len(vals))
-		for k, v := range vals {
-			f := v.Field(i)
-			if typ == series.Int {
-				col[k] = int(f.Int())
-			} else {
-				col[k] = f.Interface()
-			}
-		}
-		ss[i] = series.New(col, typ, name)
-	}
-	return dataframe.New(ss...)
+	return records.Frame(reflect.TypeFor[LayerResult](), rows)
 }

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cimkit/cimkit/internal/records"
 	"github.com/go-gota/gota/dataframe"
-	"github.com/go-gota/gota/series"
 )
 
 // Result is the record of one layer under one configuration. The JSON and
@@ -79,14 +79,7 @@ type Result struct {
 }
 
 // Columns returns the column names of a Result, in CSV order.
-func Columns() []string {
-	t := reflect.TypeFor[Result]()
-	out := make([]string, t.NumField())
-	for i := range out {
-		out[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
-	}
-	return out
-}
+func Columns() []string { return records.Columns(reflect.TypeFor[Result]()) }
 
 // RequiredColumns returns the columns every results file must have:
 // Columns without the optional ones (tagged omitempty, such as reason),
@@ -109,24 +102,7 @@ func optional(t reflect.Type, i int) bool {
 
 // Strings returns the record's values as CSV cells, in Columns order.
 // Floats use the shortest representation that reads back exactly.
-func (r *Result) Strings() []string {
-	v := reflect.ValueOf(r).Elem()
-	out := make([]string, v.NumField())
-	for i := range out {
-		f := v.Field(i)
-		switch f.Kind() {
-		case reflect.String:
-			out[i] = f.String()
-		case reflect.Int, reflect.Int64:
-			out[i] = strconv.FormatInt(f.Int(), 10)
-		case reflect.Float64:
-			out[i] = strconv.FormatFloat(f.Float(), 'g', -1, 64)
-		case reflect.Bool:
-			out[i] = strconv.FormatBool(f.Bool())
-		}
-	}
-	return out
-}
+func (r *Result) Strings() []string { return records.Cells(reflect.ValueOf(r).Elem()) }
 
 // set parses s into field i of r.
 func (r *Result) set(i int, s string) error {
@@ -264,32 +240,9 @@ func ReadJSON(r io.Reader) ([]Result, error) {
 // DataFrame converts results to a gota DataFrame with one column per
 // Columns name (string, int, float or bool series).
 func DataFrame(rs []Result) dataframe.DataFrame {
-	t := reflect.TypeFor[Result]()
-	cols := Columns()
-	ss := make([]series.Series, len(cols))
-	for i, name := range cols {
-		var typ series.Type
-		switch t.Field(i).Type.Kind() {
-		case reflect.String:
-			typ = series.String
-		case reflect.Int, reflect.Int64:
-			typ = series.Int
-		case reflect.Float64:
-			typ = series.Float
-		case reflect.Bool:
-			typ = series.Bool
-		}
-		vals := make([]any, len(rs))
-		for k := range rs {
-			f := reflect.ValueOf(&rs[k]).Elem().Field(i)
-			switch typ {
-			case series.Int:
-				vals[k] = int(f.Int())
-			default:
-				vals[k] = f.Interface()
-			}
-		}
-		ss[i] = series.New(vals, typ, name)
+	rows := make([]reflect.Value, len(rs))
+	for i := range rs {
+		rows[i] = reflect.ValueOf(&rs[i]).Elem()
 	}
-	return dataframe.New(ss...)
+	return records.Frame(reflect.TypeFor[Result](), rows)
 }

@@ -103,24 +103,41 @@ func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
 // a slow core runs about slowTries times less often than a fast one.
 const slowTries = 64
 
+// scheduler picks the next core of a random schedule: with odd seeds a
+// random half of the cores is slow.
+type scheduler struct {
+	rng  *rand.Rand
+	slow []bool
+}
+
+func newScheduler(seed uint64, cores int) *scheduler {
+	s := &scheduler{rng: rand.New(rand.NewPCG(seed, 0xc1c)), slow: make([]bool, cores)}
+	if seed%2 == 1 {
+		for i := range s.slow {
+			s.slow[i] = s.rng.IntN(2) == 0
+		}
+	}
+	return s
+}
+
+// pick returns one of the runnable cores at random (a slow core only
+// when drawn slowTries times in a row).
+func (s *scheduler) pick(runnable []int) int {
+	c := runnable[s.rng.IntN(len(runnable))]
+	for try := 0; s.slow[c] && try < slowTries; try++ {
+		c = runnable[s.rng.IntN(len(runnable))]
+	}
+	return c
+}
+
 // run executes one schedule chosen by seed and compares the result.
 func (d *data) run(seed uint64, opts *Options) *Report {
 	m := d.newMachine(opts.Drop)
 	m.noFence, m.onPerform = opts.noCallFence, opts.onPerform
 	m.rep.Seed = seed
-	rng := rand.New(rand.NewPCG(seed, 0xc1c))
-	slow := make([]bool, len(m.cores))
-	if seed%2 == 1 {
-		for i := range slow {
-			slow[i] = rng.IntN(2) == 0
-		}
-	}
+	sch := newScheduler(seed, len(m.cores))
 	for len(m.runnable) > 0 {
-		c := m.runnable[rng.IntN(len(m.runnable))]
-		for try := 0; slow[c] && try < slowTries; try++ {
-			c = m.runnable[rng.IntN(len(m.runnable))]
-		}
-		m.step(m.cores[c], rng)
+		m.step(m.cores[sch.pick(m.runnable)], sch.rng)
 	}
 	for _, c := range m.cores {
 		if !c.done {

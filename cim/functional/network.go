@@ -3,7 +3,6 @@ package functional
 import (
 	"fmt"
 	"math/bits"
-	"math/rand/v2"
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/isa"
@@ -156,19 +155,9 @@ func newNetMachine(p *netprog.Program, drop func(int, int64, isa.Instr) bool) *n
 
 func (m *netMachine) run(seed uint64) *NetReport {
 	m.rep.Seed = seed
-	rng := rand.New(rand.NewPCG(seed, 0xc1c))
-	slow := make([]bool, len(m.cores))
-	if seed%2 == 1 {
-		for i := range slow {
-			slow[i] = rng.IntN(2) == 0
-		}
-	}
+	sch := newScheduler(seed, len(m.cores))
 	for len(m.runnable) > 0 {
-		c := m.runnable[rng.IntN(len(m.runnable))]
-		for try := 0; slow[c] && try < slowTries; try++ {
-			c = m.runnable[rng.IntN(len(m.runnable))]
-		}
-		m.step(m.cores[c])
+		m.step(m.cores[sch.pick(m.runnable)])
 	}
 	for _, c := range m.cores {
 		if !c.done {

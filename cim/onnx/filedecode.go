@@ -21,6 +21,7 @@ type region struct{ off, n int64 }
 // fileReader reads a model file through a window of recently read bytes.
 type fileReader struct {
 	r    io.ReaderAt
+	size int64 // of the file
 	win  []byte
 	wOff int64 // file offset of win[0]
 	err  error // the first failure to read a payload decoded on demand
@@ -40,8 +41,8 @@ func (fr *fileReader) at(off int64, n int) ([]byte, error) {
 		return fr.win[off-fr.wOff:][:n], nil
 	}
 	buf := fr.win[:cap(fr.win)]
-	if len(buf) < max(n, fileWindow) {
-		buf = make([]byte, max(n, fileWindow))
+	if want := max(n, int(min(fileWindow, fr.size))); len(buf) < want {
+		buf = make([]byte, want)
 	}
 	k, err := fr.r.ReadAt(buf, off)
 	if k == 0 && err != nil {

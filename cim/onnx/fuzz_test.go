@@ -1,7 +1,9 @@
 package onnx
 
 import (
+	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -10,7 +12,9 @@ var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxNodes: 256, MaxTensorElems: 1 
 
 // FuzzDecode feeds arbitrary bytes to the reader and the importer: Decode
 // must give a model or an error wrapping ErrFormat, and Network a network
-// with layers or an error; never a panic, a hang or a huge allocation. The
+// with layers or an error; never a panic, a hang or a huge allocation.
+// ImportFile's reader of files (importFrom) must agree with Decode and
+// Network, weights included. The
 // seed corpus is in testdata/fuzz/FuzzDecode, plus the hand-built test
 // models.
 func FuzzDecode(f *testing.F) {
@@ -29,12 +33,20 @@ func FuzzDecode(f *testing.F) {
 			if !errors.Is(err, ErrFormat) {
 				t.Fatalf("Decode error %v does not wrap ErrFormat", err)
 			}
+			if _, err := importFrom(bytes.NewReader(data), int64(len(data)), Options{Limits: fuzzLimits}); err == nil {
+				t.Fatal("the file reader imports what Decode refuses")
+			}
 			return
 		}
 		for _, skip := range []bool{false, true} {
-			net, err := m.Network(Options{InputH: 8, InputW: 8, Limits: fuzzLimits, SkipWeights: skip})
+			opt := Options{InputH: 8, InputW: 8, Limits: fuzzLimits, SkipWeights: skip}
+			net, err := m.Network(opt)
 			if err == nil && len(net.Layers) == 0 {
 				t.Fatal("network without layers and no error")
+			}
+			fromFile, err2 := importFrom(bytes.NewReader(data), int64(len(data)), opt)
+			if (err == nil) != (err2 == nil) || err == nil && !reflect.DeepEqual(net, fromFile) {
+				t.Fatalf("the file reader gives %v, Decode %v", err2, err)
 			}
 		}
 	})

@@ -66,7 +66,7 @@ func ImportFile(path string, opt Options) (*nn.Network, error) {
 // importFrom imports the model in the first size bytes of r, reading
 // large initializers' data only when the conversion decodes it.
 func importFrom(r io.ReaderAt, size int64, opt Options) (*nn.Network, error) {
-	fr := &fileReader{r: r}
+	fr := &fileReader{r: r, size: size}
 	m, err := (&decoder{lim: opt.Limits.withDefaults()}).decodeFile(fr, size)
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ var (
 
 func runNet(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("net", stderr)
-	var mf modelFlags
+	mf := modelFlags{stderr: stderr}
 	var cf chipFlags
 	mf.register(fs)
 	cf.register(fs)

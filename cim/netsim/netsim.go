@@ -130,6 +130,9 @@ func Simulate(net *nn.Network, cfg Config) (*Run, error) {
 		}
 		if cfg.Mode == netprog.Pipelined && cfg.Images == 1 && !cfg.Sim.Trace {
 			dup.Result.Duplicate = true
+			for i := range dup.Layers {
+				dup.Layers[i].Duplicate = true
+			}
 			return dup, nil
 		}
 	}

@@ -21,6 +21,9 @@ type Network struct {
 	// Duplicate adds a third run per configuration: pipelined with the
 	// bottleneck layers duplicated greedily on the spare cores.
 	Duplicate bool
+	// Keep, when set, runs only the models and crossbar sizes for which it
+	// returns true (a sweep that is not a full grid).
+	Keep func(model string, x Xbar) bool
 }
 
 // RunNetworks runs every model of sp whole, on every crossbar size, bus
@@ -47,7 +50,7 @@ func RunNetworks(ctx context.Context, sp Spec, opt Network) ([]netsim.Result, []
 	if opt.Images < 1 || opt.Images > netprog.MaxImages {
 		return nil, nil, fmt.Errorf("sweep: %w: %d images, want 1..%d", netsim.ErrImages, opt.Images, netprog.MaxImages)
 	}
-	units := sp.networkUnits()
+	units := sp.networkUnits(opt.Keep)
 	order := make([]int, len(units))
 	for i := range order {
 		order[i] = i
@@ -75,11 +78,15 @@ type networkUnit struct {
 	runs                            []*netsim.Run
 }
 
-// networkUnits lists the configurations in the documented order.
-func (sp *Spec) networkUnits() []networkUnit {
+// networkUnits lists the configurations that keep accepts (all when nil),
+// in the documented order.
+func (sp *Spec) networkUnits(keep func(string, Xbar) bool) []networkUnit {
 	var out []networkUnit
 	for mi, net := range sp.Models {
 		for xi, x := range sp.Xbars {
+			if keep != nil && !keep(net.Name, x) {
+				continue
+			}
 			var cost int64
 			for _, l := range net.CrossbarLayers() {
 				cost += mvms(l, x)

@@ -85,6 +85,26 @@ func TestRunNetworksMatchesCompare(t *testing.T) {
 	}
 }
 
+// Each layer record names its run: with one image the duplicated run is
+// the last step of netsim's duplication search, marked duplicated too.
+func TestRunNetworksLayersNameTheirRun(t *testing.T) {
+	sp := networkSpec(t)
+	sp.Xbars, sp.Buses, sp.Schemes = sp.Xbars[:1], sp.Buses[:1], sp.Schemes[:1]
+	rs, ls, err := RunNetworks(context.Background(), sp, Network{Duplicate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for _, r := range rs {
+		for n := 0; n < len(ls)/len(rs); n, k = n+1, k+1 {
+			if l := ls[k]; l.Mode != r.Mode || l.Duplicate != r.Duplicate || l.Model != r.Model {
+				t.Errorf("layer record %d (%s %s, duplicate %v) of run %s %s, duplicate %v", k, l.Model, l.Mode,
+					l.Duplicate, r.Model, r.Mode, r.Duplicate)
+			}
+		}
+	}
+}
+
 // The records do not depend on the number of workers.
 func TestRunNetworksDeterministic(t *testing.T) {
 	sp := networkSpec(t)
@@ -103,6 +123,13 @@ func TestRunNetworksDeterministic(t *testing.T) {
 	}
 	if len(r1) != 16*2 {
 		t.Errorf("%d records without duplication, want 32", len(r1))
+	}
+	// Keep leaves out configurations, the others as in the full grid:
+	// model a on 64x64 only (its second crossbar: records 8..15).
+	keep := func(model string, x Xbar) bool { return model == "a" && x.Rows == 64 }
+	rk, _, err := RunNetworks(context.Background(), sp, Network{Keep: keep})
+	if err != nil || !reflect.DeepEqual(rk, r1[8:16]) {
+		t.Errorf("keep a on 64x64: %v\n%+v", err, rk)
 	}
 }
 

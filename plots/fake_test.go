@@ -91,6 +91,32 @@ func fakeFrame() dataframe.DataFrame {
 	return dataframe.LoadRecords(recs)
 }
 
+// fakeInterconnects returns fakeFrame's sweep on the shared bus and on
+// AXI4 (where every efficiency is 30% higher, at most 1), with an
+// interconnect column.
+func fakeInterconnects() dataframe.DataFrame {
+	var out [][]string
+	for k, ic := range []string{"shared", "axi4"} {
+		recs := fakeRecords("resnet18", fakeResNet, []int{32, 64, 128}, []int{4, 8, 16, 32, 64},
+			[]string{"sequential", "linear", "cyclic"})
+		eff := slices.Index(recs[0], "efficiency")
+		for i, rec := range recs {
+			if i == 0 {
+				if k == 0 {
+					out = append(out, append(rec, "interconnect"))
+				}
+				continue
+			}
+			if ic == "axi4" {
+				e, _ := strconv.ParseFloat(rec[eff], 64)
+				rec[eff] = strconv.FormatFloat(math.Min(1, 1.3*e), 'g', -1, 64)
+			}
+			out = append(out, append(rec, ic))
+		}
+	}
+	return dataframe.LoadRecords(out)
+}
+
 // fakeTrace returns a small pipelined trace: cores run MVMs, move data on
 // a shared bus and wait for ownership.
 func fakeTrace(cores, vectors int) []Span {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,7 +111,7 @@ func TestStandard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(c) != "{[resnet18] cyclic 64 1024 32}" {
+	if fmt.Sprint(c) != "{[resnet18] [shared] shared cyclic 64 1024 32}" {
 		t.Errorf("Choose = %v", c)
 	}
 	figs, err := Standard(df)
@@ -146,5 +147,60 @@ func TestStandardSkipsEmptyFigures(t *testing.T) {
 	}
 	if _, err := Efficiency(dataframe.LoadRecords(recs), Select{Scheme: "cyclic"}); !errors.Is(err, ErrNoData) {
 		t.Errorf("efficiency: %v, want ErrNoData", err)
+	}
+}
+
+// TestStandardInterconnects: results of two interconnects get the figure
+// that compares them, and the other figures show the first one (named in
+// their captions).
+func TestStandardInterconnects(t *testing.T) {
+	figs, err := Standard(fakeInterconnects())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name)
+		if f.Name == "efficiency" && !strings.Contains(f.Caption, "interconnect=shared") {
+			t.Errorf("efficiency caption does not name the interconnect: %s", f.Caption)
+		}
+	}
+	if !slices.Contains(names, "carried") {
+		t.Errorf("figures %v: no carried figure", names)
+	}
+	if figs, err := Standard(fakeFrame()); err != nil || slices.ContainsFunc(figs, func(f *Figure) bool { return f.Name == "carried" }) {
+		t.Errorf("one interconnect: carried figure drawn (%v)", err)
+	}
+}
+
+// TestCarried: on the synthetic sweep AXI4 (30% more efficient) carries at
+// least as many cores as the shared bus at every bus width, and more at
+// some; one point per interconnect and bus.
+func TestCarried(t *testing.T) {
+	sel := Select{Scheme: "cyclic", Cores: 1024}
+	pts, err := CarriedPoints(fakeInterconnects(), sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 10 {
+		t.Fatalf("%d points, want 2 interconnects x 5 buses: %+v", len(pts), pts)
+	}
+	more := false
+	for i := range 5 {
+		sh, ax := pts[i], pts[5+i]
+		if sh.Interconnect != "shared" || ax.Interconnect != "axi4" || sh.Bus != ax.Bus || ax.Cores < sh.Cores {
+			t.Errorf("bus %d: shared %+v, axi4 %+v", sh.Bus, sh, ax)
+		}
+		more = more || ax.Cores > sh.Cores
+	}
+	if !more {
+		t.Errorf("AXI4 carries no more cores than the shared bus: %+v", pts)
+	}
+	fig, err := Carried(fakeInterconnects(), sel)
+	if err != nil || fig.Name != "carried" || len(fig.Panels) != 1 || !strings.Contains(fig.Caption, "90% of PV") {
+		t.Errorf("figure: %v %+v", err, fig)
+	}
+	if _, err := Carried(fakeInterconnects(), Select{Cores: 1024}); err == nil || !strings.Contains(err.Error(), "select one scheme") {
+		t.Errorf("several schemes: %v", err)
 	}
 }

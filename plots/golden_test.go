@@ -43,6 +43,7 @@ var golden = []struct {
 	{"single_series", OneColumn, singleSeries},
 	{"network_timeline", TwoColumn, func() (*Figure, error) { return NetworkTimeline(fakeNetworkLayers(), Select{}) }},
 	{"network_speedup", TwoColumn, func() (*Figure, error) { return NetworkSpeedup(fakeNetwork(), Select{}) }},
+	{"carried", OneColumn, func() (*Figure, error) { return Carried(fakeInterconnects(), Select{Scheme: "cyclic", Cores: 1024}) }},
 }
 
 // singleSeries is a notebook's own figure in the package's style: a panel

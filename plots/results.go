@@ -13,6 +13,7 @@ import (
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/sim"
 )
 
@@ -23,7 +24,8 @@ var Columns = sim.RequiredColumns()
 
 // textColumns are the columns that hold text; "fits" holds a boolean and
 // every other column a number.
-var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "scheme": true, "reason": true}
+var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "scheme": true, "reason": true,
+	"interconnect": true}
 
 // ReadResults reads a results CSV (header line with at least [Columns]) into
 // a DataFrame and checks it: every column present, numbers in the numeric
@@ -60,6 +62,7 @@ func typed(df dataframe.DataFrame) dataframe.DataFrame {
 // row is one result record as read from a DataFrame.
 type row struct {
 	model, layer, kind, scheme string
+	interconnect               string // arch.Shared for results from before the column
 	fits                       bool
 	num                        map[string]float64
 }
@@ -89,12 +92,17 @@ func table(df dataframe.DataFrame, name string) ([]row, error) {
 	for i := range rows {
 		rows[i].num = make(map[string]float64, len(Columns))
 	}
-	for _, c := range slices.Concat(Columns, sim.EnergyColumns()) {
+	for _, c := range slices.Concat(Columns, []string{"interconnect"}, sim.EnergyColumns()) {
 		if !have[c] {
-			continue // an energy column of results from before them: reads as 0
+			continue // an optional column of results from before it: reads as 0 (energies) or below
 		}
 		if err := fillColumn(rows, df.Col(c), name); err != nil {
 			return nil, err
+		}
+	}
+	for i := range rows {
+		if rows[i].interconnect == "" {
+			rows[i].interconnect = arch.Shared // results from before the column: the shared bus
 		}
 	}
 	return rows, nil
@@ -119,6 +127,8 @@ func fillColumn(rows []row, s series.Series, name string) error {
 			rows[i].kind = rec
 		case "scheme":
 			rows[i].scheme = rec
+		case "interconnect":
+			rows[i].interconnect = rec
 		case "fits":
 			b, err := strconv.ParseBool(strings.TrimSpace(rec))
 			if err != nil {
@@ -150,16 +160,18 @@ var ErrNoData = errors.New("no results")
 // Select narrows results down before a figure is drawn. Zero fields select
 // everything.
 type Select struct {
-	Model  string // "resnet18"
-	Scheme string // "linear"
-	Xbar   int    // crossbar rows (square crossbars: 32, 64, 128)
-	Bus    int    // bus width in bytes
-	Cores  int    // core budget (cores_budget)
-	Images int    // images streamed (whole-network figures only)
+	Model        string // "resnet18"
+	Scheme       string // "linear"
+	Xbar         int    // crossbar rows (square crossbars: 32, 64, 128)
+	Bus          int    // bus width in bytes
+	Cores        int    // core budget (cores_budget)
+	Images       int    // images streamed (whole-network figures only)
+	Interconnect string // "shared" or "axi4"
 }
 
 func (s Select) keep(r row) bool {
 	return (s.Model == "" || r.model == s.Model) &&
+		(s.Interconnect == "" || r.interconnect == s.Interconnect) &&
 		(s.Scheme == "" || r.scheme == s.Scheme) &&
 		(s.Xbar == 0 || int(r.n("xbar_rows")) == s.Xbar) &&
 		(s.Bus == 0 || int(r.n("bus_bytes")) == s.Bus) &&
@@ -187,6 +199,9 @@ func (s Select) String() string {
 	}
 	if s.Images != 0 {
 		add("images", strconv.Itoa(s.Images))
+	}
+	if s.Interconnect != "" {
+		add("interconnect", s.Interconnect)
 	}
 	if len(parts) == 0 {
 		return "all results"
@@ -223,6 +238,7 @@ var dims = []struct {
 	{"xbar_rows", func(r row) string { return fmtNum(r.n("xbar_rows")) }},
 	{"bus_bytes", func(r row) string { return fmtNum(r.n("bus_bytes")) }},
 	{"cores_budget", func(r row) string { return fmtNum(r.n("cores_budget")) }},
+	{"interconnect", func(r row) string { return r.interconnect }},
 }
 
 // unique checks that key identifies at most one row. On a clash it names

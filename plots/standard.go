@@ -11,11 +11,13 @@ import (
 // Choice is the configuration the standard figures pin down where a figure
 // shows a single value of a sweep axis.
 type Choice struct {
-	Models []string // every model, in order of first appearance
-	Scheme string   // "cyclic" if present, else the last parallel scheme
-	Bus    int      // widest bus
-	Cores  int      // largest core budget
-	Xbar   int      // smallest crossbar (the memory figure)
+	Models        []string // every model, in order of first appearance
+	Interconnects []string // every interconnect, in order of first appearance (a report sweeps its default first)
+	Interconnect  string   // the first of them: the figures of one interconnect show it
+	Scheme        string   // "cyclic" if present, else the last parallel scheme
+	Bus           int      // widest bus
+	Cores         int      // largest core budget
+	Xbar          int      // smallest crossbar (the memory figure)
 }
 
 // Choose picks the standard configuration from the results in df.
@@ -27,7 +29,9 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 	if len(rows) == 0 {
 		return Choice{}, fmt.Errorf("results: no rows")
 	}
-	c := Choice{Models: distinct(rows, func(r row) string { return r.model })}
+	c := Choice{Models: distinct(rows, func(r row) string { return r.model }),
+		Interconnects: distinct(rows, func(r row) string { return r.interconnect })}
+	c.Interconnect = c.Interconnects[0]
 	c.Scheme = rows[0].scheme
 	ps := parallelSchemes(rows)
 	if len(ps) > 0 {
@@ -43,7 +47,9 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 
 // Standard builds the figures of a results sweep with the configuration of
 // [Choose]: for each model the speedup, overhead and memory figures, then
-// the efficiency figure over all models. A figure with nothing to draw
+// the efficiency figure over all models, all of the first interconnect;
+// and when the results have several interconnects, the figure that
+// compares them ([Carried]). A figure with nothing to draw
 // (e.g. no layer fits the budget) is left out; an error is returned only
 // when no figure can be drawn or a builder fails otherwise.
 func Standard(df dataframe.DataFrame) ([]*Figure, error) {
@@ -54,12 +60,15 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 	var figs []*Figure
 	for _, m := range c.Models {
 		for _, build := range []func() (*Figure, error){
-			func() (*Figure, error) { return Speedup(df, Select{Model: m, Bus: c.Bus, Cores: c.Cores}) },
 			func() (*Figure, error) {
-				return Overhead(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores})
+				return Speedup(df, Select{Model: m, Bus: c.Bus, Cores: c.Cores, Interconnect: c.Interconnect})
 			},
 			func() (*Figure, error) {
-				return Memory(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar})
+				return Overhead(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Interconnect: c.Interconnect})
+			},
+			func() (*Figure, error) {
+				return Memory(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar,
+					Interconnect: c.Interconnect})
 			},
 		} {
 			if err := keep(&figs, build); err != nil {
@@ -67,9 +76,17 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 			}
 		}
 	}
-	err = keep(&figs, func() (*Figure, error) { return Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores}) })
+	err = keep(&figs, func() (*Figure, error) {
+		return Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
+	})
 	if err != nil {
 		return nil, err
+	}
+	if len(c.Interconnects) > 1 {
+		err = keep(&figs, func() (*Figure, error) { return Carried(df, Select{Scheme: c.Scheme, Cores: c.Cores}) })
+		if err != nil {
+			return nil, err
+		}
 	}
 	if len(figs) == 0 {
 		return nil, fmt.Errorf("results: %w to draw", ErrNoData)

@@ -40,8 +40,8 @@ func Describe(model string, m *mapping.Layer, a arch.Arch, s compile.Scheme) Res
 	l := m.Layer
 	r := Result{
 		Model: model, Layer: l.Name, Kind: string(l.Kind),
-		XbarRows: a.XbarRows, XbarCols: a.XbarCols, BusBytes: a.BusBytes, CoresBudget: a.Cores,
-		Scheme: string(s), Fits: m.Fits, PV: m.PV, PH: m.PH, Cores: m.Cores, Vectors: m.Vectors,
+		XbarRows: a.XbarRows, XbarCols: a.XbarCols, BusBytes: a.BusBytes, Interconnect: a.Interconnect,
+		CoresBudget: a.Cores, Scheme: string(s), Fits: m.Fits, PV: m.PV, PH: m.PH, Cores: m.Cores, Vectors: m.Vectors,
 		Limit: m.PV, XbarUtilization: m.Utilization(), Ops: 2 * l.MACs(),
 	}
 	if !m.Fits {
@@ -196,7 +196,8 @@ func Total(rs []Result) Result {
 		return Result{Layer: TotalLayer}
 	}
 	t := Result{Model: rs[0].Model, Layer: TotalLayer, XbarRows: rs[0].XbarRows, XbarCols: rs[0].XbarCols,
-		BusBytes: rs[0].BusBytes, CoresBudget: rs[0].CoresBudget, Scheme: rs[0].Scheme, Fits: true}
+		BusBytes: rs[0].BusBytes, Interconnect: rs[0].Interconnect, CoresBudget: rs[0].CoresBudget,
+		Scheme: rs[0].Scheme, Fits: true}
 	var s totals
 	misfits := 0
 	for i := range rs {

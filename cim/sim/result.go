@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cimkit/cimkit/internal/records"
 	"github.com/go-gota/gota/dataframe"
+
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/internal/records"
 )
 
 // Result is the record of one layer under one configuration. The JSON and
@@ -19,15 +21,19 @@ import (
 // that do not apply (a layer that does not fit, a run without bus traffic)
 // are 0.
 type Result struct {
-	Model       string `json:"model"`        // network name
-	Layer       string `json:"layer"`        // layer name
-	Kind        string `json:"kind"`         // layer kind: conv2d or dense
-	XbarRows    int    `json:"xbar_rows"`    // crossbar rows
-	XbarCols    int    `json:"xbar_cols"`    // crossbar columns
-	BusBytes    int    `json:"bus_bytes"`    // bus width, bytes per beat
-	CoresBudget int    `json:"cores_budget"` // cores the chip offers
-	Scheme      string `json:"scheme"`       // synchronisation scheme
-	Fits        bool   `json:"fits"`         // the layer fits the core budget (else no timing)
+	Model    string `json:"model"`     // network name
+	Layer    string `json:"layer"`     // layer name
+	Kind     string `json:"kind"`      // layer kind: conv2d or dense
+	XbarRows int    `json:"xbar_rows"` // crossbar rows
+	XbarCols int    `json:"xbar_cols"` // crossbar columns
+	BusBytes int    `json:"bus_bytes"` // bus width, bytes per beat
+	// Interconnect is the chip's interconnect, arch.Shared or arch.AXI4.
+	// Optional in files (omitempty): results from before it came from the
+	// shared bus, and the readers fill that in.
+	Interconnect string `json:"interconnect,omitempty"`
+	CoresBudget  int    `json:"cores_budget"` // cores the chip offers
+	Scheme       string `json:"scheme"`       // synchronisation scheme
+	Fits         bool   `json:"fits"`         // the layer fits the core budget (else no timing)
 
 	PV      int `json:"pv"`      // row blocks: cores adding into the same outputs
 	PH      int `json:"ph"`      // column blocks
@@ -205,8 +211,17 @@ func ReadCSV(r io.Reader) ([]Result, error) {
 				return nil, fmt.Errorf("sim: results CSV line %d, column %s: bad value %q", line, cols[i], rec[j])
 			}
 		}
-		out = append(out, res)
+		out = append(out, res.filled())
 	}
+}
+
+// filled is r with the interconnect of results from before the column
+// (the shared bus) filled in.
+func (r Result) filled() Result {
+	if r.Interconnect == "" {
+		r.Interconnect = arch.Shared
+	}
+	return r
 }
 
 // WriteJSON writes the results as an indented JSON array.
@@ -233,6 +248,9 @@ func ReadJSON(r io.Reader) ([]Result, error) {
 	var out []Result
 	if err := dec.Decode(&out); err != nil {
 		return nil, fmt.Errorf("sim: results JSON: %w", err)
+	}
+	for i := range out {
+		out[i] = out[i].filled()
 	}
 	return out, nil
 }

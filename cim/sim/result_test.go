@@ -11,14 +11,14 @@ import (
 
 func sampleResults() []Result {
 	return []Result{
-		{Model: "m", Layer: "conv1", Kind: "conv2d", XbarRows: 32, XbarCols: 32, BusBytes: 16, CoresBudget: 1024,
+		{Model: "m", Layer: "conv1", Kind: "conv2d", XbarRows: 32, XbarCols: 32, BusBytes: 16, Interconnect: "axi4", CoresBudget: 1024,
 			Scheme: "linear", Fits: true, PV: 2, PH: 1, Cores: 2, Vectors: 3, Cycles: 100, SeqCycles: 190,
 			Speedup: 1.9, Limit: 2, BusLimit: 7.5, Efficiency: 0.95, BusBytesTotal: 1000, SyncBytes: 12,
 			Overhead: 0.012, BusUtilization: 1.0 / 3, SyncMemBytes: 8, PumaAttrBytes: 10, IFMBytes: 5,
 			OFMBytes: 6, PsumBytes: 24, XbarUtilization: 0.5, Ops: 4096, EnergyPJ: 100, EnergyXbarPJ: 10,
 			EnergyADCPJ: 40, EnergyDigitPJ: 5, EnergyMemPJ: 20, EnergyBusPJ: 15, EnergySyncPJ: 1, EnergyStaticPJ: 9,
 			AreaMM2: 0.5, SyncAreaMM2: 1e-4, PumaSyncPJ: 3, PumaAreaMM2: 2e-3, TOPSPerW: 40.96, TOPSPerMM2: 0.25},
-		{Model: "m", Layer: "fc, \"big\"", Kind: "dense", Scheme: "cyclic", PV: 200, Cores: 4000},
+		{Model: "m", Layer: "fc, \"big\"", Kind: "dense", Interconnect: "shared", Scheme: "cyclic", PV: 200, Cores: 4000},
 	}
 }
 
@@ -31,13 +31,15 @@ func TestColumns(t *testing.T) {
 	}
 	energy := "ops,energy_pj,energy_xbar_pj,energy_adc_pj,energy_digital_pj,energy_mem_pj,energy_bus_pj," +
 		"energy_sync_pj,energy_static_pj,area_mm2,sync_area_mm2,puma_sync_pj,puma_area_mm2,tops_per_w,tops_per_mm2"
-	if got := strings.Join(Columns(), ","); got != want+",reason,"+energy {
-		t.Errorf("Columns:\n got %s\nwant %s,reason,%s", got, want, energy)
+	all := strings.Replace(want, "bus_bytes,", "bus_bytes,interconnect,", 1) + ",reason," + energy
+	if got := strings.Join(Columns(), ","); got != all {
+		t.Errorf("Columns:\n got %s\nwant %s", got, all)
 	}
 }
 
-// A results CSV written before the optional columns (reason, the energy
-// columns) existed still reads: those fields stay empty.
+// A results CSV written before the optional columns (interconnect, reason,
+// the energy columns) existed still reads: those fields stay empty, but
+// the interconnect, which was the shared bus.
 func TestReadCSVWithoutOptionalColumns(t *testing.T) {
 	var b bytes.Buffer
 	rs := sampleResults()
@@ -59,6 +61,7 @@ func TestReadCSVWithoutOptionalColumns(t *testing.T) {
 				dst.Field(f).Set(src.Field(f))
 			}
 		}
+		want[i].Interconnect = "shared"
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)

@@ -36,7 +36,8 @@ type Network struct {
 // It returns one netsim.Result per run and the netsim.LayerResult records
 // of every run, both in a fixed order whatever the scheduling: model,
 // crossbar, bus, budget, scheme, then run (layer, pipelined, duplicated),
-// then layer in network order. Configurations run in parallel, the largest
+// then layer in network order (and interconnect first when the sweep has
+// several). Configurations run in parallel, the largest
 // first; a configuration that cannot run (a network that does not fit
 // without segments, say) stops the sweep with an error naming it, which
 // wraps netsim's (netsim.IsBadInput tells bad input apart).
@@ -50,6 +51,21 @@ func RunNetworks(ctx context.Context, sp Spec, opt Network) ([]netsim.Result, []
 	if opt.Images < 1 || opt.Images > netprog.MaxImages {
 		return nil, nil, fmt.Errorf("sweep: %w: %d images, want 1..%d", netsim.ErrImages, opt.Images, netprog.MaxImages)
 	}
+	var rs []netsim.Result
+	var ls []netsim.LayerResult
+	err := sp.perInterconnect(func(one Spec) error {
+		r, l, err := one.runNetworks(ctx, opt)
+		rs, ls = append(rs, r...), append(ls, l...)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rs, ls, nil
+}
+
+// runNetworks runs the networks of a checked sweep of one interconnect.
+func (sp *Spec) runNetworks(ctx context.Context, opt Network) ([]netsim.Result, []netsim.LayerResult, error) {
 	units := sp.networkUnits(opt.Keep)
 	order := make([]int, len(units))
 	for i := range order {

@@ -9,8 +9,8 @@
 // scheme is simulated once and shared by every core budget (a budget only
 // decides whether the layer fits; the programs do not depend on it). Units
 // run on a pool of workers, largest first; the results come back in a fixed
-// order whatever the scheduling: model, crossbar, bus, budget, scheme, then
-// layer in network order.
+// order whatever the scheduling: interconnect, model, crossbar, bus,
+// budget, scheme, then layer in network order.
 //
 // RunNetworks sweeps the same axes with whole networks instead
 // (cim/netsim): each model placed on the chip at once, layer by layer and
@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,9 @@ type Spec struct {
 	// Base gives every other chip parameter (timings, element widths);
 	// the zero value means arch.Default().
 	Base arch.Arch
+	// Interconnects, when set, sweeps these interconnects (arch.Shared,
+	// arch.AXI4) instead of Base's alone, one after the other.
+	Interconnects []string
 	// Sim are the simulation options (arbiter, MVM model, Tech: the
 	// technology that prices energy and area; nil is energy.Default());
 	// Trace is ignored.
@@ -84,6 +88,40 @@ func Run(ctx context.Context, sp Spec) ([]sim.Result, error) {
 	if err := sp.check(); err != nil {
 		return nil, err
 	}
+	var out []sim.Result
+	err := sp.perInterconnect(func(one Spec) error {
+		rs, err := one.run(ctx)
+		out = append(out, rs...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// perInterconnect calls f with sp for each interconnect of the sweep, Base
+// set to it, reporting progress over all of them.
+func (sp *Spec) perInterconnect(f func(one Spec) error) error {
+	ics := sp.Interconnects
+	if len(ics) == 0 {
+		ics = []string{sp.Base.Interconnect}
+	}
+	for k, ic := range ics {
+		one := *sp
+		one.Base.Interconnect, one.Interconnects = ic, nil
+		if sp.Progress != nil {
+			one.Progress = func(done, total int) { sp.Progress(k*total+done, len(ics)*total) }
+		}
+		if err := f(one); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// run executes a checked sweep of one interconnect.
+func (sp *Spec) run(ctx context.Context) ([]sim.Result, error) {
 	units := sp.units()
 	order := make([]*unit, len(units))
 	for i := range units {
@@ -124,6 +162,11 @@ func (sp *Spec) check() error {
 	for _, s := range sp.Schemes {
 		if _, err := compile.ParseScheme(string(s)); err != nil {
 			return fmt.Errorf("sweep: %w", err)
+		}
+	}
+	for _, ic := range sp.Interconnects {
+		if !slices.Contains(arch.Interconnects(), ic) {
+			return fmt.Errorf("sweep: interconnect %q: want one of %s", ic, strings.Join(arch.Interconnects(), ", "))
 		}
 	}
 	for _, x := range sp.Xbars {

@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/zoo"
 )
 
 func testNet(t testing.TB, name string, filters int) *nn.Network {
@@ -200,5 +202,64 @@ func TestParseAxes(t *testing.T) {
 		if _, err := ParseSchemes(bad); err == nil {
 			t.Errorf("ParseSchemes(%q) accepted", bad)
 		}
+	}
+}
+
+// TestCarried: per interconnect and bus, the largest layer at 90% of PV or
+// more; a larger layer below 90% and a PV = 1 layer do not count, nor does
+// another scheme.
+func TestCarried(t *testing.T) {
+	r := func(ic string, bus, cores, pv int, eff float64, scheme string) sim.Result {
+		return sim.Result{Model: "m", Layer: fmt.Sprintf("l%d", cores), Interconnect: ic, BusBytes: bus, Cores: cores,
+			PV: pv, Efficiency: eff, Scheme: scheme, Fits: true, XbarRows: 32}
+	}
+	rs := []sim.Result{
+		r("axi4", 64, 512, 64, 0.95, "cyclic"), r("axi4", 64, 1024, 128, 0.5, "cyclic"),
+		r("axi4", 4, 16, 16, 0.93, "cyclic"), r("axi4", 4, 36, 18, 0.89, "cyclic"),
+		r("shared", 4, 9, 9, 0.99, "cyclic"), r("shared", 4, 64, 1, 1.0, "cyclic"),
+		r("shared", 4, 144, 72, 0.95, "linear"),
+	}
+	got := Carried(rs, compile.Cyclic, 0.9)
+	want := []Carry{
+		{Interconnect: "axi4", Bus: 4, Cores: 16, Model: "m", Layer: "l16", Xbar: 32, Efficiency: 0.93},
+		{Interconnect: "axi4", Bus: 64, Cores: 512, Model: "m", Layer: "l512", Xbar: 32, Efficiency: 0.95},
+		{Interconnect: "shared", Bus: 4, Cores: 9, Model: "m", Layer: "l9", Xbar: 32, Efficiency: 0.99},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Carried:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestInterconnects: a sweep over both interconnects returns the shared
+// bus's records, then AXI4's, each marked, with progress counted over both.
+func TestInterconnects(t *testing.T) {
+	net, err := zoo.Get("lenet5", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last, total int
+	sp := Spec{Models: []*nn.Network{net}, Xbars: []Xbar{{16, 16}}, Buses: []int{4}, Cores: []int{1024},
+		Schemes: []compile.Scheme{compile.Linear}, Interconnects: []string{arch.Shared, arch.AXI4},
+		Progress: func(done, n int) { last, total = done, n }}
+	rs, err := Run(context.Background(), sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(net.CrossbarLayers())
+	if len(rs) != 2*n || last != total || total == 0 {
+		t.Fatalf("%d records for %d layers; progress %d of %d", len(rs), n, last, total)
+	}
+	for i, r := range rs {
+		want := arch.Shared
+		if i >= n {
+			want = arch.AXI4
+		}
+		if r.Interconnect != want {
+			t.Errorf("record %d (%s): interconnect %q, want %q", i, r.Layer, r.Interconnect, want)
+		}
+	}
+	sp.Interconnects = []string{"pci"}
+	if _, err := Run(context.Background(), sp); err == nil || !strings.Contains(err.Error(), `interconnect "pci"`) {
+		t.Errorf("bad interconnect: %v", err)
 	}
 }

@@ -28,32 +28,31 @@ func (b pb) f32(num protowire.Number, v float64) pb {
 	return protowire.AppendFixed32(b, math.Float32bits(float32(v)))
 }
 
-// tensorPB is a float TensorProto with raw_data.
-func tensorPB(name string, dims []int64, v []float64) pb {
+// rawTensorPB is a TensorProto of the given type with raw_data.
+func rawTensorPB(name string, typ DataType, dims []int64, raw []byte) pb {
 	var t pb
 	for _, d := range dims {
 		t = t.varint(1, d)
 	}
-	t = t.varint(2, int64(Float)).str(8, name)
+	return t.varint(2, int64(typ)).str(8, name).bytes(9, raw)
+}
+
+// tensorPB is a float TensorProto with raw_data.
+func tensorPB(name string, dims []int64, v []float64) pb {
 	raw := make([]byte, 4*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(float32(x)))
 	}
-	return t.bytes(9, raw)
+	return rawTensorPB(name, Float, dims, raw)
 }
 
 // int64PB is an int64 TensorProto with raw_data.
 func int64PB(name string, dims []int64, v ...int64) pb {
-	var t pb
-	for _, d := range dims {
-		t = t.varint(1, d)
-	}
-	t = t.varint(2, int64(Int64)).str(8, name)
 	raw := make([]byte, 8*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint64(raw[8*i:], uint64(x))
 	}
-	return t.bytes(9, raw)
+	return rawTensorPB(name, Int64, dims, raw)
 }
 
 // constPB is a Constant node named after its output.

@@ -309,12 +309,11 @@ func TestImportFileSameAsImport(t *testing.T) {
 		packed = protowire.AppendFixed32(packed, math.Float32bits(float32(v)))
 	}
 	floatData = floatData.bytes(4, packed)
-	int8W := pb{}.varint(1, 64).varint(1, 64).varint(1, 3).varint(1, 3).varint(2, int64(Int8)).str(8, "Wq")
 	raw := make([]byte, len(big))
 	for i, v := range big {
 		raw[i] = byte(int8(v))
 	}
-	int8W = int8W.bytes(9, raw)
+	int8W := rawTensorPB("Wq", Int8, []int64{64, 64, 3, 3}, raw)
 	convs := modelPB([]pb{
 		nodePB("Conv", "c1", []string{"x", "W"}, []string{"a"}, intsAttr("pads", 1, 1, 1, 1)),
 		nodePB("Conv", "c2", []string{"a", "Wf"}, []string{"b"}, intsAttr("pads", 1, 1, 1, 1)),

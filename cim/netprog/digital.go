@@ -86,7 +86,7 @@ func (p *Program) digitalUnit(i int) error {
 	si := len(p.streams) - 1
 	p.outputs[i] = append(p.outputs[i], si)
 	p.units[l.Core0] = append(p.units[l.Core0], unit{layer: int32(i), digital: true, copies: 1, n: int32(n),
-		notifier: int32(si), perRow: p.Mode == Pipelined, target: -1, chainNext: -1})
+		notifier: int32(si), perRow: p.Mode == Pipelined, target: -1, chainNext: -1, bNext: -1, barrier: -1})
 	return nil
 }
 
@@ -157,7 +157,7 @@ func (d *dgen) next(buf []isa.Instr) ([]isa.Instr, bool) {
 	case d.phase == 1:
 		d.phase = 2
 		if !u.perRow {
-			buf = p.notify(buf, int(u.notifier), int32((d.k+1)*int(u.n)))
+			buf = p.endOfImage(buf, u, d.k)
 		}
 		buf = append(buf, isa.Instr{Op: isa.MARK, Value: p.Label(int(u.layer), d.k, true), Vec: -1})
 	default:

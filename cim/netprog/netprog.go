@@ -56,7 +56,8 @@
 //     layers in segments or rounds gets a fresh one for each, since a
 //     group member running ahead may call it before it has finished with
 //     the previous one);
-//   - one chain register per cyclic group it is a member of (see below);
+//   - one chain register per cyclic group it is a member of (see below),
+//     and in layer mode one per notifier it is (the barrier chain);
 //   - one dependency register per notifier it listens to.
 //
 // A notifier is one core that declares pixels of a layer's output final:
@@ -94,10 +95,13 @@
 // soon as the first rows it needs exist, and several images can be in
 // flight (Options.Images), each core working through them in order.
 // Layer (layer by layer): the same programs, but a layer's cores start an
-// image only when every notifier of the previous layer in network order has
-// declared the image complete (and the first layer waits for the last
-// layer's previous image; in segments, image after image within each
-// segment), and notifiers CALL only at the end of an image. One layer is at
+// image only when the previous layer in network order has finished it (and
+// the first layer waits for the last layer's previous image; in segments,
+// image after image within each segment). The previous layer's notifiers
+// tell it through a barrier: at the end of an image they form a chain (each
+// WAITs on a chain register for the one before, then CALLs the next), and
+// the last CALLs every core of the next layer once, so that a core needs
+// one register for its predecessor, not one per notifier. One layer is at
 // work at a time, as when the paper's layers are simulated one after the
 // other, now with digital layers and data movement included.
 //
@@ -182,6 +186,7 @@ type Program struct {
 	geoms     []compile.Geometry // per placement layer (crossbar)
 	streams   []notifier
 	outputs   [][]int // per placement layer: notifiers of its output
+	barrier   []int   // layer mode, per placement layer: the notifier of its barrier
 	units     [][]unit
 	regs      []int       // sequence registers per core
 	kinds     [][]RegKind // per core: each register's kind

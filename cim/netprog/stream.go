@@ -73,9 +73,14 @@ func (s *stream) refill() bool {
 
 // dependencies makes every unit a listener of the notifiers it waits for:
 // in pipelined mode the producers of the channels it reads (and, for a
-// round continuing a folded group, the earlier round); in layer mode its
-// predecessor in the order layer by layer (see layerOrder).
+// round continuing a folded group, the earlier round); in layer mode the
+// barrier of its predecessor in the order layer by layer (see layerDeps).
 func (p *Program) dependencies() error {
+	if p.Mode == LayerByLayer {
+		if err := p.barriers(); err != nil {
+			return err
+		}
+	}
 	for c := range p.units {
 		for ui := range p.units[c] {
 			u := &p.units[c][ui]
@@ -127,13 +132,11 @@ func (p *Program) layerDeps(c int, u *unit) error {
 		}
 	}
 	add := func(dst *[]dep, layer int) error {
-		for _, s := range p.outputs[layer] {
-			r, err := p.listen(c, s)
-			if err != nil {
-				return err
-			}
-			*dst = append(*dst, dep{stream: s, reg: r})
+		r, err := p.listen(c, p.barrier[layer])
+		if err != nil {
+			return err
 		}
+		*dst = append(*dst, dep{stream: p.barrier[layer], reg: r})
 		return nil
 	}
 	if prev >= 0 {
@@ -214,4 +217,44 @@ func (p *Program) notifiersOf(i, shift int, fn func(s, c0, c1 int)) {
 	for _, s := range p.outputs[i] {
 		fn(s, p.streams[s].c0+shift, p.streams[s].c1+shift)
 	}
+}
+
+// barriers links, in layer mode, the notifiers of each layer's output into
+// a chain (see the package doc) whose last member tells the layer's
+// barrier notifier: one count per image, so that the next layer's cores
+// need one register for it, not one per notifier.
+func (p *Program) barriers() error {
+	owner := map[int]*unit{} // notifier -> the unit that sends it
+	core := map[int]int{}
+	for c := range p.units {
+		for ui := range p.units[c] {
+			if u := &p.units[c][ui]; u.notifier >= 0 {
+				owner[int(u.notifier)], core[int(u.notifier)] = u, c
+			}
+		}
+	}
+	p.barrier = make([]int, len(p.Place.Layers))
+	for _, i := range p.timed {
+		outs := p.outputs[i]
+		last := outs[len(outs)-1]
+		p.streams = append(p.streams, notifier{core: core[last], layer: i, copies: 1, width: 1, n: 1})
+		p.barrier[i] = len(p.streams) - 1
+		for j, s := range outs {
+			u := owner[s]
+			u.bNext = -1
+			if j > 0 {
+				r, err := p.newReg(core[s], ChainReg)
+				if err != nil {
+					return err
+				}
+				u.bWait, u.bReg = true, r
+				prev := owner[outs[j-1]]
+				prev.bNext, prev.bNReg = int32(core[s]), r
+			}
+			if j == len(outs)-1 {
+				u.barrier = int32(p.barrier[i])
+			}
+		}
+	}
+	return nil
 }

@@ -38,6 +38,12 @@ type unit struct {
 	chainNext int32 // core of the next chain member (-1: the end)
 	chainNReg uint16
 
+	bWait   bool   // layer mode: wait on bReg for the previous notifier of the layer
+	bReg    uint16 // layer mode: the barrier chain register
+	bNext   int32  // layer mode: core of the next notifier of the layer (-1: none)
+	bNReg   uint16
+	barrier int32 // layer mode: the layer's barrier this unit tells (-1: none)
+
 	deps     []dep // per pixel (pipelined) inputs, and the carry (input -1)
 	pre      []dep // layer mode: WAIT at the start of image k for image k - preLag
 	preLag   int
@@ -101,7 +107,7 @@ func (p *Program) group(l *place.Layer, d, n, round int, tiles []mapping.Tile, c
 		u := &us[j]
 		*u = unit{layer: int32(l.Index), copy: int32(d), copies: int32(l.Copies), tile: int32(t.Core), round: int32(round),
 			prog: l.Segment > 0 || round > 0, j: int32(j), pv: int32(pv), n: int32(n), target: -1,
-			carryIn: carryIn, carryOut: carryOut, notifier: -1, chainNext: -1}
+			carryIn: carryIn, carryOut: carryOut, notifier: -1, chainNext: -1, bNext: -1, barrier: -1}
 		p.role(u, cores)
 		if pv > 1 {
 			r, err := p.newReg(cores[j], OwnerReg)
@@ -395,7 +401,27 @@ func (x *xgen) epilogue(buf []isa.Instr) []isa.Instr {
 		buf = append(buf, p.call(int(u.chainNext), u.chainNReg, int32(k+1)))
 	}
 	if u.notifier >= 0 && !u.perRow {
-		buf = p.notify(buf, int(u.notifier), int32((k+1)*n))
+		buf = p.endOfImage(buf, u, k)
+	}
+	return buf
+}
+
+// endOfImage appends a notifier's end-of-image notification: for a
+// layer's output in layer mode its step of the layer's barrier chain, else
+// the count of the whole image (a cyclic group's, or a folded round's
+// partial sums).
+func (p *Program) endOfImage(buf []isa.Instr, u *unit, k int) []isa.Instr {
+	if p.Mode != LayerByLayer || u.carryOut {
+		return p.notify(buf, int(u.notifier), int32((k+1)*int(u.n)))
+	}
+	if u.bWait {
+		buf = append(buf, isa.Instr{Op: isa.WAIT, Seq: u.bReg, Value: int32(k + 1), Vec: -1})
+	}
+	if u.bNext >= 0 {
+		buf = append(buf, p.call(int(u.bNext), u.bNReg, int32(k+1)))
+	}
+	if u.barrier >= 0 {
+		buf = p.notify(buf, int(u.barrier), int32(k+1))
 	}
 	return buf
 }

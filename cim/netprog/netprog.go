@@ -7,12 +7,15 @@
 //
 // # Crossbar layers
 //
-// Each core holding a tile runs the program of package compile for its
-// layer and scheme (sequential, linear or cyclic), over the output pixels
-// of its copy (p mod copies = copy; all of them without duplication), once
-// per image. Feature maps are HWC in shared memory, one slot per image
-// (Layout); partial sums too, so that images in flight never share a
-// buffer. A layer folded in rounds (cim/place) runs each round's part of a
+// Each core holding a tile runs its layer's scheme (sequential, linear or
+// cyclic) as package compile writes it, with compile's instructions and
+// input loads, over the output pixels of its copy (p mod copies = copy;
+// all of them without duplication), once per image. Feature maps are HWC
+// in shared memory, one slot per image (Layout), every image's input there
+// from the start; partial sums too, so that images in flight never share a
+// buffer. Nothing is reused: every feature map and partial sum of every
+// image has its own slot, which bounds the images of a run by the shared
+// memory (ErrMemory). A layer folded in rounds (cim/place) runs each round's part of a
 // conflict group as a group of its own: the first writers of a group that
 // continues an earlier round load that round's partial sums, and the last
 // writers of a group that a later round continues store partial sums
@@ -37,8 +40,9 @@
 //   - global average pooling: a LOAD and a VOP per input pixel, one to
 //     scale (one chunk of channels after the other);
 //   - resize: one LOAD and VOP per output pixel (nearest), four (linear)
-//     or sixteen (cubic); zero insertion (a transposed convolution's stride): a LOAD and
-//     VOP for the pixels that come from the input, one VOP for the zeros;
+//     or sixteen (cubic); zero insertion (a transposed convolution's
+//     stride): a LOAD and VOP for the pixels that come from the input, one
+//     VOP for the zeros;
 //   - a concatenation that has to copy: a LOAD and a STORE per input chunk;
 //   - any other operator (softmax, matrix products of two activations,
 //     ...): the whole input is read (LOAD and VOP per chunk) before the

@@ -42,8 +42,8 @@
 //
 // # Duplication
 //
-// A crossbar layer may be placed in several copies (Options.Copies, or the
-// greedy choice of Duplicate): copy d holds all the layer's tiles again and
+// A crossbar layer may be placed in several copies (Options.Copies, which
+// cim/netsim chooses greedily): copy d holds all the layer's tiles again and
 // computes the output pixels p with p mod Copies = d, so that every copy
 // follows the raster order of the input at the same pace. Dense layers
 // (one output vector) are never duplicated; folded layers neither.
@@ -180,7 +180,7 @@ type Options struct {
 	// it such a network is refused with an error wrapping ErrNoFit.
 	Segments bool
 	// Copies gives the number of weight copies of crossbar layers, by
-	// layer name (missing: 1). See also Duplicate.
+	// layer name (missing: 1).
 	Copies map[string]int
 }
 

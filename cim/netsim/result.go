@@ -51,7 +51,7 @@ type Result struct {
 	SyncBytes       int64   `json:"sync_bytes"`       // of which CALLs
 	WeightBytes     int64   `json:"weight_bytes"`     // of which weights loaded for reprogramming
 
-	ReprogramCycles int64 `json:"reprogram_cycles"` // summed over segments and rounds: first row write to last
+	ReprogramCycles int64 `json:"reprogram_cycles"` // time any core was reprogramming (loading and writing crossbar rows)
 	WriteCycles     int64 `json:"write_cycles"`     // crossbar row writes, all cores (RowWriteCycles x rows)
 
 	SyncMemBytes  int64 `json:"sync_mem_bytes"`  // sequence registers of every core, all kinds
@@ -89,7 +89,7 @@ type LayerResult struct {
 	XbarBusy       float64 `json:"xbar_busy"`        // MVM cycles / (cores x span): how busy its crossbars were
 	WrittenBytes   int64   `json:"written_bytes"`    // bytes of its output feature map stored, all images
 	ReadBytes      int64   `json:"read_bytes"`       // bytes of its output feature map loaded by readers, all images
-	ReprogramCycle int64   `json:"reprogram_cycles"` // first row write to last of its tiles (0 when resident)
+	ReprogramCycle int64   `json:"reprogram_cycles"` // time any of its cores was reprogrammed for it (0 when resident)
 
 	// The run's configuration, as in Result, so that the layers of several
 	// runs can share one table.

@@ -44,6 +44,15 @@ var golden = []struct {
 	{"network_timeline", TwoColumn, func() (*Figure, error) { return NetworkTimeline(fakeNetworkLayers(), Select{}) }},
 	{"network_speedup", TwoColumn, func() (*Figure, error) { return NetworkSpeedup(fakeNetwork(), Select{}) }},
 	{"carried", OneColumn, func() (*Figure, error) { return Carried(fakeInterconnects(), Select{Scheme: "cyclic", Cores: 1024}) }},
+	{"energy", OneColumn, func() (*Figure, error) {
+		return EnergyBreakdown(fakeFrame(), Select{Model: "resnet18", Xbar: 64, Scheme: "cyclic", Bus: 16, Cores: 1024})
+	}},
+	{"energy_inference", OneColumn, func() (*Figure, error) {
+		return EnergyPerInference(fakeFrame(), Select{Scheme: "cyclic", Cores: 1024})
+	}},
+	{"sync_cost", OneColumn, func() (*Figure, error) {
+		return SyncCost(fakeFrame(), Select{Model: "resnet18", Xbar: 64, Scheme: "cyclic", Bus: 16, Cores: 1024})
+	}},
 }
 
 // singleSeries is a notebook's own figure in the package's style: a panel

@@ -70,6 +70,8 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 				return Memory(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar,
 					Interconnect: c.Interconnect})
 			},
+			func() (*Figure, error) { return EnergyBreakdown(df, energySelect(df, c, m)) },
+			func() (*Figure, error) { return SyncCost(df, energySelect(df, c, m)) },
 		} {
 			if err := keep(&figs, build); err != nil {
 				return nil, err
@@ -78,6 +80,12 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 	}
 	err = keep(&figs, func() (*Figure, error) {
 		return Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = keep(&figs, func() (*Figure, error) {
+		return EnergyPerInference(df, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
 	})
 	if err != nil {
 		return nil, err
@@ -92,6 +100,30 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 		return nil, fmt.Errorf("results: %w to draw", ErrNoData)
 	}
 	return figs, nil
+}
+
+// energySelect is the configuration of model m's energy figures: the
+// standard one, on the smallest crossbar on which every layer of m fits
+// (the smallest crossbar when none does), so that no layer is missing.
+func energySelect(df dataframe.DataFrame, c Choice, m string) Select {
+	sel := Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar, Interconnect: c.Interconnect}
+	all := sel
+	all.Xbar = 0
+	rows, err := selectRows(df, all, "energy")
+	if err != nil {
+		return sel
+	}
+	for _, x := range values(rows, "xbar_rows") {
+		all := true
+		for _, r := range rows {
+			all = all && (r.n("xbar_rows") != x || r.fits)
+		}
+		if all {
+			sel.Xbar = int(x)
+			return sel
+		}
+	}
+	return sel
 }
 
 // keep appends the figure build makes, skipping it when it has no data.

@@ -53,7 +53,7 @@ func TestPlotModelNameCannotEscape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inside != 4 || !strings.Contains(stdout, filepath.Join(out, "speedup__x_1col-")) {
+	if inside != 7 || !strings.Contains(stdout, filepath.Join(out, "speedup__x_1col-")) { // with the 3 energy figures
 		t.Errorf("%d figures inside --out; stdout:\n%s", inside, stdout)
 	}
 }

@@ -52,10 +52,11 @@ func TestReportWritesEverything(t *testing.T) {
 		t.Errorf("results.csv has %d rows, want 40", df.Nrow())
 	}
 	figs, _ := filepath.Glob(filepath.Join(dir, "figures", "*"))
-	// speedup, overhead, memory, efficiency, timeline, bus utilisation;
-	// 2 formats x 2 sizes each.
-	if len(figs) != 6*4 {
-		t.Errorf("%d figure files, want 24: %v", len(figs), figs)
+	// speedup, overhead, memory, energy breakdown, sync cost, efficiency,
+	// energy per inference, timeline, bus utilisation; 2 formats x 2 sizes
+	// each.
+	if len(figs) != 9*4 {
+		t.Errorf("%d figure files, want 36: %v", len(figs), figs)
 	}
 }
 
@@ -94,8 +95,9 @@ func TestPlotRedraws(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	files := strings.Fields(stdout)
-	// No trace in a CSV: speedup, overhead, memory, efficiency.
-	if len(files) != 8 || !strings.HasSuffix(files[0], "efficiency_1col.eps") {
+	// No trace in a CSV: speedup, overhead, memory, energy breakdown, sync
+	// cost, efficiency, energy per inference.
+	if len(files) != 14 || !strings.HasSuffix(files[0], "efficiency_1col.eps") {
 		t.Errorf("plot wrote %v", files)
 	}
 	for _, f := range files {
@@ -154,7 +156,7 @@ func TestPlotSweepOutput(t *testing.T) {
 		t.Fatalf("sweep exit %d: %s", code, errs)
 	}
 	code, out, errs := cimkit("plot", "--in", csv, "--out", dir, "--format", "svg", "--size", "1col")
-	if code != 0 || strings.Count(out, ".svg") != 4 {
+	if code != 0 || strings.Count(out, ".svg") != 7 {
 		t.Errorf("plot: exit %d, %s %s", code, out, errs)
 	}
 }

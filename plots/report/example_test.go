@@ -25,7 +25,7 @@ func Example() {
 		fmt.Println(c.ID)
 	}
 	// Output:
-	// 60 results, 6 figures
+	// 60 results, 9 figures
 	// limit
 	// sync32
 	// sync64

@@ -42,6 +42,9 @@ type pageView struct {
 	Figures   []figView
 	Tables    []layerTable
 	Holds     int
+	EnHeader  []string
+	Energy    [][]string
+	Tech      string
 }
 
 func (r *Report) view() pageView {
@@ -69,6 +72,10 @@ func (r *Report) view() pageView {
 		v.Figures = append(v.Figures, r.figView(f))
 	}
 	v.Tables = r.layerTables()
+	v.EnHeader, v.Tech = energyHeader, r.techNote()
+	for _, e := range r.Energy() {
+		v.Energy = append(v.Energy, e.cells())
+	}
 	return v
 }
 
@@ -171,6 +178,16 @@ Raw results: <a href="results.csv">results.csv</a> (one row per layer and config
 {{end}}</table>
 <p class="small">Efficiency is speedup over the sequential scheme divided by the limit PV, over layers with PV &gt; 1 that fit.
 Model speedup: all conv layers run one after another, sequential over the scheme.</p>
+
+<h2>Energy and area</h2>
+<table><tr>{{range .EnHeader}}<th>{{.}}</th>{{end}}</tr>
+{{range .Energy}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+<p class="small">Technology {{.Tech}} (cim/energy). Energy of the conv layers that fit, run one after another, under the
+standard scheme at the largest core budget; when all fit, one inference's conv layers. Area: the chip that runs them
+(the most cores and the most shared memory any layer uses, and its bus). Sync energy: CALL transfers, sequence-register
+writes, WAIT checks and the registers' leakage; PUMA sync / ours: what a PUMA-style attribute buffer for the same shared
+data would spend instead (attribute accesses and leakage), as a multiple of it.</p>
 
 <h2>Figures</h2>
 {{range .Figures}}<figure id="{{.Name}}"><img src="{{.Src}}" alt="{{.Caption}}">

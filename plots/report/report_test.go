@@ -83,6 +83,36 @@ func TestRunAndWrite(t *testing.T) {
 	if err := r.WriteSummary(&sum); err != nil || !strings.Contains(sum.String(), "resnet18  128x128  cyclic") {
 		t.Errorf("summary %v:\n%s", err, sum.String())
 	}
+	checkEnergy(t, r, string(html))
+}
+
+// checkEnergy: the energy table has one row per bus (cyclic, 1024 cores),
+// every conv layer of ResNet-18 fits 128x128 crossbars, the chip runs the
+// largest layer (so its area is at least every layer's), and the page
+// shows the table.
+func checkEnergy(t *testing.T, r *Report, html string) {
+	t.Helper()
+	rows := r.Energy()
+	if len(rows) != 2 || rows[0].Bus != 8 || rows[1].Bus != 64 {
+		t.Fatalf("energy rows %+v", rows)
+	}
+	for _, e := range rows {
+		var sum float64
+		for _, x := range r.Results {
+			if x.Scheme == "cyclic" && x.BusBytes == e.Bus {
+				sum += x.EnergyPJ
+				if x.AreaMM2 > e.AreaMM2 {
+					t.Errorf("%d B: chip %g mm² smaller than layer %s's %g", e.Bus, e.AreaMM2, x.Layer, x.AreaMM2)
+				}
+			}
+		}
+		if e.Fit != 20 || e.Scheme != "cyclic" || sum/1e9 != e.EnergyMJ || !(e.SyncShare > 0 && e.SyncShare < 0.01) || !(e.TOPSPerW > 0) {
+			t.Errorf("energy row %+v (sum of layers %g mJ)", e, sum/1e9)
+		}
+	}
+	if !strings.Contains(html, "<h2>Energy and area</h2>") || !strings.Contains(html, "cimkit-default-32nm") {
+		t.Error("index.html has no energy table")
+	}
 }
 
 // escaped escapes text as html/template does for the claims.

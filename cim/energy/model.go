@@ -14,7 +14,7 @@ type Chip struct {
 	Arch        arch.Arch
 	Cores       int   // cores powered
 	SharedBytes int64 // shared memory held (IFM + partial sums + OFM)
-	SeqRegs     int   // sequence registers per core (0 is read as 1, the paper's one)
+	SeqRegs     int   // sequence registers on the chip (0: one per core, the paper's)
 }
 
 // AddrBits is the address and control phase of one bus transaction, in
@@ -33,11 +33,11 @@ func PumaAttrBytes(n int64) int64 { return (n + PumaWordBytes - 1) / PumaWordByt
 
 // Area is a chip's area by part, in mm², with the figures it follows from.
 type Area struct {
-	Core      float64 // one core: crossbar, converters, registers, digital unit, sequence registers
+	Core      float64 // one core: crossbar, converters, registers, digital unit (sequence registers apart)
 	Crossbars float64 // every core's RRAM cells
 	ADCs      float64 // every core's ADCs (and shift-and-adds)
 	Periphery float64 // every core's DACs, sample-and-holds, registers and digital unit
-	SeqRegs   float64 // every core's sequence registers (the paper's synchronisation memory)
+	SeqRegs   float64 // the sequence registers (the paper's synchronisation memory)
 	Memory    float64 // shared memory
 	Bus       float64 // the bus wires
 	Total     float64 // all of the above
@@ -136,7 +136,16 @@ func BusWires(a arch.Arch) int { return 16*a.BusBytes + 2*AddrBits }
 
 // perCore are the instance counts of one core.
 type perCore struct {
-	cells, dacs, shs, adcs, inBytes, outBytes, lanes, seqBytes float64
+	cells, dacs, shs, adcs, inBytes, outBytes, lanes float64
+}
+
+// seqBytes is the bytes of sequence register on chip c.
+func (c Chip) seqBytes() float64 {
+	regs := c.SeqRegs
+	if regs <= 0 {
+		regs = c.Cores
+	}
+	return float64(regs) * float64(c.Arch.SeqRegBytes)
 }
 
 func (t *Tech) core(c Chip) perCore {
@@ -149,7 +158,6 @@ func (t *Tech) core(c Chip) perCore {
 		// Out and Acc, one partial sum per column each
 		outBytes: 2 * float64(a.XbarCols) * float64(a.PsumBytes),
 		lanes:    float64(DigitalLanes(a)),
-		seqBytes: float64(max(c.SeqRegs, 1)) * float64(a.SeqRegBytes),
 	}
 }
 
@@ -167,13 +175,13 @@ func (t *Tech) Area(c Chip) Area {
 	peri := k.dacs*comp["dac"].InstanceArea() + k.shs*comp["sample_hold"].InstanceArea() +
 		k.inBytes*comp["input_register"].InstanceArea() + k.outBytes*comp["output_register"].InstanceArea() +
 		k.lanes*comp["digital_unit"].InstanceArea()
-	seq := k.seqBytes * comp["sequence_register"].InstanceArea()
-	ar.Core = xbar + adcs + peri + seq
-	ar.Crossbars, ar.ADCs, ar.Periphery, ar.SeqRegs = n*xbar, n*adcs, n*peri, n*seq
+	ar.Core = xbar + adcs + peri
+	ar.Crossbars, ar.ADCs, ar.Periphery = n*xbar, n*adcs, n*peri
+	ar.SeqRegs = c.seqBytes() * comp["sequence_register"].InstanceArea()
 	ar.Memory = float64(c.SharedBytes) * comp["shared_memory"].InstanceArea()
-	ar.BusMM = math.Sqrt(n*ar.Core + ar.Memory)
+	ar.BusMM = math.Sqrt(n*ar.Core + ar.SeqRegs + ar.Memory)
 	ar.Bus = float64(ar.BusWires) * comp["bus"].InstanceArea() * t.busScale(ar.BusMM)
-	ar.Total = n*ar.Core + ar.Memory + ar.Bus
+	ar.Total = n*ar.Core + ar.SeqRegs + ar.Memory + ar.Bus
 	ar.PumaAttr = float64(PumaAttrBytes(c.SharedBytes)) * comp["attribute_buffer"].InstanceArea()
 	return ar
 }
@@ -199,7 +207,7 @@ func (t *Tech) Leakage(c Chip) (total, seqRegs float64) {
 		k.shs*comp["sample_hold"].InstanceLeakage() + k.adcs*(adcLeak+comp["shift_add"].InstanceLeakage()) +
 		k.inBytes*comp["input_register"].InstanceLeakage() + k.outBytes*comp["output_register"].InstanceLeakage() +
 		k.lanes*comp["digital_unit"].InstanceLeakage()
-	seqRegs = float64(c.Cores) * k.seqBytes * comp["sequence_register"].InstanceLeakage()
+	seqRegs = c.seqBytes() * comp["sequence_register"].InstanceLeakage()
 	ar := t.Area(c)
 	bus := float64(ar.BusWires) * comp["bus"].InstanceLeakage() * t.busScale(ar.BusMM)
 	mem := float64(c.SharedBytes) * comp["shared_memory"].InstanceLeakage()

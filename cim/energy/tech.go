@@ -32,14 +32,14 @@ type Component struct {
 	Source string  `json:"source"`          // where the values come from, and the arithmetic
 	Count  float64 `json:"count,omitempty"` // instances DimPower, Leakage and Area cover (default 1)
 
-	Energy       Quantity `json:"energy"`        // dynamic energy of one action of one instance
-	Power        Quantity `json:"power"`         // dynamic power of Count instances at full activity
-	Rate         Quantity `json:"rate"`          // actions per second of one instance at full activity
-	AccessEnergy Quantity `json:"access_energy"` // per access or transaction (memories, bus, WAIT checks)
-	WriteEnergy  Quantity `json:"write_energy"`  // crossbar: programming one cell
-	Leakage      Quantity `json:"leakage"`       // static power of Count instances
-	Area         Quantity `json:"area"`          // area of Count instances
-	Length       Quantity `json:"length"`        // bus: length of one wire the values are for (default 1 mm)
+	Energy       Quantity `json:"energy,omitzero"`        // dynamic energy of one action of one instance
+	Power        Quantity `json:"power,omitzero"`         // dynamic power of Count instances at full activity
+	Rate         Quantity `json:"rate,omitzero"`          // actions per second of one instance at full activity
+	AccessEnergy Quantity `json:"access_energy,omitzero"` // per access or transaction (memories, bus, WAIT checks)
+	WriteEnergy  Quantity `json:"write_energy,omitzero"`  // crossbar: programming one cell
+	Leakage      Quantity `json:"leakage,omitzero"`       // static power of Count instances
+	Area         Quantity `json:"area,omitzero"`          // area of Count instances
+	Length       Quantity `json:"length,omitzero"`        // bus: length of one wire the values are for (default 1 mm)
 
 	Bits        int          `json:"bits,omitempty"`        // ADC: resolution of this entry
 	Resolutions []Resolution `json:"resolutions,omitempty"` // ADC: one instance at each resolution
@@ -49,9 +49,9 @@ type Component struct {
 // conversion, leakage and area.
 type Resolution struct {
 	Bits    int      `json:"bits"`
-	Energy  Quantity `json:"energy"`
-	Leakage Quantity `json:"leakage"`
-	Area    Quantity `json:"area"`
+	Energy  Quantity `json:"energy,omitzero"`
+	Leakage Quantity `json:"leakage,omitzero"`
+	Area    Quantity `json:"area,omitzero"`
 }
 
 // Role says what one instance and one action of a model component are.

@@ -143,3 +143,22 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestMarshalRoundTrip: a technology written as JSON loads back the same.
+func TestMarshalRoundTrip(t *testing.T) {
+	for _, tc := range []*Tech{Default(), ISAAC()} {
+		b, err := json.Marshal(tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.Name, err)
+		}
+		for name, c := range tc.Components {
+			if d := back.Components[name]; d.ActionEnergy() != c.ActionEnergy() || d.InstanceArea() != c.InstanceArea() {
+				t.Errorf("%s %s: %v %v, back %v %v", tc.Name, name, c.ActionEnergy(), c.InstanceArea(), d.ActionEnergy(), d.InstanceArea())
+			}
+		}
+	}
+}

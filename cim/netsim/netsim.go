@@ -368,6 +368,7 @@ func (r *Run) measure(cfg Config, cnt *counter) {
 	if len(xbarCores) > 0 && t.Cycles > 0 {
 		res.CoreUtilization = float64(mvm) / (float64(len(xbarCores)) * float64(t.Cycles))
 	}
+	r.setEnergy(cfg)
 }
 
 // writeRows is the number of crossbar rows that crossbar layer i writes

@@ -62,6 +62,25 @@ type Result struct {
 	MaxSeqRegs    int   `json:"max_seq_regs"`    // most registers of one core
 	PumaAttrBytes int64 `json:"puma_attr_bytes"` // PUMA-style attribute buffer for the shared data (sim.PumaAttrBytes)
 	SharedBytes   int64 `json:"shared_bytes"`    // shared memory used: feature maps and partial sums, every image slot
+
+	// Energy and area of the run (package cim/energy, priced with
+	// Config.Sim.Tech), as in sim.Result: the classes add up to EnergyPJ;
+	// reprogramming (crossbar cell writes) counts in EnergyXbarPJ.
+	Ops            int64   `json:"ops"`               // operations: 2 per multiply-accumulate of the crossbar layers, all images
+	EnergyPJ       float64 `json:"energy_pj"`         // energy of the run, all images
+	EnergyXbarPJ   float64 `json:"energy_xbar_pj"`    // crossbar reads and writes, DACs, samples
+	EnergyADCPJ    float64 `json:"energy_adc_pj"`     // ADC conversions
+	EnergyDigitPJ  float64 `json:"energy_digital_pj"` // shift-and-adds, registers, MOVs and VOPs (digital layers)
+	EnergyMemPJ    float64 `json:"energy_mem_pj"`     // shared-memory reads and writes
+	EnergyBusPJ    float64 `json:"energy_bus_pj"`     // bus transfers of LOADs and STOREs
+	EnergySyncPJ   float64 `json:"energy_sync_pj"`    // CALLs, sequence-register writes, WAIT checks, the registers' leakage
+	EnergyStaticPJ float64 `json:"energy_static_pj"`  // leakage of everything else for the run's time
+	AreaMM2        float64 `json:"area_mm2"`          // the chip: cores used, shared memory, sequence registers, bus
+	SyncAreaMM2    float64 `json:"sync_area_mm2"`     // of which sequence registers (every register of every kind)
+	PumaSyncPJ     float64 `json:"puma_sync_pj"`      // a PUMA attribute buffer instead of EnergySyncPJ
+	PumaAreaMM2    float64 `json:"puma_area_mm2"`     // area of that attribute buffer
+	TOPSPerW       float64 `json:"tops_per_w"`        // Ops / EnergyPJ
+	TOPSPerMM2     float64 `json:"tops_per_mm2"`      // Ops per second of the run / AreaMM2, in tera
 }
 
 // LayerResult is the record of one layer in a whole-network run (the

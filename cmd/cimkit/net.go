@@ -24,7 +24,7 @@ func init() {
 var (
 	netTable = []string{"mode", "duplicate", "images", "segments", "cores", "copies", "latency_cycles", "latency_us",
 		"images_per_s", "speedup", "dup_gain", "bottleneck", "bottleneck_share", "core_utilization", "bus_utilization",
-		"reprogram_cycles", "sync_mem_bytes", "puma_attr_bytes"}
+		"reprogram_cycles", "sync_mem_bytes", "puma_attr_bytes", "energy_pj", "area_mm2", "tops_per_w"}
 	netLayerTable = []string{"mode", "layer", "kind", "role", "segment", "copies", "rounds", "cores", "start_cycles",
 		"end_cycles", "critical_share", "xbar_busy", "written_bytes"}
 )

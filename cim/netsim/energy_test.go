@@ -1,0 +1,71 @@
+package netsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/energy"
+	"github.com/cimkit/cimkit/cim/netprog"
+	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/sim"
+)
+
+// TestNetworkEnergy prices whole-network runs: the classes add up, the
+// operations are the crossbar layers' (2 per MAC), the actions are the
+// simulator's, and a run in segments pays for reprogramming: its crossbar
+// energy with a technology whose cell writes cost 1 pJ more is exactly
+// CellWrites pJ more.
+func TestNetworkEnergy(t *testing.T) {
+	net := network(t, "two", nn.Shape{C: 8, H: 6, W: 6}, conv3("c1", 16), conv3("c2", 16))
+	macs := net.Layer("c1").MACs() + net.Layer("c2").MACs()
+	for _, segments := range []bool{false, true} {
+		cores := 64
+		if segments {
+			cores = 6 // c1 needs 3x1 cores, c2 5x1 on 32x32: one at a time
+		}
+		a := tiny(32, 32, cores)
+		r := run(t, net, a, netprog.LayerByLayer, segments)
+		res := r.Result
+		sum := res.EnergyXbarPJ + res.EnergyADCPJ + res.EnergyDigitPJ + res.EnergyMemPJ + res.EnergyBusPJ +
+			res.EnergySyncPJ + res.EnergyStaticPJ
+		if res.Ops != 2*macs || !(res.EnergyPJ > 0) || math.Abs(sum-res.EnergyPJ) > 1e-9*res.EnergyPJ ||
+			!(res.AreaMM2 > res.SyncAreaMM2) || !(res.TOPSPerW > 0) {
+			t.Fatalf("segments %v: %+v", segments, res)
+		}
+		x := r.Timing.Actions
+		if segments != (x.CellWrites > 0) || segments != (res.Segments > 1) {
+			t.Fatalf("segments %v: %d segments, %d cells written", segments, res.Segments, x.CellWrites)
+		}
+		if !segments {
+			continue
+		}
+		var m map[string]any
+		json.Unmarshal(techJSON(t), &m)
+		m["components"].(map[string]any)["crossbar"].(map[string]any)["write_energy"] = "2.38 pJ"
+		b, _ := json.Marshal(m)
+		costly, err := energy.Load(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, err := Simulate(net, Config{Arch: a, Scheme: compile.Linear, Mode: netprog.LayerByLayer, Images: 1,
+			Segments: true, Sim: sim.Options{Tech: costly}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := r2.Result.EnergyXbarPJ - res.EnergyXbarPJ; math.Abs(d-float64(x.CellWrites)) > 1e-6*d {
+			t.Errorf("1 pJ more per cell write added %g pJ for %d cells", d, x.CellWrites)
+		}
+	}
+}
+
+// techJSON is the default technology file (1.38 pJ per cell write).
+func techJSON(t *testing.T) []byte {
+	b, err := json.Marshal(energy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -66,7 +66,7 @@ func Carried(df dataframe.DataFrame, sel Select) (*Figure, error) {
 			return nil, err
 		}
 		p.Add(s)
-		fig.AddKey(interconnectLabel(ic), s)
+		fig.AddKey(InterconnectName(ic), s)
 	}
 	fig.Panels = []*plot.Plot{p}
 	return fig, nil
@@ -93,8 +93,9 @@ func CarriedPoints(df dataframe.DataFrame, sel Select) ([]sweep.Carry, error) {
 	return sweep.Carried(rs, compile.Scheme(rows[0].scheme), CarriedFraction), nil
 }
 
-// interconnectLabel names an interconnect in a key.
-func interconnectLabel(ic string) string {
+// InterconnectName names an interconnect in figure keys and reports:
+// "AXI4", "shared bus".
+func InterconnectName(ic string) string {
 	switch ic {
 	case arch.AXI4:
 		return "AXI4"

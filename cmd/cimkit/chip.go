@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/sim"
@@ -35,6 +37,37 @@ func loadArch(file string) (arch.Arch, error) {
 		return a, usagef("--arch %s: %v", file, err)
 	}
 	return a, nil
+}
+
+// interconnectFlag registers --interconnect on fs: the interconnect of
+// the chip (overriding --arch's), or with list a comma-separated list of
+// interconnects to sweep one after the other.
+func interconnectFlag(fs *flag.FlagSet, v *string, list bool) {
+	names := strings.Join(arch.Interconnects(), "|")
+	help := "interconnect: " + names + " (default: --arch's, else " + arch.Default().Interconnect + ")"
+	if list {
+		help = "interconnects, comma-separated: " + names + " (default: --arch's, else " + arch.Default().Interconnect + ")"
+	}
+	fs.StringVar(v, "interconnect", "", help)
+}
+
+// parseInterconnects reads the value of --interconnect; an empty value is
+// none.
+func parseInterconnects(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if !slices.Contains(arch.Interconnects(), f) {
+			return nil, usagef("--interconnect %q: want %s", s, strings.Join(arch.Interconnects(), " or "))
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // chipOverrides are the values of --xbar, --bus and --cores, nil for a flag
@@ -102,21 +135,25 @@ func (f *archFlags) arch() (arch.Arch, error) {
 	return a, chipOverrides{xbar: &f.xbar, cores: &f.cores}.apply(f.fs, f.file, &a)
 }
 
-// chipFlags are the chip flags of sim and sweep: --arch, --tech, and the
-// simulator's model options --arbiter and --blocking-mvm.
+// chipFlags are the chip flags of sim, sweep and net: --arch, --tech,
+// --interconnect, and the simulator's model options --arbiter and
+// --blocking-mvm.
 type chipFlags struct {
-	fs       *flag.FlagSet
-	file     string
-	tech     string
-	arbiter  string
-	blocking bool
+	fs           *flag.FlagSet
+	file         string
+	tech         string
+	interconnect string
+	arbiter      string
+	blocking     bool
 }
 
-// register adds --arch, --arbiter and --blocking-mvm to fs.
-func (c *chipFlags) register(fs *flag.FlagSet) {
+// register adds --arch, --tech, --interconnect (a list when list is set),
+// --arbiter and --blocking-mvm to fs.
+func (c *chipFlags) register(fs *flag.FlagSet, list bool) {
 	c.fs = fs
 	archFlag(fs, &c.file)
 	techFlag(fs, &c.tech)
+	interconnectFlag(fs, &c.interconnect, list)
 	fs.StringVar(&c.arbiter, "arbiter", sim.Options{}.Arbiter.String(), "bus arbitration: rr|oldest")
 	fs.BoolVar(&c.blocking, "blocking-mvm", false, "cores wait for their own MVM (default: the crossbar overlaps the WAIT and partial-sum load)")
 }
@@ -135,15 +172,32 @@ func (c *chipFlags) options() (sim.Options, error) {
 	return sim.Options{Arbiter: arb, BlockingMVM: c.blocking, Tech: tech}, nil
 }
 
-// base returns the chip of --arch, or the default one.
-func (c *chipFlags) base() (arch.Arch, error) { return loadArch(c.file) }
+// base returns the chip of --arch, or the default one, with the first
+// interconnect of --interconnect, and all of them.
+func (c *chipFlags) base() (arch.Arch, []string, error) {
+	a, err := loadArch(c.file)
+	if err != nil {
+		return a, nil, err
+	}
+	ics, err := parseInterconnects(c.interconnect)
+	if err != nil {
+		return a, nil, err
+	}
+	if len(ics) > 0 {
+		a.Interconnect = ics[0]
+	}
+	return a, ics, nil
+}
 
 // chip is the base chip with --xbar, --bus and --cores applied (when given,
-// or always without --arch).
+// or always without --arch), for a command that simulates one chip.
 func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
-	a, err := c.base()
+	a, ics, err := c.base()
 	if err != nil {
 		return a, err
+	}
+	if len(ics) > 1 {
+		return a, usagef("--interconnect %q: this command simulates one chip; give one interconnect", c.interconnect)
 	}
 	return a, chipOverrides{xbar: &xbar, bus: &bus, cores: &cores}.apply(c.fs, c.file, &a)
 }

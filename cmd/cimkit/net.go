@@ -34,7 +34,7 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 	mf := modelFlags{stderr: stderr}
 	var cf chipFlags
 	mf.register(fs)
-	cf.register(fs)
+	cf.register(fs, false)
 	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
 	bus := fs.Int("bus", 16, "bus width in bytes per beat")
 	cores := fs.Int("cores", 1024, "core budget of the chip")

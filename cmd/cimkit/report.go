@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/sweep"
 	"github.com/cimkit/cimkit/plots"
 	"github.com/cimkit/cimkit/plots/report"
@@ -25,7 +26,7 @@ func init() {
 // "cimkit run").
 type reportFlags struct {
 	out, formats, models, xbars, buses, schemes, cores string
-	arch, tech                                         string
+	arch, tech, interconnect                           string
 	input                                              int
 	quiet                                              bool
 }
@@ -45,6 +46,8 @@ func (f *reportFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	archFlag(fs, &f.arch)
 	techFlag(fs, &f.tech)
+	fs.StringVar(&f.interconnect, "interconnect", "", "interconnects to sweep, comma-separated, the claims' one first: "+
+		strings.Join(arch.Interconnects(), "|")+" (default: --arch's, then the other)")
 }
 
 // config turns the flags into a report configuration; bad values are
@@ -61,6 +64,9 @@ func (f *reportFlags) config() (report.Config, error) {
 	}
 	c.Xbars, c.Buses, c.Cores, c.Schemes = axes.Xbars, axes.Buses, axes.Cores, axes.Schemes
 	if c.Base, err = loadArch(f.arch); err != nil {
+		return c, err
+	}
+	if c.Interconnects, err = parseInterconnects(f.interconnect); err != nil {
 		return c, err
 	}
 	if c.Tech, err = loadTech(f.tech); err != nil {

@@ -33,7 +33,8 @@ func TestReportWritesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"The paper's claims", "below 4% of bus traffic", "figures/speedup_resnet18_2col.svg",
-		"figures/timeline_2col.svg", `href="results.csv"`, "layer4.1.conv2"} {
+		"figures/timeline_2col.svg", `href="results.csv"`, "layer4.1.conv2", "figures/carried_2col.svg",
+		"Cores carried near the limit"} {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("index.html lacks %q", want)
 		}
@@ -47,16 +48,17 @@ func TestReportWritesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 20 conv layers (the fc layer is left out) x 2 schemes.
-	if df.Nrow() != 40 {
-		t.Errorf("results.csv has %d rows, want 40", df.Nrow())
+	// 20 conv layers (the fc layer is left out) x 2 schemes x 2
+	// interconnects (the default one and, compared with it, the other).
+	if df.Nrow() != 80 {
+		t.Errorf("results.csv has %d rows, want 80", df.Nrow())
 	}
 	figs, _ := filepath.Glob(filepath.Join(dir, "figures", "*"))
 	// speedup, overhead, memory, energy breakdown, sync cost, efficiency,
-	// energy per inference, timeline, bus utilisation; 2 formats x 2 sizes
-	// each.
-	if len(figs) != 9*4 {
-		t.Errorf("%d figure files, want 36: %v", len(figs), figs)
+	// energy per inference, carried (the interconnects compared), timeline,
+	// bus utilisation; 2 formats x 2 sizes each.
+	if len(figs) != 10*4 {
+		t.Errorf("%d figure files, want 40: %v", len(figs), figs)
 	}
 }
 
@@ -96,8 +98,8 @@ func TestPlotRedraws(t *testing.T) {
 	}
 	files := strings.Fields(stdout)
 	// No trace in a CSV: speedup, overhead, memory, energy breakdown, sync
-	// cost, efficiency, energy per inference.
-	if len(files) != 14 || !strings.HasSuffix(files[0], "efficiency_1col.eps") {
+	// cost, efficiency, energy per inference, carried.
+	if len(files) != 16 || !strings.HasSuffix(files[0], "carried_1col.eps") {
 		t.Errorf("plot wrote %v", files)
 	}
 	for _, f := range files {

@@ -19,8 +19,8 @@ package main
 //     through os.OpenRoot, and name files that come from data with
 //     safename.Base (internal/safename).
 //   - Chip (chip.go): archFlags (--arch, --xbar, --cores) and chipFlags
-//     (--arch, --arbiter, --blocking-mvm) build the chip; --arch files are
-//     read by loadArch.
+//     (--arch, --tech, --interconnect, --arbiter, --blocking-mvm) build the
+//     chip; --arch files are read by loadArch.
 //   - Terminal text (format.go): emit escapes control characters in table
 //     cells; termSafe escapes any text from files before it is printed.
 

@@ -31,7 +31,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	mf := modelFlags{stderr: stderr}
 	var cf chipFlags
 	mf.register(fs)
-	cf.register(fs)
+	cf.register(fs, false)
 	layer := fs.String("layer", "", "simulate only this layer (default: every conv and dense layer, and the total)")
 	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
 	bus := fs.Int("bus", 16, "bus width in bytes per beat")

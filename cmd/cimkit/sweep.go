@@ -32,7 +32,7 @@ type sweepFlags struct {
 
 // register adds the sweep's flags (the chip's included) to fs.
 func (f *sweepFlags) register(fs *flag.FlagSet) {
-	f.chip.register(fs)
+	f.chip.register(fs, true)
 	fs.StringVar(&f.models, "models", "resnet18,mobilenet_v1", "comma-separated zoo models")
 	fs.StringVar(&f.xbars, "xbar", "32,64,128", "comma-separated crossbar sizes (N or RxC)")
 	fs.StringVar(&f.buses, "bus", "4,8,16,32,64", "comma-separated bus widths in bytes per beat")
@@ -86,7 +86,7 @@ func (f *sweepFlags) spec() (sweep.Spec, error) {
 	if f.workers < 0 {
 		return sp, usagef("--workers %d: want 0 (one per CPU) or more", f.workers)
 	}
-	if sp.Base, err = f.chip.base(); err != nil {
+	if sp.Base, sp.Interconnects, err = f.chip.base(); err != nil {
 		return sp, err
 	}
 	if sp.Sim, err = f.chip.options(); err != nil {

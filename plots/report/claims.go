@@ -5,8 +5,11 @@ import (
 	"math"
 	"sort"
 
+	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/sweep"
+	"github.com/cimkit/cimkit/plots"
 )
 
 // Verdict says whether a claim of the paper holds in cimkit's results.
@@ -22,11 +25,12 @@ const (
 
 // Claim is one claim of the paper next to what cimkit measured.
 type Claim struct {
-	ID       string  // short key, e.g. "sync32"
-	Paper    string  // the claim, as the paper (Pelke et al., VLSI-SoC 2023) states it
-	Checked  string  // how cimkit checks it: which runs, which condition
-	Measured string  // what cimkit measured
-	Verdict  Verdict // whether it holds
+	ID           string  // short key, e.g. "sync32"
+	Interconnect string  // the interconnect of the runs it was checked on (arch.Shared, arch.AXI4)
+	Paper        string  // the claim, as the paper (Pelke et al., VLSI-SoC 2023) states it
+	Checked      string  // how cimkit checks it: which runs, which condition
+	Measured     string  // what cimkit measured
+	Verdict      Verdict // whether it holds
 }
 
 // share returns the verdict for ok cases out of n.
@@ -43,15 +47,23 @@ func share(ok, n int) Verdict {
 }
 
 // paperRuns returns the results the paper's evaluation speaks about: conv2D
-// layers (no dense or digital layers, no model totals).
-func paperRuns(rs []sim.Result) []sim.Result {
+// layers (no dense or digital layers, no model totals) on the first
+// interconnect of rs, and that interconnect.
+func paperRuns(rs []sim.Result) ([]sim.Result, string) {
 	var out []sim.Result
+	ic := ""
 	for _, r := range rs {
-		if r.Kind == string(nn.Conv2D) && r.Layer != sim.TotalLayer {
+		if r.Kind != string(nn.Conv2D) || r.Layer == sim.TotalLayer {
+			continue
+		}
+		if ic == "" {
+			ic = r.Interconnect
+		}
+		if r.Interconnect == ic {
 			out = append(out, r)
 		}
 	}
-	return out
+	return out, ic
 }
 
 // parallel returns the results of the linear and cyclic schemes that fit
@@ -93,12 +105,14 @@ var checks = []check{
 // Only conv2D layer results count, as in the paper: dense and digital
 // layers and model totals in rs are ignored, so a sweep of whole networks
 // gets the same verdicts, over the same runs, as the report's conv-only
-// sweep.
+// sweep. When rs holds several interconnects (a report compares them), the
+// claims are checked on the first one in rs, which each Claim names.
 func Claims(rs []sim.Result) []Claim {
-	conv := paperRuns(rs)
+	conv, ic := paperRuns(rs)
 	out := make([]Claim, len(checks))
 	for i, c := range checks {
 		out[i] = c(conv)
+		out[i].Interconnect = ic
 	}
 	return out
 }
@@ -251,33 +265,30 @@ func claimXbar(conv []sim.Result) Claim {
 	return c
 }
 
-// claimBus: a narrow bus carries a few tens of cores, a wide one hundreds.
+// claimBus: a narrow bus carries a few tens of cores near the limit, a wide
+// one hundreds (the paper: about 16 cores above 90% of PV at 4 B, up to
+// 512 at 64 B).
 func claimBus(conv []sim.Result) Claim {
-	p := parallel(conv)
-	c := Claim{ID: "bus", Paper: "A narrow bus limits how many cores still get near the limit; a wide bus supports hundreds.",
-		Checked: "For the narrowest and the widest bus: the most cores used by a layer (cyclic) whose bus alone allows " +
-			"its full limit (bus_limit >= PV). Holds when the narrow bus stops below 100 cores and the wide one carries at least 200."}
-	narrow, wide := math.MaxInt, 0
-	for _, r := range p {
-		narrow, wide = min(narrow, r.BusBytes), max(wide, r.BusBytes)
-	}
-	if wide == 0 || narrow == wide {
+	c := Claim{ID: "bus", Paper: "A narrow bus limits how many cores still get near the limit (4 B: about 16 cores " +
+		"above 90% of PV); a wide bus supports hundreds (64 B: up to 512).",
+		Checked: "For the narrowest and the widest bus: the most cores of a layer whose cyclic run reaches 90% of PV. " +
+			"Holds when the narrow bus carries at most 64 cores and the wide one at least 256."}
+	carried := sweep.Carried(conv, compile.Cyclic, plots.CarriedFraction)
+	if len(carried) < 2 {
 		c.Verdict = NoData
 		return c
 	}
-	carried := func(bus int) int {
-		most := 0
-		for _, r := range p {
-			if r.BusBytes == bus && r.Scheme == "cyclic" && r.BusLimit >= float64(r.PV) {
-				most = max(most, r.Cores)
-			}
+	narrow, wide := carried[0], carried[len(carried)-1]
+	at := func(k sweep.Carry) string {
+		if k.Cores == 0 {
+			return fmt.Sprintf("%d B bus: no layer", k.Bus)
 		}
-		return most
+		return fmt.Sprintf("%d B bus: up to %d cores (%s %s, %dx%d, %.1f%%)", k.Bus, k.Cores, k.Model, k.Layer,
+			k.Xbar, k.Xbar, 100*k.Efficiency)
 	}
-	cn, cw := carried(narrow), carried(wide)
-	c.Measured = fmt.Sprintf("%d B bus carries layers of up to %d cores; %d B bus up to %d cores.", narrow, cn, wide, cw)
+	c.Measured = at(narrow) + "; " + at(wide) + "."
 	c.Verdict = Fails
-	if cn < 100 && cw >= 200 {
+	if narrow.Cores <= 64 && wide.Cores >= 256 {
 		c.Verdict = Holds
 	}
 	return c

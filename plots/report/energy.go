@@ -26,11 +26,11 @@ type EnergyRow struct {
 }
 
 // Energy returns one row per model, crossbar and bus under the standard
-// scheme (cyclic when swept) at the largest core budget, priced with
-// Config.Tech.
+// scheme (cyclic when swept) at the largest core budget, on the main
+// interconnect, priced with Config.Tech.
 func (r *Report) Energy() []EnergyRow {
 	scheme, budget := "", 0
-	for _, x := range r.Results {
+	for _, x := range r.main() {
 		budget = max(budget, x.CoresBudget)
 		if x.Scheme != "sequential" && scheme != "cyclic" {
 			scheme = x.Scheme
@@ -38,7 +38,7 @@ func (r *Report) Energy() []EnergyRow {
 	}
 	groups := map[string][]sim.Result{}
 	var keys []string
-	for _, x := range r.Results {
+	for _, x := range r.main() {
 		if x.Scheme != scheme || x.CoresBudget != budget {
 			continue
 		}

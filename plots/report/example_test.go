@@ -9,7 +9,8 @@ import (
 )
 
 // Reproduce part of the paper's evaluation (ResNet-18 on 128x128 crossbars
-// with a 64 B bus) and list the claims it checks.
+// with a 64 B bus, on the default interconnect and, for the comparison,
+// the other one) and list the claims it checks.
 func Example() {
 	cfg := report.Default()
 	cfg.Models = []string{"resnet18"}
@@ -25,7 +26,7 @@ func Example() {
 		fmt.Println(c.ID)
 	}
 	// Output:
-	// 60 results, 9 figures
+	// 120 results, 10 figures
 	// limit
 	// sync32
 	// sync64

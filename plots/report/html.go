@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,18 +34,21 @@ type layerTable struct {
 }
 
 type pageView struct {
-	Config    string
-	Timing    string
-	Elapsed   string
-	Claims    []Claim
-	SumHeader []string
-	Summary   [][]string
-	Figures   []figView
-	Tables    []layerTable
-	Holds     int
-	EnHeader  []string
-	Energy    [][]string
-	Tech      string
+	Config       string
+	Timing       string
+	Interconnect string     // the main interconnect: the claims, summary and tables are about it
+	Carried      [][]string // bus width x interconnect: most cores at 90% of PV
+	CarriedHead  []string
+	Elapsed      string
+	Claims       []Claim
+	SumHeader    []string
+	Summary      [][]string
+	Figures      []figView
+	Tables       []layerTable
+	Holds        int
+	EnHeader     []string
+	Energy       [][]string
+	Tech         string
 }
 
 func (r *Report) view() pageView {
@@ -53,12 +57,13 @@ func (r *Report) view() pageView {
 	v := pageView{
 		Config: fmt.Sprintf("models %s at %dx%d; crossbars %s; buses %s B; core budget %s; schemes %s",
 			strings.Join(c.Models, ", "), c.Input, c.Input, list(c.Xbars), list(c.Buses), list(c.Cores), list(c.Schemes)),
-		Timing: fmt.Sprintf("MVM %d cycles, digital op %d cycles, bus overhead %d cycles per burst of at most %d beats, "+
+		Timing: fmt.Sprintf("MVM %d cycles, digital op %d cycles, %s, "+
 			"%d B activations, %d B partial sums, %d B sequence registers%s",
-			a.MVMCycles, a.DigitalCycles, a.BusOverheadCycles, a.BurstBeats, a.ActBytes, a.PsumBytes, a.SeqRegBytes, defaultsNote(c)),
-		Elapsed:   r.Elapsed.Round(100 * time.Millisecond).String(),
-		Claims:    r.Claims,
-		SumHeader: summaryHeader,
+			a.MVMCycles, a.DigitalCycles, busTiming(a), a.ActBytes, a.PsumBytes, a.SeqRegBytes, defaultsNote(c)),
+		Interconnect: plots.InterconnectName(c.interconnects()[0]),
+		Elapsed:      r.Elapsed.Round(100 * time.Millisecond).String(),
+		Claims:       r.Claims,
+		SumHeader:    summaryHeader,
 	}
 	for _, cl := range r.Claims {
 		if cl.Verdict == Holds {
@@ -68,6 +73,7 @@ func (r *Report) view() pageView {
 	for _, s := range r.Summary() {
 		v.Summary = append(v.Summary, s.cells())
 	}
+	v.CarriedHead, v.Carried = r.carriedTable()
 	for _, f := range r.Figures {
 		v.Figures = append(v.Figures, r.figView(f))
 	}
@@ -77,6 +83,43 @@ func (r *Report) view() pageView {
 		v.Energy = append(v.Energy, e.cells())
 	}
 	return v
+}
+
+// busTiming describes the interconnects' timing parameters.
+func busTiming(a arch.Arch) string {
+	return fmt.Sprintf("shared bus: %d cycles of overhead per burst of at most %d beats; AXI4: %d transactions in "+
+		"flight per core, %d cycles of latency", a.BusOverheadCycles, a.BurstBeats, a.AXIOutstanding, a.AXILatencyCycles)
+}
+
+// carriedTable is the table of Report.Carried: one row per bus width, one
+// column per interconnect.
+func (r *Report) carriedTable() (head []string, rows [][]string) {
+	ics := r.Config.interconnects()
+	head = []string{"bus"}
+	for _, ic := range ics {
+		head = append(head, plots.InterconnectName(ic))
+	}
+	cell := map[[2]string]string{}
+	var buses []int
+	for _, k := range r.Carried() {
+		if !slices.Contains(buses, k.Bus) {
+			buses = append(buses, k.Bus)
+		}
+		v := "none"
+		if k.Cores > 0 {
+			v = fmt.Sprintf("%d (%s %s, %dx%d)", k.Cores, k.Model, k.Layer, k.Xbar, k.Xbar)
+		}
+		cell[[2]string{fmt.Sprint(k.Bus), k.Interconnect}] = v
+	}
+	slices.Sort(buses)
+	for _, b := range buses {
+		row := []string{fmt.Sprintf("%d B", b)}
+		for _, ic := range ics {
+			row = append(row, cell[[2]string{fmt.Sprint(b), ic}])
+		}
+		rows = append(rows, row)
+	}
+	return head, rows
 }
 
 // defaultsNote says where the timing comes from when it is cim/arch's.
@@ -121,9 +164,10 @@ func (r *Report) layerTables() []layerTable {
 	}
 	var out []layerTable
 	for _, m := range ch.Models {
-		t := layerTable{Title: fmt.Sprintf("%s, %s scheme, %d B bus, %d cores", m, ch.Scheme, ch.Bus, ch.Cores),
+		t := layerTable{Title: fmt.Sprintf("%s, %s scheme, %d B bus, %d cores, %s", m, ch.Scheme, ch.Bus, ch.Cores,
+			plots.InterconnectName(r.Config.interconnects()[0])),
 			Header: layerHeader}
-		for _, x := range r.Results {
+		for _, x := range r.main() {
 			if x.Model == m && x.Scheme == ch.Scheme && x.BusBytes == ch.Bus && x.CoresBudget == ch.Cores {
 				t.Rows = append(t.Rows, layerCells(x))
 			}
@@ -166,10 +210,17 @@ Every conv layer is mapped, compiled for each synchronisation scheme and simulat
 <p class="small">Sweep: {{.Config}}.<br>Timing: {{.Timing}}.<br>Run time: {{.Elapsed}}.
 Raw results: <a href="results.csv">results.csv</a> (one row per layer and configuration).</p>
 
-<h2>The paper's claims ({{.Holds}} of {{len .Claims}} hold)</h2>
+<h2>The paper's claims on the {{.Interconnect}} ({{.Holds}} of {{len .Claims}} hold)</h2>
 <table><tr><th>claim (paper)</th><th>how cimkit checks it</th><th>measured</th><th>verdict</th></tr>
 {{range .Claims}}<tr><td>{{.Paper}}</td><td class="small">{{.Checked}}</td><td>{{.Measured}}</td>
 <td><span class="v v-{{.Verdict}}">{{.Verdict}}</span></td></tr>
+{{end}}</table>
+
+<h2>Cores carried near the limit, per interconnect</h2>
+<p class="small">The most cores of a conv layer whose cyclic run reaches 90% of PV, per bus width (the paper: about 16 at 4 B, up to 512 at 64 B).
+The claims, the summary and the per-layer tables below are about the {{.Interconnect}}.</p>
+<table><tr>{{range .CarriedHead}}<th>{{.}}</th>{{end}}</tr>
+{{range .Carried}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
 {{end}}</table>
 
 <h2>Summary</h2>

@@ -43,6 +43,12 @@ type Config struct {
 	// Base gives every chip parameter that the sweep does not vary
 	// (timings, element widths); the zero value means arch.Default().
 	Base arch.Arch
+	// Interconnects are swept one after the other; the first is the one
+	// the claims, the summary, the per-layer tables and the figures are
+	// about, and the others are compared with it (the Carried figure and
+	// table). Empty means Base's interconnect first, then the others of
+	// arch.Interconnects.
+	Interconnects []string
 	// Tech prices energy and area (nil: energy.Default()).
 	Tech *energy.Tech
 
@@ -81,7 +87,7 @@ func Default() Config {
 // Report is a finished reproduction.
 type Report struct {
 	Config  Config
-	Results []sim.Result        // conv layers only, in sweep order
+	Results []sim.Result        // conv layers only, in sweep order (every interconnect)
 	Frame   dataframe.DataFrame // Results as a DataFrame
 	Figures []*plots.Figure
 	Claims  []Claim
@@ -96,6 +102,39 @@ func (c Config) Arch() arch.Arch {
 		return arch.Default()
 	}
 	return c.Base
+}
+
+// interconnects returns the interconnects the report sweeps, its main one
+// first (see Config.Interconnects).
+func (c Config) interconnects() []string {
+	if len(c.Interconnects) > 0 {
+		return c.Interconnects
+	}
+	out := []string{c.Arch().Interconnect}
+	for _, ic := range arch.Interconnects() {
+		if ic != out[0] {
+			out = append(out, ic)
+		}
+	}
+	return out
+}
+
+// main returns the results of the report's main interconnect.
+func (r *Report) main() []sim.Result {
+	ic := r.Config.interconnects()[0]
+	var out []sim.Result
+	for _, x := range r.Results {
+		if x.Interconnect == ic {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Carried returns, per interconnect and bus width, the most cores of a
+// layer whose cyclic run reaches 90% of PV (sweep.Carried).
+func (r *Report) Carried() []sweep.Carry {
+	return sweep.Carried(r.Results, compile.Cyclic, plots.CarriedFraction)
 }
 
 // Run runs the sweep and the traced layer and evaluates the claims.
@@ -132,7 +171,8 @@ func runSweep(ctx context.Context, cfg Config) ([]*nn.Network, []sim.Result, err
 		return nil, nil, err
 	}
 	rs, err := sweep.Run(ctx, sweep.Spec{Models: nets, Xbars: cfg.Xbars, Buses: cfg.Buses,
-		Cores: cfg.Cores, Schemes: cfg.Schemes, Base: cfg.Base, Progress: cfg.Progress, Sim: sim.Options{Tech: cfg.Tech}})
+		Cores: cfg.Cores, Schemes: cfg.Schemes, Base: cfg.Arch(), Interconnects: cfg.interconnects(),
+		Progress: cfg.Progress, Sim: sim.Options{Tech: cfg.Tech}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -220,7 +260,7 @@ func (r *Report) traceChoice() TraceConfig {
 		}
 	}
 	for _, anyXbar := range []bool{false, true} {
-		for _, x := range r.Results {
+		for _, x := range r.main() {
 			if x.Fits && x.PV >= 2 && x.PV <= 16 && x.Cores <= plots.MaxTimelineCores && (anyXbar || x.XbarRows == tc.Xbar) {
 				tc.Model, tc.Layer, tc.Xbar, tc.Cores = x.Model, x.Layer, x.XbarRows, x.Cores
 				return tc

@@ -39,9 +39,14 @@ func TestRunAndWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 20 conv layers x 2 buses x 3 schemes; the fc layer is left out.
-	if len(r.Results) != 120 {
-		t.Errorf("%d results, want 120", len(r.Results))
+	// 20 conv layers x 2 buses x 3 schemes x 2 interconnects (the default
+	// one, then the other); the fc layer is left out.
+	if len(r.Results) != 240 {
+		t.Errorf("%d results, want 240", len(r.Results))
+	}
+	if ics := r.Config.interconnects(); len(ics) != 2 || ics[0] != arch.Default().Interconnect ||
+		r.Results[0].Interconnect != ics[0] || r.Results[239].Interconnect != ics[1] {
+		t.Errorf("interconnects %v; first result on %s, last on %s", ics, r.Results[0].Interconnect, r.Results[239].Interconnect)
 	}
 	if calls == 0 || last != lastTotal {
 		t.Errorf("progress: %d calls, last %d of %d", calls, last, lastTotal)
@@ -98,7 +103,7 @@ func checkEnergy(t *testing.T, r *Report, html string) {
 	}
 	for _, e := range rows {
 		var sum float64
-		for _, x := range r.Results {
+		for _, x := range r.main() {
 			if x.Scheme == "cyclic" && x.BusBytes == e.Bus {
 				sum += x.EnergyPJ
 				if x.AreaMM2 > e.AreaMM2 {

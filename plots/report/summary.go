@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/plots"
 )
 
 // SummaryRow aggregates one model on one crossbar size under one scheme at
@@ -24,16 +25,17 @@ type SummaryRow struct {
 }
 
 // Summary returns one row per model, crossbar and parallel scheme at the
-// widest bus and the largest core budget.
+// widest bus and the largest core budget, on the main interconnect.
 func (r *Report) Summary() []SummaryRow {
+	main := r.main()
 	bus, budget := 0, 0
-	for _, x := range r.Results {
+	for _, x := range main {
 		bus, budget = max(bus, x.BusBytes), max(budget, x.CoresBudget)
 	}
 	var rows []SummaryRow
 	idx := map[string]int{}
 	var seq, cyc = map[string]int64{}, map[string]int64{}
-	for _, x := range r.Results {
+	for _, x := range main {
 		if x.BusBytes != bus || x.CoresBudget != budget || x.Scheme == "sequential" {
 			continue
 		}
@@ -103,7 +105,17 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nThe paper's claims:")
+	head, carried := r.carriedTable()
+	fmt.Fprintln(w, "\nMost cores of a layer at 90% of PV or more (cyclic), per bus width:")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for _, row := range carried {
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nThe paper's claims (%s):\n", plots.InterconnectName(r.Config.interconnects()[0]))
 	for _, c := range r.Claims {
 		m := c.Measured
 		if m == "" {

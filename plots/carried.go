@@ -26,7 +26,16 @@ const CarriedFraction = 0.9
 // no layer reaches 90% is left out of its line (the caption says so). sel
 // must pin one scheme and one core budget, and leave the interconnects.
 func Carried(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	pts, err := CarriedPoints(df, sel)
+	all, err := table(df, "carried figure")
+	if err != nil {
+		return nil, err
+	}
+	return carriedFigure(all, sel)
+}
+
+// carriedFigure is [Carried] on rows converted once.
+func carriedFigure(all []row, sel Select) (*Figure, error) {
+	pts, err := carriedPoints(all, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +84,16 @@ func Carried(df dataframe.DataFrame, sel Select) (*Figure, error) {
 // CarriedPoints computes the points of [Carried]: sweep.Carried of the
 // selected results at CarriedFraction.
 func CarriedPoints(df dataframe.DataFrame, sel Select) ([]sweep.Carry, error) {
-	rows, err := selectRows(df, sel, "carried")
+	all, err := table(df, "carried figure")
+	if err != nil {
+		return nil, err
+	}
+	return carriedPoints(all, sel)
+}
+
+// carriedPoints is [CarriedPoints] on rows converted once.
+func carriedPoints(rows []row, sel Select) ([]sweep.Carry, error) {
+	rows, err := selectRows(rows, sel, "carried")
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,16 @@ type EfficiencyPoint struct {
 // results that fit and have PV > 1 (with PV = 1 there is nothing to
 // parallelise). Sorted by bus width, then cores.
 func EfficiencyPoints(df dataframe.DataFrame, sel Select) ([]EfficiencyPoint, error) {
-	rows, err := selectRows(df, sel, "efficiency")
+	all, err := table(df, "efficiency figure")
+	if err != nil {
+		return nil, err
+	}
+	return efficiencyPoints(all, sel)
+}
+
+// efficiencyPoints is [EfficiencyPoints] on rows converted once.
+func efficiencyPoints(all []row, sel Select) ([]EfficiencyPoint, error) {
+	rows, err := selectRows(all, sel, "efficiency")
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +81,16 @@ func efficiencyKey(r row) string {
 // [EfficiencyPoints]. A dashed line marks 99% of the limit. sel must pin one
 // scheme and one core budget.
 func Efficiency(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	pts, err := EfficiencyPoints(df, sel)
+	all, err := table(df, "efficiency figure")
+	if err != nil {
+		return nil, err
+	}
+	return efficiencyFigure(all, sel)
+}
+
+// efficiencyFigure is [Efficiency] on rows converted once.
+func efficiencyFigure(all []row, sel Select) (*Figure, error) {
+	pts, err := efficiencyPoints(all, sel)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,16 @@ import (
 // them. A dashed line marks 99% of the limit. sel must pin one scheme and
 // one core budget.
 func EfficiencyLayers(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	rows, err := selectRows(df, sel, "efficiency")
+	all, err := table(df, "efficiency figure")
+	if err != nil {
+		return nil, err
+	}
+	return efficiencyLayersFigure(all, sel)
+}
+
+// efficiencyLayersFigure is [EfficiencyLayers] on rows converted once.
+func efficiencyLayersFigure(all []row, sel Select) (*Figure, error) {
+	rows, err := selectRows(all, sel, "efficiency")
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,16 @@ func priced(rows []row, fig string, sel Select) ([]row, error) {
 // are left out. sel must leave one result per layer (pin crossbar, scheme,
 // bus and core budget).
 func EnergyBreakdown(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	all, err := selectRows(df, sel, "energy breakdown")
+	all, err := table(df, "energy breakdown figure")
+	if err != nil {
+		return nil, err
+	}
+	return energyBreakdownFigure(all, sel)
+}
+
+// energyBreakdownFigure is [EnergyBreakdown] on rows converted once.
+func energyBreakdownFigure(in []row, sel Select) (*Figure, error) {
+	all, err := selectRows(in, sel, "energy breakdown")
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +111,16 @@ func EnergyBreakdown(df dataframe.DataFrame, sel Select) (*Figure, error) {
 // (the caption counts them). sel must pin the scheme, the core budget and
 // the interconnect.
 func EnergyPerInference(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	rows, err := selectRows(df, sel, "energy per inference")
+	all, err := table(df, "energy per inference figure")
+	if err != nil {
+		return nil, err
+	}
+	return energyPerInferenceFigure(all, sel)
+}
+
+// energyPerInferenceFigure is [EnergyPerInference] on rows converted once.
+func energyPerInferenceFigure(rows []row, sel Select) (*Figure, error) {
+	rows, err := selectRows(rows, sel, "energy per inference")
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +219,16 @@ var syncSeries = []struct{ area, energy, label string }{
 // against the attribute accesses and buffer leakage PUMA would spend
 // instead (bottom, µJ), on log axes. sel must leave one result per layer.
 func SyncCost(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	all, err := selectRows(df, sel, "sync cost")
+	all, err := table(df, "sync cost figure")
+	if err != nil {
+		return nil, err
+	}
+	return syncCostFigure(all, sel)
+}
+
+// syncCostFigure is [SyncCost] on rows converted once.
+func syncCostFigure(in []row, sel Select) (*Figure, error) {
+	all, err := selectRows(in, sel, "sync cost")
 	if err != nil {
 		return nil, err
 	}

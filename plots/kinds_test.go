@@ -35,7 +35,7 @@ func TestSpanKindColors(t *testing.T) {
 // counted in the caption, and the figure draws.
 func TestEfficiencyLayers(t *testing.T) {
 	df := tinyFrame(t)
-	rows, err := selectRows(df, Select{}, "efficiency")
+	rows, err := selectRows(frameRows(t, df), Select{}, "efficiency")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,16 @@ var (
 // panel; layers that do not fit the budget are shown too. sel must leave
 // one result per layer (pin crossbar, scheme, bus and core budget).
 func Memory(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	rows, err := selectRows(df, sel, "memory")
+	all, err := table(df, "memory figure")
+	if err != nil {
+		return nil, err
+	}
+	return memoryFigure(all, sel)
+}
+
+// memoryFigure is [Memory] on rows converted once.
+func memoryFigure(all []row, sel Select) (*Figure, error) {
+	rows, err := selectRows(all, sel, "memory")
 	if err != nil {
 		return nil, err
 	}

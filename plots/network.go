@@ -11,7 +11,6 @@ import (
 	"github.com/go-gota/gota/series"
 
 	"github.com/cimkit/cimkit/cim/netsim"
-	"github.com/cimkit/cimkit/cim/sim"
 )
 
 // This file reads whole-network records (cim/netsim): one record per run
@@ -57,23 +56,21 @@ func ReadNetworkLayers(r io.Reader, name string) (dataframe.DataFrame, error) {
 }
 
 func readNet(r io.Reader, name string, required []string) (dataframe.DataFrame, error) {
-	df := dataframe.ReadCSV(sim.SkipPreamble(r), dataframe.DetectTypes(false), dataframe.DefaultType(series.String))
-	if df.Err != nil {
-		return df, fmt.Errorf("%s: not a CSV of network runs: %v", name, df.Err)
-	}
-	if _, err := netTable(df, name, required); err != nil {
-		return df, err
-	}
-	return df.Capply(func(s series.Series) series.Series {
-		switch netTypes[s.Name] {
-		case series.Int, series.Float:
-			return series.New(s.Records(), series.Float, s.Name)
-		case series.Bool:
-			return series.New(s.Records(), series.Bool, s.Name)
-		}
-		return s
-	}), nil
+	return readFrame(r, name, frameSpec{what: "a CSV of network runs", cols: "network", types: netReadTypes,
+		required: required, finite: true})
 }
+
+// netReadTypes are netTypes as readNet reads them: every number a float.
+var netReadTypes = func() map[string]series.Type {
+	m := map[string]series.Type{}
+	for c, t := range netTypes {
+		if t == series.Int {
+			t = series.Float
+		}
+		m[c] = t
+	}
+	return m
+}()
 
 // netRow is one network record as read from a DataFrame: text, numbers and
 // booleans by column.

@@ -14,7 +14,16 @@ import (
 // are left empty. sel must leave one result per layer and crossbar (pin
 // scheme, bus and core budget).
 func Overhead(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	rows, err := selectRows(df, sel, "overhead")
+	all, err := table(df, "overhead figure")
+	if err != nil {
+		return nil, err
+	}
+	return overheadFigure(all, sel)
+}
+
+// overheadFigure is [Overhead] on rows converted once.
+func overheadFigure(all []row, sel Select) (*Figure, error) {
+	rows, err := selectRows(all, sel, "overhead")
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-gota/gota/dataframe"
 	"github.com/go-gota/gota/series"
@@ -32,45 +33,65 @@ var textColumns = map[string]bool{"model": true, "layer": true, "kind": true, "s
 // columns, true/false in "fits". Lines starting with '#' before the header
 // are skipped ([sim.SkipPreamble]). Results written before the energy
 // columns ([sim.EnergyColumns]) still load: their energies read as 0, and
-// the energy figures are left out. name names the input in errors.
+// the energy figures are left out. Columns that are not result columns are
+// dropped. A file beyond [MaxCSVBytes], [MaxCSVLine] or [MaxCSVRecords] is
+// refused. name names the input in errors.
 func ReadResults(r io.Reader, name string) (dataframe.DataFrame, error) {
-	df := dataframe.ReadCSV(sim.SkipPreamble(r), dataframe.DetectTypes(false), dataframe.DefaultType(series.String))
-	if df.Err != nil {
-		return df, fmt.Errorf("%s: not a results CSV: %v", name, df.Err)
-	}
-	if _, err := table(df, name); err != nil {
-		return df, err
-	}
-	return typed(df), nil
+	return readFrame(r, name, frameSpec{what: "a results CSV", cols: "result", types: resultTypes, required: Columns})
 }
 
-// typed converts the numeric columns of an all-text DataFrame to floats and
-// "fits" to booleans (already checked by table).
-func typed(df dataframe.DataFrame) dataframe.DataFrame {
-	return df.Capply(func(s series.Series) series.Series {
+// resultTypes are the types of the result columns as ReadResults reads
+// them: text, "fits" a boolean, every other column a number.
+var resultTypes = func() map[string]series.Type {
+	m := map[string]series.Type{}
+	for _, c := range sim.Columns() {
 		switch {
-		case textColumns[s.Name]:
-			return s
-		case s.Name == "fits":
-			return series.New(s.Records(), series.Bool, s.Name)
+		case textColumns[c]:
+			m[c] = series.String
+		case c == "fits":
+			m[c] = series.Bool
 		default:
-			return series.New(s.Records(), series.Float, s.Name)
+			m[c] = series.Float
 		}
-	})
-}
+	}
+	return m
+}()
 
 // row is one result record as read from a DataFrame.
 type row struct {
 	model, layer, kind, scheme string
 	interconnect               string // arch.Shared for results from before the column
 	fits                       bool
-	num                        map[string]float64
+	num                        []float64 // numeric columns, by numIndex
 }
 
-func (r row) n(col string) float64 { return r.num[col] }
+// numIndex gives each numeric result column its place in row.num.
+var numIndex = func() map[string]int {
+	m := map[string]int{}
+	for _, c := range sim.Columns() {
+		if !textColumns[c] && c != "fits" {
+			m[c] = len(m)
+		}
+	}
+	return m
+}()
+
+// n returns the row's value in numeric column col (0 for a column that is
+// not one).
+func (r row) n(col string) float64 {
+	if i, ok := numIndex[col]; ok {
+		return r.num[i]
+	}
+	return 0
+}
+
+// tables counts the DataFrames table converts (tests check that a figure
+// set converts its DataFrame once).
+var tables atomic.Int64
 
 // table converts df into rows, checking columns and values.
 func table(df dataframe.DataFrame, name string) ([]row, error) {
+	tables.Add(1)
 	if df.Err != nil {
 		return nil, fmt.Errorf("%s: %v", name, df.Err)
 	}
@@ -87,10 +108,11 @@ func table(df dataframe.DataFrame, name string) ([]row, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("%s: missing result columns %s", name, strings.Join(missing, ", "))
 	}
-	n := df.Nrow()
+	n, k := df.Nrow(), len(numIndex)
 	rows := make([]row, n)
+	nums := make([]float64, n*k) // one block for every row's numbers
 	for i := range rows {
-		rows[i].num = make(map[string]float64, len(Columns))
+		rows[i].num = nums[i*k : (i+1)*k : (i+1)*k]
 	}
 	for _, c := range slices.Concat(Columns, []string{"interconnect"}, sim.EnergyColumns()) {
 		if !have[c] {
@@ -140,7 +162,7 @@ func fillColumn(rows []row, s series.Series, name string) error {
 			if err != nil {
 				return fmt.Errorf("%s: row %d, column %s: %q is not a number", name, i+1, col, rec)
 			}
-			rows[i].num[col] = v
+			rows[i].num[numIndex[col]] = v
 		}
 	}
 	return nil
@@ -209,13 +231,9 @@ func (s Select) String() string {
 	return strings.Join(parts, " ")
 }
 
-// selectRows reads df and keeps the rows sel selects, without model totals
-// (layer "total"); error if none.
-func selectRows(df dataframe.DataFrame, sel Select, fig string) ([]row, error) {
-	all, err := table(df, fig+" figure")
-	if err != nil {
-		return nil, err
-	}
+// selectRows keeps the rows sel selects, without model totals (layer
+// "total"); error if none.
+func selectRows(all []row, sel Select, fig string) ([]row, error) {
 	var out []row
 	for _, r := range all {
 		if sel.keep(r) && r.layer != sim.TotalLayer {

@@ -186,11 +186,21 @@ func TestTotalsLeftOut(t *testing.T) {
 	tot := append([]string(nil), recs[1]...)
 	tot[1] = "total"
 	recs = append(recs, tot)
-	rows, err := selectRows(dataframe.LoadRecords(recs), Select{}, "t")
+	rows, err := selectRows(frameRows(t, dataframe.LoadRecords(recs)), Select{}, "t")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(layerOrder(rows), ","); got != "conv1,layer1.0.conv1" {
 		t.Errorf("layers %s, want the two layers without the total", got)
 	}
+}
+
+// frameRows converts df to rows, failing the test on an error.
+func frameRows(t *testing.T, df dataframe.DataFrame) []row {
+	t.Helper()
+	rows, err := table(df, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

@@ -18,7 +18,16 @@ import (
 // and layers that do not fit the core budget are left out. sel must leave
 // one result per layer, crossbar and scheme (pin bus and core budget).
 func Speedup(df dataframe.DataFrame, sel Select) (*Figure, error) {
-	rows, err := selectRows(df, sel, "speedup")
+	all, err := table(df, "speedup figure")
+	if err != nil {
+		return nil, err
+	}
+	return speedupFigure(all, sel)
+}
+
+// speedupFigure is [Speedup] on rows converted once.
+func speedupFigure(all []row, sel Select) (*Figure, error) {
+	rows, err := selectRows(all, sel, "speedup")
 	if err != nil {
 		return nil, err
 	}

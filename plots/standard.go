@@ -26,6 +26,11 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 	if err != nil {
 		return Choice{}, err
 	}
+	return choose(rows)
+}
+
+// choose is [Choose] on rows converted once.
+func choose(rows []row) (Choice, error) {
 	if len(rows) == 0 {
 		return Choice{}, fmt.Errorf("results: no rows")
 	}
@@ -52,26 +57,39 @@ func Choose(df dataframe.DataFrame) (Choice, error) {
 // compares them ([Carried]). A figure with nothing to draw
 // (e.g. no layer fits the budget) is left out; an error is returned only
 // when no figure can be drawn or a builder fails otherwise.
+//
+// The DataFrame is converted once and each model's figures see only its
+// rows, so that the work grows with the number of results, not with it
+// times the number of models.
 func Standard(df dataframe.DataFrame) ([]*Figure, error) {
-	c, err := Choose(df)
+	all, err := table(df, "results")
 	if err != nil {
 		return nil, err
 	}
+	c, err := choose(all)
+	if err != nil {
+		return nil, err
+	}
+	byModel := map[string][]row{}
+	for _, r := range all {
+		byModel[r.model] = append(byModel[r.model], r)
+	}
 	var figs []*Figure
 	for _, m := range c.Models {
+		rows := byModel[m]
 		for _, build := range []func() (*Figure, error){
 			func() (*Figure, error) {
-				return Speedup(df, Select{Model: m, Bus: c.Bus, Cores: c.Cores, Interconnect: c.Interconnect})
+				return speedupFigure(rows, Select{Model: m, Bus: c.Bus, Cores: c.Cores, Interconnect: c.Interconnect})
 			},
 			func() (*Figure, error) {
-				return Overhead(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Interconnect: c.Interconnect})
+				return overheadFigure(rows, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Interconnect: c.Interconnect})
 			},
 			func() (*Figure, error) {
-				return Memory(df, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar,
+				return memoryFigure(rows, Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar,
 					Interconnect: c.Interconnect})
 			},
-			func() (*Figure, error) { return EnergyBreakdown(df, energySelect(df, c, m)) },
-			func() (*Figure, error) { return SyncCost(df, energySelect(df, c, m)) },
+			func() (*Figure, error) { return energyBreakdownFigure(rows, energySelect(rows, c, m)) },
+			func() (*Figure, error) { return syncCostFigure(rows, energySelect(rows, c, m)) },
 		} {
 			if err := keep(&figs, build); err != nil {
 				return nil, err
@@ -79,19 +97,19 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 		}
 	}
 	err = keep(&figs, func() (*Figure, error) {
-		return Efficiency(df, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
+		return efficiencyFigure(all, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = keep(&figs, func() (*Figure, error) {
-		return EnergyPerInference(df, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
+		return energyPerInferenceFigure(all, Select{Scheme: c.Scheme, Cores: c.Cores, Interconnect: c.Interconnect})
 	})
 	if err != nil {
 		return nil, err
 	}
 	if len(c.Interconnects) > 1 {
-		err = keep(&figs, func() (*Figure, error) { return Carried(df, Select{Scheme: c.Scheme, Cores: c.Cores}) })
+		err = keep(&figs, func() (*Figure, error) { return carriedFigure(all, Select{Scheme: c.Scheme, Cores: c.Cores}) })
 		if err != nil {
 			return nil, err
 		}
@@ -105,11 +123,11 @@ func Standard(df dataframe.DataFrame) ([]*Figure, error) {
 // energySelect is the configuration of model m's energy figures: the
 // standard one, on the smallest crossbar on which every layer of m fits
 // (the smallest crossbar when none does), so that no layer is missing.
-func energySelect(df dataframe.DataFrame, c Choice, m string) Select {
+func energySelect(rows []row, c Choice, m string) Select {
 	sel := Select{Model: m, Scheme: c.Scheme, Bus: c.Bus, Cores: c.Cores, Xbar: c.Xbar, Interconnect: c.Interconnect}
 	all := sel
 	all.Xbar = 0
-	rows, err := selectRows(df, all, "energy")
+	rows, err := selectRows(rows, all, "energy")
 	if err != nil {
 		return sel
 	}

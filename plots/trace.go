@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -26,17 +25,18 @@ var traceKinds = func() map[string]SpanKind {
 }()
 
 // ReadTrace reads a trace CSV with the header core,start,end,class (as
-// written by "cimkit sim --trace FILE") into timeline spans. name names the
-// input in errors.
+// written by "cimkit sim --trace FILE") into timeline spans. A file beyond
+// [MaxTraceSpans] spans, [MaxCSVBytes] or with a line longer than
+// [MaxCSVLine] is refused. name names the input in errors.
 func ReadTrace(r io.Reader, name string) ([]Span, error) {
-	cr := csv.NewReader(r)
+	cr := limitCSV(r, MaxTraceSpans)
 	cr.FieldsPerRecord = 4
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: empty trace", name)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a trace CSV: %v", name, err)
+		return nil, fmt.Errorf("%s: not a trace CSV: %w", name, err)
 	}
 	if strings.Join(head, ",") != "core,start,end,class" {
 		return nil, fmt.Errorf("%s: header %q, want core,start,end,class", name, strings.Join(head, ","))
@@ -48,7 +48,7 @@ func ReadTrace(r io.Reader, name string) ([]Span, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if len(spans) == MaxTraceSpans {
 			return nil, fmt.Errorf("%s: more than %d spans", name, MaxTraceSpans)

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/go-gota/gota/dataframe"
 
 	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/internal/limitio"
 	"github.com/cimkit/cimkit/internal/records"
 )
 
@@ -166,12 +166,19 @@ func EnergyColumns() []string {
 	return nil
 }
 
+// Limits of ReadCSV and ReadJSON: a file past them is an error (wrapping
+// limitio.ErrTooLarge), not a reader that grows without end.
+const (
+	MaxFileBytes = 1 << 30 // bytes of a results file (1 GiB)
+	MaxLineBytes = 1 << 16 // bytes of a line of a results CSV
+)
+
 // ReadCSV reads results written by WriteCSV. Columns may come in any order
 // and extra columns are ignored, but every column of RequiredColumns must
 // be there (an optional one missing stays empty).
 // Lines starting with '#' before the header are skipped (SkipPreamble).
 func ReadCSV(r io.Reader) ([]Result, error) {
-	cr := csv.NewReader(SkipPreamble(r))
+	cr := csv.NewReader(limitio.NewReader(SkipPreamble(r), MaxFileBytes, MaxLineBytes))
 	head, err := cr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("sim: results CSV: reading header: %w", err)
@@ -237,13 +244,10 @@ func WriteJSON(w io.Writer, rs []Result) error {
 	return err
 }
 
-// ReadJSON reads results written by WriteJSON; unknown fields are an error.
+// ReadJSON reads results written by WriteJSON; unknown fields are an error,
+// and so is a file of more than MaxFileBytes.
 func ReadJSON(r io.Reader) ([]Result, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("sim: results JSON: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(limitio.NewReader(r, MaxFileBytes, 0))
 	dec.DisallowUnknownFields()
 	var out []Result
 	if err := dec.Decode(&out); err != nil {

@@ -3,10 +3,13 @@ package sim
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cimkit/cimkit/internal/limitio"
 )
 
 func sampleResults() []Result {
@@ -127,5 +130,22 @@ func TestDataFrame(t *testing.T) {
 	}
 	if v := df.Col("layer").Records()[1]; v != "fc, \"big\"" {
 		t.Errorf("layer %q", v)
+	}
+}
+
+// zeros reads as /dev/zero does.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// Issue 12 item 4's class: the results readers stop at their limits (a
+// line of MaxLineBytes, MaxFileBytes in all) or at the first byte that
+// cannot start a record, instead of reading without end.
+func TestReadersLimits(t *testing.T) {
+	if _, err := ReadCSV(zeros{}); !errors.Is(err, limitio.ErrTooLarge) || !strings.Contains(err.Error(), "longer than 65536 bytes") {
+		t.Errorf("ReadCSV of zeros: %v", err)
+	}
+	if _, err := ReadJSON(zeros{}); err == nil || !strings.Contains(err.Error(), "invalid character") {
+		t.Errorf("ReadJSON of zeros: %v", err)
 	}
 }

@@ -102,7 +102,7 @@ func manyModels(n int) []byte {
 }
 
 // Issue 12 item 4: the standard figures converted the whole DataFrame once
-// per figure (3 per model and one more), so "plot --in" with many models
+// per figure (several per model), so "plot --in" with many models
 // took time quadratic in their number. Standard converts it once.
 func TestStandardConvertsOnce(t *testing.T) {
 	df, err := ReadResults(bytes.NewReader(manyModels(20)), "many.csv")
@@ -114,8 +114,8 @@ func TestStandardConvertsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := tables.Load() - before; n != 1 || len(figs) != 20*3+1 {
-		t.Errorf("%d conversions for %d figures, want 1 for 61", n, len(figs))
+	if n := tables.Load() - before; n != 1 || len(figs) < 20*3+1 { // at least speedup, overhead, memory per model
+		t.Errorf("%d conversions for %d figures, want 1", n, len(figs))
 	}
 }
 

@@ -75,6 +75,21 @@
 // of data: 32K attributes, 32 kB, against 4 kB of sequence registers for
 // 1024 cores, 87.5% less).
 //
+// # Energy and area
+//
+// While it times a run, the simulator counts what the hardware does
+// (Timing.Actions, and per core in CoreStats): MVMs, with the rows and
+// columns of each core's tile (streams report it through MVMShaper), the
+// DAC and ADC conversions they make, digital-unit operations by function,
+// bus transactions, bytes and beats by kind, sequence-register writes and
+// WAITs, crossbar rows written by PROG, and the cycles each unit is busy.
+// The functional executor counts the same actions (a test holds them
+// equal). Package cim/energy prices them: RunLayerWith and the sweeps fill
+// in Result's energy, area and TOPS/W fields with Options.Tech (cimkit's
+// default technology when nil), for the layer's cores and the shared memory
+// it holds; Total sums the energies and SetModelArea sizes the chip that
+// runs every layer.
+//
 // # Calibration
 //
 // The paper gives no timings. The defaults (package arch) are a 1 GHz

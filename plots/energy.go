@@ -20,11 +20,21 @@ var energyClasses = []energyClass{
 	{"energy_static_pj", "leakage"},
 }
 
-// priced keeps the rows that fit and carry an energy (results written
-// before the energy columns have none); ErrNoData when none is left.
-func priced(rows []row, fig string, sel Select) ([]row, error) {
+// pricedLayers selects the rows of a per-layer energy figure: one per
+// layer (an error naming the axis to pin otherwise), of layers that fit
+// and carry an energy (results written before the energy columns have
+// none); ErrNoData when none is left.
+func pricedLayers(in []row, sel Select, fig string) ([]row, error) {
+	all, err := selectRows(in, sel, fig)
+	if err != nil {
+		return nil, err
+	}
+	key := func(r row) string { return fmt.Sprintf("%s layer %s", r.model, r.layer) }
+	if err := unique(all, fig, key); err != nil {
+		return nil, err
+	}
 	var out []row
-	for _, r := range rows {
+	for _, r := range all {
 		if r.fits && r.n("energy_pj") > 0 {
 			out = append(out, r)
 		}
@@ -51,15 +61,7 @@ func EnergyBreakdown(df dataframe.DataFrame, sel Select) (*Figure, error) {
 
 // energyBreakdownFigure is [EnergyBreakdown] on rows converted once.
 func energyBreakdownFigure(in []row, sel Select) (*Figure, error) {
-	all, err := selectRows(in, sel, "energy breakdown")
-	if err != nil {
-		return nil, err
-	}
-	key := func(r row) string { return fmt.Sprintf("%s layer %s", r.model, r.layer) }
-	if err := unique(all, "energy breakdown", key); err != nil {
-		return nil, err
-	}
-	rows, err := priced(all, "energy breakdown", sel)
+	rows, err := pricedLayers(in, sel, "energy breakdown")
 	if err != nil {
 		return nil, err
 	}
@@ -228,15 +230,7 @@ func SyncCost(df dataframe.DataFrame, sel Select) (*Figure, error) {
 
 // syncCostFigure is [SyncCost] on rows converted once.
 func syncCostFigure(in []row, sel Select) (*Figure, error) {
-	all, err := selectRows(in, sel, "sync cost")
-	if err != nil {
-		return nil, err
-	}
-	key := func(r row) string { return fmt.Sprintf("%s layer %s", r.model, r.layer) }
-	if err := unique(all, "sync cost", key); err != nil {
-		return nil, err
-	}
-	rows, err := priced(all, "sync cost", sel)
+	rows, err := pricedLayers(in, sel, "sync cost")
 	if err != nil {
 		return nil, err
 	}

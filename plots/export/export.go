@@ -7,6 +7,10 @@
 // none of the raster, PDF and EPS back ends; a program that writes files
 // for a paper (`cimkit plot`, `cimkit report`) uses [Encode], [Save] and
 // [SaveAll].
+//
+// Output is reproducible: a figure encoded twice gives the same bytes in
+// every format. PDF and EPS files carry [CreationTime] (SOURCE_DATE_EPOCH
+// when set, else 1970-01-01) instead of the time of drawing.
 package export
 
 import (
@@ -16,8 +20,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/cimkit/cimkit/plots"
 	"gonum.org/v1/plot/vg"
@@ -41,24 +50,62 @@ func Encode(w io.Writer, f *plots.Figure, format plots.Format, width vg.Length) 
 			return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))}
 		})
 	case plots.PDF:
-		return f.WriteCanvas(w, width, func(w, h vg.Length) vg.CanvasWriterTo { return vgpdf.New(w, h) })
+		return f.WriteCanvas(w, width, newPDF)
 	case plots.EPS:
 		var buf bytes.Buffer
 		err := f.WriteCanvas(&buf, width, func(w, h vg.Length) vg.CanvasWriterTo { return vgeps.New(w, h) })
 		if err != nil {
 			return err
 		}
-		_, err = w.Write(fixEPS(buf.Bytes()))
+		_, err = w.Write(fixEPS(buf.Bytes(), CreationTime()))
 		return err
 	}
 	return fmt.Errorf("figure %s: unknown format %q (accepted: png, svg, pdf, eps)", f.Name, format)
 }
 
+// CreationTime is the creation time written into PDF and EPS files, so
+// that a figure drawn twice is the same file byte for byte: the time given
+// by the SOURCE_DATE_EPOCH environment variable (seconds since 1970, the
+// reproducible-builds convention) when it is set and valid, else the start
+// of 1970 (UTC).
+func CreationTime() time.Time {
+	if s, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil && s >= 0 {
+		return time.Unix(s, 0).UTC()
+	}
+	return time.Unix(0, 0).UTC()
+}
+
+// pdfMu guards fpdf's package defaults, which vgpdf.New reads: gonum's PDF
+// canvas does not expose its document, so the creation and modification
+// dates (fpdf writes the current time otherwise) and a sorted catalogue
+// (fpdf walks maps otherwise) are set as defaults around each New.
+var pdfMu sync.Mutex
+
+// newPDF returns a PDF canvas of the given size whose file is reproducible.
+func newPDF(w, h vg.Length) vg.CanvasWriterTo {
+	pdfMu.Lock()
+	defer pdfMu.Unlock()
+	t := CreationTime()
+	fpdf.SetDefaultCreationDate(t)
+	fpdf.SetDefaultModificationDate(t)
+	fpdf.SetDefaultCatalogSort(true)
+	return vgpdf.New(w, h)
+}
+
 // fixEPS patches gonum's EPS header, which starts with "%%!PS" where
-// readers expect "%!PS".
-func fixEPS(b []byte) []byte {
+// readers expect "%!PS", and whose creation date is the time of drawing
+// (with Go's monotonic clock reading): it becomes t.
+func fixEPS(b []byte, t time.Time) []byte {
 	if bytes.HasPrefix(b, []byte("%%!PS")) {
-		return b[1:]
+		b = b[1:]
+	}
+	const key = "\n%%CreationDate: "
+	if i := bytes.Index(b, []byte(key)); i >= 0 {
+		if j := bytes.IndexByte(b[i+len(key):], '\n'); j >= 0 {
+			end := i + len(key) + j
+			date := t.Format("2006-01-02T15:04:05Z")
+			b = slices.Concat(b[:i+len(key)], []byte(date), b[end:])
+		}
 	}
 	return b
 }

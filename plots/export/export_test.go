@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cimkit/cimkit/plots"
 	"gonum.org/v1/plot/vg"
@@ -190,5 +191,39 @@ func TestSaveStaysInside(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
 		t.Errorf("wrote %v despite the clash", entries)
+	}
+}
+
+// Issue 12 item 12: PDF and EPS carry a fixed creation time, taken from
+// SOURCE_DATE_EPOCH when it is set (1700000000 is 2023-11-14 22:13:20 UTC),
+// so that a figure encoded twice is the same file.
+func TestReproducibleDates(t *testing.T) {
+	f := testFigures(t)[0]
+	encode := func(format plots.Format) []byte {
+		var b bytes.Buffer
+		if err := Encode(&b, f, format, plots.OneColumn.Width); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, c := range []struct {
+		epoch, pdf, eps string
+	}{
+		{"", "/CreationDate (D:19700101000000)", "%%CreationDate: 1970-01-01T00:00:00Z\n"},
+		{"1700000000", "/CreationDate (D:20231114221320)", "%%CreationDate: 2023-11-14T22:13:20Z\n"},
+		{"not a number", "/CreationDate (D:19700101000000)", "%%CreationDate: 1970-01-01T00:00:00Z\n"},
+	} {
+		t.Setenv("SOURCE_DATE_EPOCH", c.epoch)
+		for _, format := range []plots.Format{plots.PDF, plots.EPS} {
+			a := encode(format)
+			time.Sleep(10 * time.Millisecond) // EPS wrote nanoseconds
+			if b := encode(format); !bytes.Equal(a, b) {
+				t.Errorf("SOURCE_DATE_EPOCH=%q: %s differs between two encodings", c.epoch, format)
+			}
+			want := map[plots.Format]string{plots.PDF: c.pdf, plots.EPS: c.eps}[format]
+			if !bytes.Contains(a, []byte(want)) {
+				t.Errorf("SOURCE_DATE_EPOCH=%q: %s lacks %q", c.epoch, format, want)
+			}
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/sim"
@@ -39,7 +38,6 @@ type pageView struct {
 	Interconnect string     // the main interconnect: the claims, summary and tables are about it
 	Carried      [][]string // bus width x interconnect: most cores at 90% of PV
 	CarriedHead  []string
-	Elapsed      string
 	Claims       []Claim
 	SumHeader    []string
 	Summary      [][]string
@@ -61,7 +59,6 @@ func (r *Report) view() pageView {
 			"%d B activations, %d B partial sums, %d B sequence registers%s",
 			a.MVMCycles, a.DigitalCycles, busTiming(a), a.ActBytes, a.PsumBytes, a.SeqRegBytes, defaultsNote(c)),
 		Interconnect: plots.InterconnectName(c.interconnects()[0]),
-		Elapsed:      r.Elapsed.Round(100 * time.Millisecond).String(),
 		Claims:       r.Claims,
 		SumHeader:    summaryHeader,
 	}
@@ -207,7 +204,7 @@ figcaption{font-size:.9rem;color:#444}.links a{margin-right:.6rem;font-size:.85r
 <h1>cimkit: the paper's evaluation, reproduced</h1>
 <p>R. Pelke et al., <i>Mapping of CNNs on multi-core RRAM-based CIM architectures</i>, VLSI-SoC 2023.
 Every conv layer is mapped, compiled for each synchronisation scheme and simulated on its own, as in the paper.</p>
-<p class="small">Sweep: {{.Config}}.<br>Timing: {{.Timing}}.<br>Run time: {{.Elapsed}}.
+<p class="small">Sweep: {{.Config}}.<br>Timing: {{.Timing}}.
 Raw results: <a href="results.csv">results.csv</a> (one row per layer and configuration).</p>
 
 <h2>The paper's claims on the {{.Interconnect}} ({{.Holds}} of {{len .Claims}} hold)</h2>

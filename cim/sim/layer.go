@@ -6,6 +6,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
@@ -78,14 +79,15 @@ func notFitting(r *Result, err error) bool {
 }
 
 // PumaWordBytes is the shared-memory word that carries one PUMA attribute:
-// PUMA computes on 16-bit fixed-point data.
-const PumaWordBytes = 2
+// PUMA computes on 16-bit fixed-point data (energy.PumaWordBytes).
+const PumaWordBytes = energy.PumaWordBytes
 
 // PumaAttrBytes is the size of a PUMA-style attribute buffer for n bytes of
 // shared data: one attribute byte (a valid bit and a 7-bit consumer count)
-// per 16-bit word. For the paper's example, 64 kB of data, it is 32 kB
-// (32K attributes), eight times the 4 kB of sequence registers of 1024 cores.
-func PumaAttrBytes(n int64) int64 { return (n + PumaWordBytes - 1) / PumaWordBytes }
+// per 16-bit word (energy.PumaAttrBytes, which also prices it). For the
+// paper's example, 64 kB of data, it is 32 kB (32K attributes), eight times
+// the 4 kB of sequence registers of 1024 cores.
+func PumaAttrBytes(n int64) int64 { return energy.PumaAttrBytes(n) }
 
 // SetTiming fills in the timing fields of r from the run of its scheme (t)
 // and of the sequential baseline (seq; may be t itself).

@@ -56,8 +56,9 @@ func channel(op isa.Op) int {
 type txn struct {
 	in    isa.Instr
 	grant int64  // cycle of its address phase; -1 until granted
-	done  int64  // a LOAD's data has arrived, a write's response is back
+	done  int64  // a LOAD's data has arrived, a write's response is back; math.MaxInt64 until granted
 	order uint32 // issue order within the core (wraps; compared as a difference)
+	regs  uint8  // in.Regs()
 }
 
 // data is the end of t's data beats: a LOAD's data has arrived, a write's
@@ -84,46 +85,34 @@ type axiCore struct {
 	regs      uint8     // isa.Instr.Regs of the slots in flight (a superset: some may be done)
 }
 
-// wake resumes core c at cycle t: it was parked for a transaction that has
-// since been granted and has moved far enough at t.
-type wake struct {
-	t int64
-	c int32
+// item is an event queued at cycle t about core: a parked core resumes, or
+// a CALL's write raises the core's sequence register seq to value.
+type item struct {
+	t     int64
+	core  int32
+	value int32
+	seq   uint16
 }
 
-// delivery is a CALL's write of a sequence register, performed at t.
-type delivery struct {
-	t      int64
-	target int32
-	seq    uint16
-	value  int32
-}
-
-// timed is an event with a time: a wake or a delivery.
-type timed interface{ at() int64 }
-
-func (w wake) at() int64     { return w.t }
-func (d delivery) at() int64 { return d.t }
-
-// fifo is a queue of events whose times never decrease (each is the end of
-// a transfer on one channel, and a channel's transfers end in the order of
-// their grants), so that no heap is needed.
-type fifo[T timed] struct {
-	items []T
+// queue is a queue of items whose times never decrease (each is the end
+// of a transfer on one channel, and a channel's transfers end in the order
+// of their grants), so that no heap is needed.
+type queue struct {
+	items []item
 	head  int
 }
 
-func (q *fifo[T]) push(v T) { q.items = append(q.items, v) }
+func (q *queue) push(v item) { q.items = append(q.items, v) }
 
-// frontTime is the time of the first event, math.MaxInt64 if none.
-func (q *fifo[T]) frontTime() int64 {
+// front is the time of the first item, math.MaxInt64 if none.
+func (q *queue) front() int64 {
 	if q.head == len(q.items) {
 		return math.MaxInt64
 	}
-	return q.items[q.head].at()
+	return q.items[q.head].t
 }
 
-func (q *fifo[T]) pop() (v T) {
+func (q *queue) pop() (v item) {
 	v = q.items[q.head]
 	q.head++
 	if q.head >= 64 && 2*q.head >= len(q.items) {
@@ -133,13 +122,16 @@ func (q *fifo[T]) pop() (v T) {
 	return v
 }
 
-// The wake queues of axiBus: parked cores resume when a read's data has
+// The queues of axiBus: CALLs' writes performed (first, so that a WAIT of
+// the same cycle sees them); parked cores resumed when a read's data has
 // arrived, a write's data has left its register, or a write's response is
 // back.
 const (
-	wakeRead = iota
-	wakeWriteData
-	wakeWriteDone
+	qDeliver = iota
+	qRead
+	qWriteData
+	qWriteDone
+	queues
 )
 
 // axiBus is the state of the AXI4 interconnect.
@@ -150,44 +142,46 @@ type axiBus struct {
 	ready    [2]int64 // the address channel may grant from this cycle (see axiGrant)
 	busy     [2]int64 // beats carried by each data channel
 	addrs    [2]int64 // address phases on each address channel
-	wakes    [3]fifo[wake]
-	dl       fifo[delivery]
-	// fronts holds the time at the front of dl (index 0) and of each wake
-	// queue (1 + its index), math.MaxInt64 for an empty one; next is the
-	// earliest of them and nextQ its index (a delivery goes before the
-	// wakes of its cycle).
-	fronts [4]int64
+	qs       [queues]queue
+	// fronts holds the time at the front of each queue, math.MaxInt64
+	// for an empty one; next is the earliest of them and nextQ its queue
+	// (the lower queue first at equal times).
+	fronts [queues]int64
 	next   int64
 	nextQ  int
 }
 
-// queued notes that a delivery (q 0) or a wake (q 1 + wake queue) at t was
-// added.
-func (b *axiBus) queued(t int64, q int) {
+// enqueue adds v to queue q.
+func (b *axiBus) enqueue(q int, v item) {
+	b.qs[q].push(v)
 	if b.fronts[q] == math.MaxInt64 {
-		b.fronts[q] = t
+		b.fronts[q] = v.t
 	}
-	if t < b.next || (t == b.next && q < b.nextQ) {
-		b.next, b.nextQ = t, q
+	if v.t < b.next || (v.t == b.next && q < b.nextQ) {
+		b.next, b.nextQ = v.t, q
 	}
 }
 
-// popped notes that the front of queue q was removed; front is the next
-// one's time (math.MaxInt64 if q is now empty).
-func (b *axiBus) popped(q int, front int64) {
-	b.fronts[q] = front
+// dequeue removes and returns the earliest item, and its queue.
+func (b *axiBus) dequeue() (item, int) {
+	q := b.nextQ
+	v := b.qs[q].pop()
+	b.fronts[q] = b.qs[q].front()
 	b.next, b.nextQ = b.fronts[0], 0
-	for k := 1; k < len(b.fronts); k++ {
+	for k := 1; k < queues; k++ {
 		if b.fronts[k] < b.next {
 			b.next, b.nextQ = b.fronts[k], k
 		}
 	}
+	return v, q
 }
 
 func newAXIBus(m *machine) *axiBus {
 	n := len(m.cores)
-	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64,
-		fronts: [4]int64{math.MaxInt64, math.MaxInt64, math.MaxInt64, math.MaxInt64}}
+	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64}
+	for q := range b.fronts {
+		b.fronts[q] = math.MaxInt64
+	}
 	for ch := range b.arb {
 		b.arb[ch] = newArbiter(m.opt.Arbiter, n)
 	}
@@ -220,16 +214,13 @@ func (m *machine) loopAXI() error {
 		var err error
 		switch {
 		case b.next < never && b.next <= min(th, tg):
-			m.now = b.next
-			if q := b.nextQ; q == 0 {
-				d := b.dl.pop()
-				b.popped(0, b.dl.frontTime())
-				err = m.deliver(int(d.target), d.seq, d.value)
+			v, q := b.dequeue()
+			m.now = v.t
+			if q == qDeliver {
+				err = m.deliver(int(v.core), v.seq, v.value)
 			} else {
-				w := b.wakes[q-1].pop()
-				b.popped(q, b.wakes[q-1].frontTime())
-				m.stallBus(&m.cores[w.c], w.t)
-				err = m.advance(int(w.c))
+				m.stallBus(&m.cores[v.core], v.t)
+				err = m.advance(int(v.core))
 			}
 		case th < never && th <= tg:
 			e := m.pop()
@@ -298,11 +289,12 @@ func (m *machine) axiGrant(ch int) {
 		m.span(i, end-beats, end, classOf(t.in.Op))
 	}
 	if t.in.Op == isa.CALL {
-		b.dl.push(delivery{t: t.done, target: t.in.Target, seq: t.in.Seq, value: t.in.Value})
-		b.queued(t.done, 0)
+		b.enqueue(qDeliver, item{t: t.done, core: t.in.Target, seq: t.in.Seq, value: t.in.Value})
 	}
 	x.presented[ch] = -1
-	m.axiPresent(i, ch)
+	if x.waiting[ch] != 0 {
+		m.axiPresent(i, ch)
+	}
 	if x.park != s {
 		return
 	}
@@ -312,15 +304,14 @@ func (m *machine) axiGrant(ch int) {
 		m.span(i, c.t, g, ClassBusWait)
 		c.t = g
 	}
-	q, at := wakeWriteDone, t.done
+	q, at := qWriteDone, t.done
 	switch {
 	case ch == chRead:
-		q = wakeRead
+		q = qRead
 	case x.parkData:
-		q, at = wakeWriteData, end
+		q, at = qWriteData, end
 	}
-	b.wakes[q].push(wake{at, int32(i)})
-	b.queued(at, 1+q)
+	b.enqueue(q, item{t: at, core: int32(i)})
 }
 
 // axiPresent puts core i's oldest transaction of channel ch that has no
@@ -357,7 +348,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		t := &x.tx[s]
-		if t.grant >= 0 && t.done <= c.t {
+		if t.done <= c.t {
 			x.used &^= 1 << s // done: the slot is free
 			continue
 		}
@@ -376,7 +367,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 				continue
 			}
 		}
-		regs |= t.in.Regs()
+		regs |= t.regs
 	}
 	x.regs = regs
 	if !bus || bits.OnesCount64(x.used) < len(x.tx) {
@@ -415,7 +406,7 @@ func (m *machine) stallBus(c *core, t int64) {
 func (m *machine) axiRetire(x *axiCore, t int64) {
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
-		if tx := &x.tx[s]; tx.grant >= 0 && tx.done <= t {
+		if x.tx[s].done <= t {
 			x.used &^= 1 << s
 		}
 	}
@@ -428,9 +419,9 @@ func (m *machine) axiIssue(i int, c *core) {
 	s := bits.TrailingZeros64(^x.used)
 	x.used |= 1 << s
 	t := &x.tx[s]
-	t.in, t.grant, t.order = c.in, -1, x.next
+	t.in, t.grant, t.done, t.order, t.regs = c.in, -1, math.MaxInt64, x.next, c.in.Regs()
 	x.next++
-	x.regs |= c.in.Regs()
+	x.regs |= t.regs
 	c.stats.Instrs++
 	c.has = false
 	ch := channel(c.in.Op)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Off a terminal, a plain display prints a line at the first update and at
@@ -61,5 +62,28 @@ func TestProgressTerminal(t *testing.T) {
 	last := frames[len(frames)-1]
 	if !strings.HasPrefix(last, "compile [##############################] 100% 200/200") {
 		t.Errorf("last frame %q", last)
+	}
+}
+
+// The simulator reports MVMs from 0 in each run; mvmProgress adds the runs
+// up: two runs of 40,000 MVMs reported at 16,384 and 32,768 each show
+// 16384, 32768, 49152 and 65536 of 80,000, then 100% when they succeed.
+func TestMVMProgress(t *testing.T) {
+	var buf bytes.Buffer
+	p := &mvmProgress{bar: newProgress(&buf, "cimkit sim", false), total: 80000}
+	p.bar.tty = true
+	var shown []string
+	for _, m := range []int64{16384, 32768, 16384, 32768} {
+		p.bar.drawn = time.Time{} // no throttling in the test
+		p.update(m)
+		frames := strings.Split(buf.String(), "\r")
+		shown = append(shown, strings.Fields(frames[len(frames)-1])[4])
+	}
+	p.finish(nil)
+	if got := strings.Join(shown, " "); got != "16384/80000 32768/80000 49152/80000 65536/80000" {
+		t.Errorf("shown %s", got)
+	}
+	if !strings.Contains(buf.String(), "100% 80000/80000") {
+		t.Errorf("no 100%% at the end: %q", buf.String())
 	}
 }

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every command's -h prints its help on stdout and exits 0; "cimkit help
@@ -122,5 +128,54 @@ func TestCheckOutDirAndFile(t *testing.T) {
 		if err := checkOutDir("--out", ro); err == nil || !strings.Contains(err.Error(), "cannot create files") {
 			t.Errorf("read-only folder: %v", err)
 		}
+	}
+}
+
+// An error that wraps context.Canceled is an interruption: "interrupted",
+// status 130.
+func TestInterruptedExit(t *testing.T) {
+	register(command{name: "test-interrupt", summary: "returns a cancelled context's error",
+		run: func([]string, io.Writer, io.Writer) error { return fmt.Errorf("sweep: %w", context.Canceled) }})
+	defer delete(commands, "test-interrupt")
+	if code, out, errs := cimkit("test-interrupt"); code != 130 || out != "" || errs != "cimkit test-interrupt: interrupted\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// Issue 12 item 11: a sweep stopped with Ctrl-C says "interrupted" (as the
+// report did) and exits 130. The test runs the tool in a child process
+// (this test binary, see TestMain) and sends it SIGINT once the sweep has
+// begun.
+func TestSweepInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	cmd := exec.Command(os.Args[0], "sweep", "--models", "resnet18,mobilenet_v1", "--xbar", "16,32", "--workers", "1")
+	cmd.Env = append(os.Environ(), "CIMKIT_TEST_MAIN=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	br := bufio.NewReader(stderr)
+	first, err := br.ReadString('\n') // the first progress line: the sweep runs
+	if err != nil || !strings.HasPrefix(first, "cimkit sweep: ") {
+		cmd.Process.Kill()
+		t.Fatalf("first line %q, %v", first, err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	rest, _ := io.ReadAll(br)
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("sweep did not stop within 60 s of SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.HasSuffix(string(rest), "cimkit sweep: interrupted\n") {
+		t.Errorf("exit %d, stderr after the signal %q", code, rest)
 	}
 }

@@ -66,7 +66,10 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	bar := newMVMProgress(stderr, net, *layer, *trace != "", a, s)
+	opt.Progress = bar.update
 	rs, err := simulate(net, *layer, *trace, a, s, opt, stderr)
+	bar.finish(err)
 	if err != nil {
 		return err
 	}
@@ -182,4 +185,56 @@ func noteTotal(w io.Writer, rs []sim.Result) {
 		fmt.Fprintf(w, "cimkit sim: the total adds up %d of %d layers (%d do not fit %d cores) run one at a time, not an end-to-end time; cimkit net --segments runs the whole network\n",
 			fit, n, n-fit, rs[0].CoresBudget)
 	}
+}
+
+// mvmProgress shows a simulation's progress on a terminal, counted in MVMs
+// (the simulator reports every sim.ProgressEvery of them): the total is
+// every core's MVMs of every layer that fits, once per run (the scheme,
+// the sequential baseline, the traced run).
+type mvmProgress struct {
+	bar               *progress
+	total, base, last int64
+}
+
+// newMVMProgress counts the MVMs of simulating layer (all when empty) of
+// net on chip a under scheme s.
+func newMVMProgress(stderr io.Writer, net *nn.Network, layer string, trace bool, a arch.Arch, s compile.Scheme) *mvmProgress {
+	runs := int64(2)
+	if s == compile.Sequential {
+		runs = 1
+	}
+	if trace {
+		runs++
+	}
+	p := &mvmProgress{bar: newProgress(stderr, "cimkit sim", false)}
+	for _, l := range net.CrossbarLayers() {
+		if layer != "" && l.Name != layer {
+			continue
+		}
+		if m, err := mapping.Map(l, a); err == nil && m.Fits {
+			p.total += runs * int64(m.Cores) * int64(m.Vectors)
+		}
+	}
+	return p
+}
+
+// update is sim.Options.Progress: mvms counts from 0 in each run, so a
+// count below the last one starts the next run.
+func (p *mvmProgress) update(mvms int64) {
+	if mvms < p.last {
+		p.base += p.last
+	}
+	p.last = mvms
+	if p.total > 0 {
+		p.bar.update(int(min(p.base+mvms, p.total)), int(p.total))
+	}
+}
+
+// finish ends the bar's line, at 100% when the simulation succeeded (the
+// last MVMs of each run come after the last report).
+func (p *mvmProgress) finish(err error) {
+	if err == nil && p.last > 0 {
+		p.bar.update(int(p.total), int(p.total))
+	}
+	p.bar.finish()
 }

@@ -109,8 +109,13 @@
 //
 // Values are 32 nm and come from models (ISAAC's and PUMA's tables are
 // simulations, not silicon); leakage where ISAAC gives none follows the
-// PUMA simulator's split. Device non-idealities, ADC precision loss, wire
-// capacitance by layout, clock trees and off-chip I/O are not modelled.
-// Streams that change a core's tile (PROG) keep the crossbar shape the
-// simulator saw first for their MVM counts.
+// PUMA simulator's split, and with cimkit's slow default MVM (bit-serial
+// reads of hundreds of nanoseconds) leakage is most of a layer's energy.
+// Device non-idealities, ADC precision loss, wire capacitance by layout,
+// clock trees, power gating's own cost and off-chip I/O are not modelled.
+// A per-layer run prices the chip it powers, so its bus spans only its own
+// cores and memory; a chip sized for a whole network has a longer bus.
+// Whole-network runs (cim/netsim) keep every core of the chip powered for
+// the whole run, and their streams do not report tile shapes: every MVM is
+// priced on the whole crossbar, an upper bound for smaller tiles.
 package energy

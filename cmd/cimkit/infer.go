@@ -17,6 +17,7 @@ import (
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/infer"
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/limitio"
 )
 
 func init() {
@@ -191,9 +192,9 @@ func (f *inferFlags) input(net *nn.Network, norm infer.Norm) ([]float64, string,
 		}
 		return v, "tensor " + f.image, err
 	}
-	data, err := os.ReadFile(f.image)
+	data, err := readImage(f.image, net.Input)
 	if err != nil {
-		return nil, "", usagef("--image %s: %v", f.image, pathErr(err))
+		return nil, "", err
 	}
 	img, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -207,6 +208,29 @@ func (f *inferFlags) input(net *nn.Network, norm infer.Norm) ([]float64, string,
 		return nil, "", usagef("--image %s: %v", f.image, err)
 	}
 	return v, "image " + f.image + ", " + norm.Name, nil
+}
+
+// maxImageBytes is the largest --image file read (64 MiB).
+const maxImageBytes = 64 << 20
+
+// readImage reads the --image file, at most maxImageBytes of it, and
+// checks from its header that its size is the input's before it is
+// decoded: a small PNG can announce a picture of gigapixels, which
+// decoding would allocate.
+func readImage(path string, in nn.Shape) ([]byte, error) {
+	file, err := openInput("--image", path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	data, err := io.ReadAll(limitio.NewReader(file, maxImageBytes, 0))
+	if err != nil {
+		return nil, usagef("--image %s: %v", path, err)
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && (cfg.Width != in.W || cfg.Height != in.H) {
+		return nil, usagef("--image %s: %dx%d pixels, the input is %dx%d (W x H; cimkit does not resize)", path, cfg.Width, cfg.Height, in.W, in.H)
+	}
+	return data, nil
 }
 
 // inputDims are the ONNX dims of the network input (images [1, C, H, W]).

@@ -96,3 +96,27 @@ func TestBadInputsExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// Issue 12 item 3: a node name from an ONNX file with an ANSI escape, a
+// tab and a newline reached the terminal raw, recoloured it and broke the
+// table's lines and columns. It is now written escaped, one row per layer.
+func TestONNXNamesEscaped(t *testing.T) {
+	name := "relu\x1b[31m\tred\nfake row"
+	file := filepath.Join(t.TempDir(), "evil.onnx")
+	model := onnxModel("x", []uint64{1, 2, 4, 4}, "y", []uint64{1, 2, 4, 4}, onnxNode{op: "Relu", name: name, in: "x", out: "y"})
+	if err := os.WriteFile(file, model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := cimkit("layers", "--onnx", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.ContainsAny(out, "\x1b\t") || !strings.Contains(out, `relu\x1b[31m\tred\nfake row`) {
+		t.Errorf("table:\n%q", out)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(line, "fake row") {
+			t.Errorf("the name's newline started a row: %q", line)
+		}
+	}
+}

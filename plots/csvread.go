@@ -117,16 +117,29 @@ func frameColumns(head []string, name string, spec frameSpec) ([]*column, []int,
 		cols = append(cols, &column{name: strings.Clone(h), typ: typ, intern: map[string]string{}})
 		pos = append(pos, i)
 	}
+	if _, err := checkColumns(head, spec.required, name, spec.cols); err != nil {
+		return nil, nil, err
+	}
+	return cols, pos, nil
+}
+
+// checkColumns returns the set of names, or an error naming the input and
+// listing the required columns (of kind, e.g. "result") that names lacks.
+func checkColumns(names, required []string, name, kind string) (map[string]bool, error) {
+	have := make(map[string]bool, len(names))
+	for _, c := range names {
+		have[c] = true
+	}
 	var missing []string
-	for _, c := range spec.required {
-		if !seen[c] {
+	for _, c := range required {
+		if !have[c] {
 			missing = append(missing, c)
 		}
 	}
 	if len(missing) > 0 {
-		return nil, nil, fmt.Errorf("%s: missing %s columns %s", name, spec.cols, strings.Join(missing, ", "))
+		return nil, fmt.Errorf("%s: missing %s columns %s", name, kind, strings.Join(missing, ", "))
 	}
-	return cols, pos, nil
+	return have, nil
 }
 
 // add converts and appends one value.

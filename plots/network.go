@@ -118,18 +118,8 @@ func netTable(df dataframe.DataFrame, name string, required []string) ([]netRow,
 	if df.Err != nil {
 		return nil, fmt.Errorf("%s: %v", name, df.Err)
 	}
-	have := map[string]bool{}
-	for _, c := range df.Names() {
-		have[c] = true
-	}
-	var missing []string
-	for _, c := range required {
-		if !have[c] {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: missing network columns %s", name, strings.Join(missing, ", "))
+	if _, err := checkColumns(df.Names(), required, name, "network"); err != nil {
+		return nil, err
 	}
 	rows := make([]netRow, df.Nrow())
 	for i := range rows {

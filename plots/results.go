@@ -95,18 +95,9 @@ func table(df dataframe.DataFrame, name string) ([]row, error) {
 	if df.Err != nil {
 		return nil, fmt.Errorf("%s: %v", name, df.Err)
 	}
-	have := map[string]bool{}
-	for _, c := range df.Names() {
-		have[c] = true
-	}
-	var missing []string
-	for _, c := range Columns {
-		if !have[c] {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: missing result columns %s", name, strings.Join(missing, ", "))
+	have, err := checkColumns(df.Names(), Columns, name, "result")
+	if err != nil {
+		return nil, err
 	}
 	n, k := df.Nrow(), len(numIndex)
 	rows := make([]row, n)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -58,13 +57,12 @@ type compileFlags struct {
 	scheme       string
 	netName      string // the model's name, for the summary
 	force        bool
-	fs           *flag.FlagSet
 	stdout, errw io.Writer
 }
 
 func runCompile(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("compile", stderr)
-	f := compileFlags{model: modelFlags{stderr: stderr}, fs: fs, stdout: stdout, errw: stderr}
+	f := compileFlags{model: modelFlags{stderr: stderr}, stdout: stdout, errw: stderr}
 	f.model.register(fs)
 	f.chip.register(fs)
 	fs.StringVar(&f.layer, "layer", "", "conv2d or dense layer to compile (see cimkit layers)")

@@ -59,7 +59,8 @@ func (helpRequest) Error() string { return "help requested" }
 
 // newFlagSet returns the flag set of command name. Parse errors and -h come
 // back from parseFlags as errors, never exit, and are printed once by run
-// (the flag package's own messages are discarded).
+// (the flag package's own messages are discarded, so stderr is not written;
+// it stays a parameter so that every command starts alike).
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -76,7 +76,7 @@ func Results(key string, run func() ([]sim.Result, error)) ([]sim.Result, error)
 	}
 	dir, err := CacheDir()
 	if err != nil {
-		return nil, fmt.Errorf("kernel.Results: %w", err)
+		return nil, err
 	}
 	path := filepath.Join(dir, "cimkit-results-"+key+".json")
 	if data, err := os.ReadFile(path); err == nil {

@@ -116,6 +116,6 @@
 // A per-layer run prices the chip it powers, so its bus spans only its own
 // cores and memory; a chip sized for a whole network has a longer bus.
 // Whole-network runs (cim/netsim) keep every core of the chip powered for
-// the whole run, and their streams do not report tile shapes: every MVM is
-// priced on the whole crossbar, an upper bound for smaller tiles.
+// the whole run; like per-layer runs they price each MVM on the tile the
+// core holds at the time (its rows and columns).
 package energy

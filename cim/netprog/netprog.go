@@ -322,7 +322,8 @@ func (p *Program) Stream(core int) isa.Stream {
 	return &stream{p: p, core: core, units: p.units[core]}
 }
 
-// Streams returns a fresh stream for every core.
+// Streams returns a fresh stream for every core. Each also tells the tile
+// of the job at hand (TileShape, for cim/sim's sim.TileShaper).
 func (p *Program) Streams() []isa.Stream {
 	out := make([]isa.Stream, p.Cores)
 	for c := range out {

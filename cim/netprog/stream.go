@@ -32,6 +32,21 @@ func (s *stream) Next(in *isa.Instr) bool {
 	return true
 }
 
+// TileShape returns the rows and columns of the tile of the job whose
+// instructions Next hands out (every batch holds one job's), for cim/sim,
+// which prices each MVM on its tile (sim.TileShaper): a core's tile changes
+// when it is reprogrammed between segments or rounds. A digital job, and
+// the end of the stream, give the whole crossbar.
+func (s *stream) TileShape() (rows, cols int) {
+	if s.ui < len(s.units) {
+		if u := &s.units[s.ui]; !u.digital {
+			t := &s.p.Place.Layers[u.layer].Map.Tiles[u.tile]
+			return t.Rows, t.Cols
+		}
+	}
+	return s.p.Arch.XbarRows, s.p.Arch.XbarCols
+}
+
 // refill generates the next batch of instructions; false at the end.
 func (s *stream) refill() bool {
 	s.buf, s.pos = s.buf[:0], 0

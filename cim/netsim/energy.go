@@ -8,9 +8,9 @@ import (
 // setEnergy prices the run's actions (counted by the simulator over every
 // core, every segment and every image) with cfg.Sim.Tech on the chip it
 // uses: its cores, its shared memory (every image slot) and every sequence
-// register it gives a core. The network's streams do not report their
-// tiles' shapes, so every MVM is priced on the whole crossbar: an upper
-// bound on the crossbar and ADC energy of layers whose tiles are smaller.
+// register it gives a core. Each MVM is priced on the tile its core holds
+// at the time (the streams tell the simulator, sim.TileShaper), as in a
+// per-layer run.
 func (r *Run) setEnergy(cfg Config) {
 	res, p, t := &r.Result, r.Program, r.Timing
 	tech := cfg.Sim.Tech

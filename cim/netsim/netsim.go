@@ -178,6 +178,11 @@ type counting struct {
 	c *counter
 }
 
+// TileShape passes on the tile of the job at hand, so that the simulator
+// prices each MVM on its tile: every stream of a netprog.Program has one
+// (sim.TileShaper).
+func (s *counting) TileShape() (rows, cols int) { return s.s.(sim.TileShaper).TileShape() }
+
 // Next implements isa.Stream.
 func (s *counting) Next(in *isa.Instr) bool {
 	if !s.s.Next(in) {

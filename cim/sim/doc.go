@@ -79,7 +79,8 @@
 //
 // While it times a run, the simulator counts what the hardware does
 // (Timing.Actions, and per core in CoreStats): MVMs, with the rows and
-// columns of each core's tile (streams report it through MVMShaper), the
+// columns of each core's tile (streams report it through MVMShaper, or
+// TileShaper when a core changes tiles during the run), the
 // DAC and ADC conversions they make, digital-unit operations by function,
 // bus transactions, bytes and beats by kind, sequence-register writes and
 // WAITs, crossbar rows written by PROG, and the cycles each unit is busy.

@@ -116,6 +116,8 @@ type core struct {
 	reg     int64        // sequence register 0 (the paper's one; more in regs)
 	since   int64        // start of the current bus request or WAIT block
 	mvm     energy.MVM   // what one of this core's MVMs does (its tile's shape)
+	tiles   TileShaper   // the stream, when its tile changes during the run
+	priced  int64        // MVMs already added to stats at earlier tiles
 	xfer    [8]transfers // bus transactions by isa.Op (LOAD, STORE, CALL)
 	stats   CoreStats
 
@@ -162,9 +164,19 @@ type busCost struct{ cycles, beats int64 }
 // streams implement it). The simulator asks once per stream and the shape
 // holds for the whole stream, so the hot loop only counts MVMs: finish
 // multiplies the count by the shape's rows, columns and conversions.
-// Streams without it use the whole crossbar.
+// Streams with neither MVMShaper nor TileShaper use the whole crossbar.
 type MVMShaper interface {
 	MVMShape() (rows, cols int)
+}
+
+// TileShaper is implemented by streams whose core holds different tiles
+// during the run: a whole network's program (cim/netprog) reprograms a
+// core's crossbar between segments and rounds. TileShape returns the rows
+// and columns of the tile of the instruction Next handed out last; the
+// simulator asks at every MVM of such a stream (instead of MVMShape once),
+// so that each MVM is priced on the tile it reads.
+type TileShaper interface {
+	TileShape() (rows, cols int)
 }
 
 // Execute simulates the programs, one stream per core, on chip a. Stream i
@@ -197,6 +209,9 @@ func Execute(a arch.Arch, streams []isa.Stream, opt Options) (*Timing, error) {
 			rows, cols = sh.MVMShape()
 		}
 		m.cores[i] = core{s: s, idx: -1, mvm: energy.MVMOf(rows, cols, a)}
+		if ts, ok := s.(TileShaper); ok {
+			m.cores[i].tiles = ts
+		}
 	}
 	loop := m.loop
 	if a.Interconnect == arch.AXI4 {
@@ -342,7 +357,10 @@ func (m *machine) mvm(i int, c *core) {
 		m.span(i, start, start+lat, ClassMVM)
 	}
 	c.stats.Busy += start - c.t
-	c.stats.MVMs++ // the rest of the MVM's actions are filled in by finish
+	if c.tiles != nil {
+		m.retile(c)
+	}
+	c.stats.MVMs++ // the rest of the MVM's actions are filled in by priceMVMs
 	c.stats.XbarBusy += lat
 	c.stats.Instrs++
 	c.has = false
@@ -356,6 +374,28 @@ func (m *machine) mvm(i int, c *core) {
 		c.stats.Busy += lat
 		c.t = c.xbar
 	}
+}
+
+// retile takes the tile of core c's MVM at hand (TileShaper): when it
+// differs from the last one, the MVMs so far are priced on the last one.
+func (m *machine) retile(c *core) {
+	r, cl := c.tiles.TileShape()
+	if int64(r) == c.mvm.Rows && int64(cl) == c.mvm.Cols {
+		return
+	}
+	c.priceMVMs()
+	c.mvm = energy.MVMOf(r, cl, m.a)
+}
+
+// priceMVMs adds the rows, columns, cells and conversions of core c's MVMs
+// since its tile last changed (all of them for most streams) to its
+// actions: every one of them has the shape c.mvm.
+func (c *core) priceMVMs() {
+	s := &c.stats
+	n := s.MVMs - c.priced
+	s.Rows, s.Cols, s.Cells = s.Rows+n*c.mvm.Rows, s.Cols+n*c.mvm.Cols, s.Cells+n*c.mvm.Cells
+	s.DACs, s.ADCs = s.DACs+n*c.mvm.DACs, s.ADCs+n*c.mvm.ADCs
+	c.priced = s.MVMs
 }
 
 // stall holds core c until its crossbar has finished: the held instruction
@@ -511,11 +551,9 @@ func (m *machine) finish() {
 	r.Cores = make([]CoreStats, len(m.cores))
 	for i := range m.cores {
 		c := &m.cores[i]
+		c.priceMVMs()
 		s := c.stats
 		s.Core = i
-		n := s.MVMs // every MVM of the stream has the shape c.mvm
-		s.Rows, s.Cols, s.Cells = n*c.mvm.Rows, n*c.mvm.Cols, n*c.mvm.Cells
-		s.DACs, s.ADCs = n*c.mvm.DACs, n*c.mvm.ADCs
 		s.CellWrites = s.RowWrites * energy.CellsPerRow(m.a)
 		ld, st, cl := &c.xfer[isa.LOAD], &c.xfer[isa.STORE], &c.xfer[isa.CALL]
 		s.Loads, s.LoadBytes, s.LoadBeats = ld.n, ld.bytes, ld.beats

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // movesOnly lists the layers whose output elements are input elements: in
@@ -94,12 +95,12 @@ func (e *engine) operator(l *nn.Layer, ins []*fmap) (*tensor, error) {
 		switch {
 		case a.Input >= 0 && a.Input < len(ins):
 			f := ins[a.Input]
-			if elems(a.Dims) != f.shape.Elems() {
+			if onnxshape.Elems(a.Dims) != f.shape.Elems() {
 				return nil, fmt.Errorf("layer %q: operand %d has dims %v, its producer holds %s", l.Name, i, a.Dims, f.shape)
 			}
 			c.args = append(c.args, &tensor{dims: a.Dims, v: realValues(f.rowMajor(), f.scale)})
 		case a.Const != nil || a.Dims != nil:
-			if elems(a.Dims) != int64(len(a.Const)) {
+			if onnxshape.Elems(a.Dims) != int64(len(a.Const)) {
 				return nil, fmt.Errorf("layer %q: constant operand %d has dims %v and %d values", l.Name, i, a.Dims, len(a.Const))
 			}
 			c.args = append(c.args, &tensor{dims: a.Dims, v: a.Const})
@@ -115,7 +116,7 @@ func (e *engine) operator(l *nn.Layer, ins []*fmap) (*tensor, error) {
 	if err != nil {
 		return nil, unsupported(l, "%v", err)
 	}
-	if elems(t.dims) != l.Out.Elems() {
+	if onnxshape.Elems(t.dims) != l.Out.Elems() {
 		return nil, fmt.Errorf("layer %q (%s): computed dims %v, the network expects %v (%s)", l.Name, l.Op, t.dims, out, l.Out)
 	}
 	return t, nil

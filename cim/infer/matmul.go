@@ -3,6 +3,8 @@ package infer
 import (
 	"fmt"
 	"slices"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // matmul is numpy's matmul, as ONNX MatMul: 1-D operands are promoted (a
@@ -29,7 +31,7 @@ func matmul(c *opCall) (*tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	nb := elems(batch)
+	nb := onnxshape.Elems(batch)
 	out := make([]float64, nb*m*n)
 	ba, bb := newBroadcaster(batch, ad[:len(ad)-2]), newBroadcaster(batch, bd[:len(bd)-2])
 	for i := int64(0); i < nb; i++ {

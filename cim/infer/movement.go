@@ -3,6 +3,8 @@ package infer
 import (
 	"fmt"
 	"slices"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // The operators that only move data (and Resize, which also interpolates).
@@ -27,7 +29,7 @@ func transposeT(x *tensor, perm []int64) (*tensor, error) {
 		seen[p] = true
 		dims[i] = x.dims[p]
 	}
-	si, so := strides(x.dims), strides(dims)
+	si, so := onnxshape.Strides(x.dims), onnxshape.Strides(dims)
 	out := &tensor{dims: dims, v: make([]float64, len(x.v))}
 	for i := range out.v {
 		var j int64
@@ -92,7 +94,7 @@ func slice(c *opCall) (*tensor, error) {
 		if k < len(axes) {
 			ax = axes[k]
 		}
-		a, err := normAxis(ax, r)
+		a, err := onnxshape.Axis(ax, r)
 		if err != nil {
 			return nil, err
 		}
@@ -114,8 +116,8 @@ func sliceT(x *tensor, spec []sliceSpec) *tensor {
 	for i, s := range spec {
 		dims[i] = s.count
 	}
-	si, so := strides(x.dims), strides(dims)
-	out := &tensor{dims: dims, v: make([]float64, elems(dims))}
+	si, so := onnxshape.Strides(x.dims), onnxshape.Strides(dims)
+	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
 	for i := range out.v {
 		var j int64
 		for a, s := range spec {
@@ -130,7 +132,7 @@ func sliceT(x *tensor, spec []sliceSpec) *tensor {
 // axis, size being the output's dim.
 func split(c *opCall) (*tensor, error) {
 	x := c.args[0]
-	a, err := normAxis(c.op.Int("axis", 0), len(x.dims))
+	a, err := onnxshape.Axis(c.op.Int("axis", 0), len(x.dims))
 	if err != nil || len(c.out) != len(x.dims) {
 		return nil, fmt.Errorf("split of dims %v into %v: %v", x.dims, c.out, err)
 	}
@@ -157,7 +159,7 @@ func concat(c *opCall) (*tensor, error) {
 		return nil, fmt.Errorf("no inputs")
 	}
 	r := len(ins[0].dims)
-	a, err := normAxis(c.op.Int("axis", 0), r)
+	a, err := onnxshape.Axis(c.op.Int("axis", 0), r)
 	if err != nil {
 		return nil, err
 	}
@@ -174,11 +176,11 @@ func concat(c *opCall) (*tensor, error) {
 		}
 		dims[a] += t.dims[a]
 	}
-	out := &tensor{dims: dims, v: make([]float64, 0, elems(dims))}
-	outer := elems(dims[:a])
+	out := &tensor{dims: dims, v: make([]float64, 0, onnxshape.Elems(dims))}
+	outer := onnxshape.Elems(dims[:a])
 	for o := int64(0); o < outer; o++ {
 		for _, t := range ins {
-			chunk := elems(t.dims[a:])
+			chunk := onnxshape.Elems(t.dims[a:])
 			out.v = append(out.v, t.v[o*chunk:(o+1)*chunk]...)
 		}
 	}
@@ -189,13 +191,13 @@ func concat(c *opCall) (*tensor, error) {
 func gather(c *opCall) (*tensor, error) {
 	x := c.args[0]
 	idx := c.args[1]
-	a, err := normAxis(c.op.Int("axis", 0), len(x.dims))
+	a, err := onnxshape.Axis(c.op.Int("axis", 0), len(x.dims))
 	if err != nil {
 		return nil, err
 	}
-	outer, d, inner := elems(x.dims[:a]), x.dims[a], elems(x.dims[a+1:])
+	outer, d, inner := onnxshape.Elems(x.dims[:a]), x.dims[a], onnxshape.Elems(x.dims[a+1:])
 	dims := append(append(slices.Clone(x.dims[:a]), idx.dims...), x.dims[a+1:]...)
-	out := &tensor{dims: dims, v: make([]float64, 0, elems(dims))}
+	out := &tensor{dims: dims, v: make([]float64, 0, onnxshape.Elems(dims))}
 	for o := int64(0); o < outer; o++ {
 		for _, f := range idx.v {
 			k := int64(f)
@@ -219,7 +221,7 @@ func expand(c *opCall) (*tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &tensor{dims: dims, v: make([]float64, elems(dims))}
+	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
 	b := newBroadcaster(dims, x.dims)
 	for i := range out.v {
 		out.v[i] = x.v[b.index(int64(i))]
@@ -238,8 +240,8 @@ func tile(c *opCall) (*tensor, error) {
 	for i, r := range rep {
 		dims[i] *= r
 	}
-	si, so := strides(x.dims), strides(dims)
-	out := &tensor{dims: dims, v: make([]float64, elems(dims))}
+	si, so := onnxshape.Strides(x.dims), onnxshape.Strides(dims)
+	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
 	for i := range out.v {
 		var j int64
 		for a := range dims {
@@ -273,7 +275,7 @@ func pad(c *opCall) (*tensor, error) {
 	before := make([]int64, r)
 	dims := slices.Clone(x.dims)
 	for k, ax := range axes {
-		a, err := normAxis(ax, r)
+		a, err := onnxshape.Axis(ax, r)
 		if err != nil {
 			return nil, err
 		}
@@ -284,8 +286,8 @@ func pad(c *opCall) (*tensor, error) {
 		}
 	}
 	mode := c.op.Str("mode", "constant")
-	si, so := strides(x.dims), strides(dims)
-	out := &tensor{dims: dims, v: make([]float64, elems(dims))}
+	si, so := onnxshape.Strides(x.dims), onnxshape.Strides(dims)
+	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
 	for i := range out.v {
 		var j int64
 		inside := true
@@ -349,7 +351,7 @@ func depthSpace(c *opCall) (*tensor, error) {
 	default:
 		tmp, perm, dims = []int64{n, b, b, ch / (b * b), h, w}, []int64{0, 3, 4, 1, 5, 2}, []int64{n, ch / (b * b), h * b, w * b}
 	}
-	if elems(tmp) != elems(x.dims) {
+	if onnxshape.Elems(tmp) != onnxshape.Elems(x.dims) {
 		return nil, fmt.Errorf("dims %v do not divide by blocksize %d", x.dims, b)
 	}
 	t, err := transposeT(&tensor{dims: tmp, v: x.v}, perm)
@@ -366,7 +368,7 @@ func globalPool(c *opCall) (*tensor, error) {
 	if len(x.dims) < 3 {
 		return nil, fmt.Errorf("dims %v: want [N, C, spatial...]", x.dims)
 	}
-	outer, inner := elems(x.dims[:2]), elems(x.dims[2:])
+	outer, inner := onnxshape.Elems(x.dims[:2]), onnxshape.Elems(x.dims[2:])
 	dims := slices.Clone(x.dims)
 	for i := 2; i < len(dims); i++ {
 		dims[i] = 1

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // The NumPy .npy format (version 1.0 and 2.0), for tensors exchanged with
@@ -58,7 +60,7 @@ func ReadNPY(r io.Reader) ([]int64, []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	n := elems(dims)
+	n := onnxshape.Elems(dims)
 	// ReadAll grows with the data that arrives: a header announcing more
 	// than the file holds costs no more memory than the file.
 	body, err := io.ReadAll(io.LimitReader(r, n*int64(size)))
@@ -109,7 +111,7 @@ func parseNPYHeader(h string) ([]int64, int, error) {
 
 // WriteNPY writes values v with the given dims as a float64 .npy array.
 func WriteNPY(w io.Writer, dims []int64, v []float64) error {
-	if elems(dims) != int64(len(v)) {
+	if onnxshape.Elems(dims) != int64(len(v)) {
 		return fmt.Errorf("npy: dims %v for %d values", dims, len(v))
 	}
 	parts := make([]string, len(dims))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // opCall is one digital operator applied to its operands.
@@ -283,7 +284,7 @@ func zip(a, b *tensor, f func(a, b float64) float64) (*tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &tensor{dims: dims, v: make([]float64, elems(dims))}
+	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
 	ba, bb := newBroadcaster(dims, a.dims), newBroadcaster(dims, b.dims)
 	for i := range out.v {
 		out.v[i] = f(a.v[ba.index(int64(i))], b.v[bb.index(int64(i))])
@@ -348,7 +349,7 @@ func batchNorm(c *opCall) (*tensor, error) {
 		p[i] = t.v
 	}
 	eps := c.op.Float("epsilon", 1e-5)
-	inner := elems(x.dims[2:])
+	inner := onnxshape.Elems(x.dims[2:])
 	out := &tensor{dims: x.dims, v: make([]float64, len(x.v))}
 	for i, v := range x.v {
 		k := int64(i) / inner % ch
@@ -368,15 +369,15 @@ func softmax(c *opCall) (*tensor, error) {
 	if c.op.Opset != 0 && c.op.Opset < 13 {
 		def = 1
 	}
-	ax, err := normAxis(c.op.Int("axis", def), max(r, 1))
+	ax, err := onnxshape.Axis(c.op.Int("axis", def), max(r, 1))
 	if err != nil {
 		return nil, err
 	}
 	var outer, n, inner int64
 	if def == 1 {
-		outer, n, inner = elems(x.dims[:ax]), elems(x.dims[ax:]), 1
+		outer, n, inner = onnxshape.Elems(x.dims[:ax]), onnxshape.Elems(x.dims[ax:]), 1
 	} else {
-		outer, n, inner = elems(x.dims[:ax]), x.dims[ax], elems(x.dims[ax+1:])
+		outer, n, inner = onnxshape.Elems(x.dims[:ax]), x.dims[ax], onnxshape.Elems(x.dims[ax+1:])
 	}
 	out := &tensor{dims: x.dims, v: make([]float64, len(x.v))}
 	log := c.l.Op == "LogSoftmax"
@@ -420,7 +421,7 @@ func reduceAxes(c *opCall, rank int) ([]bool, error) {
 		return red, nil
 	}
 	for _, a := range axes {
-		i, err := normAxis(a, rank)
+		i, err := onnxshape.Axis(a, rank)
 		if err != nil {
 			return nil, err
 		}
@@ -447,8 +448,8 @@ func reduce(c *opCall) (*tensor, error) {
 			dims = append(dims, kept[i])
 		}
 	}
-	n := elems(kept)
-	init, step, fin := reducer(c.l.Op, float64(elems(x.dims)/max(n, 1)))
+	n := onnxshape.Elems(kept)
+	init, step, fin := reducer(c.l.Op, float64(onnxshape.Elems(x.dims)/max(n, 1)))
 	acc := make([]float64, n)
 	for i := range acc {
 		acc[i] = init
@@ -491,11 +492,11 @@ func reducer(op string, count float64) (float64, func(a, x float64) float64, fun
 // argReduce computes ArgMax and ArgMin along one axis.
 func argReduce(c *opCall) (*tensor, error) {
 	x := c.args[0]
-	ax, err := normAxis(c.op.Int("axis", 0), len(x.dims))
+	ax, err := onnxshape.Axis(c.op.Int("axis", 0), len(x.dims))
 	if err != nil {
 		return nil, err
 	}
-	outer, n, inner := elems(x.dims[:ax]), x.dims[ax], elems(x.dims[ax+1:])
+	outer, n, inner := onnxshape.Elems(x.dims[:ax]), x.dims[ax], onnxshape.Elems(x.dims[ax+1:])
 	last := c.op.Int("select_last_index", 0) != 0
 	better := func(v, best float64) bool {
 		if c.l.Op == "ArgMin" {

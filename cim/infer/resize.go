@@ -3,6 +3,8 @@ package infer
 import (
 	"fmt"
 	"math"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // resize computes Resize (operator sets 10 on: X, roi, scales, sizes; in
@@ -132,8 +134,8 @@ func resizeNearest(x *tensor, dims []int64, coords [][]float64, mode string) (*t
 			idx[a][i] = min(max(int64(k), 0), x.dims[a]-1)
 		}
 	}
-	si, so := strides(x.dims), strides(dims)
-	out := &tensor{dims: dims, v: make([]float64, elems(dims))}
+	si, so := onnxshape.Strides(x.dims), onnxshape.Strides(dims)
+	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
 	for i := range out.v {
 		var j int64
 		for a := range dims {
@@ -155,7 +157,7 @@ func resizeLinear(x *tensor, dims []int64, coords [][]float64) *tensor {
 		next := make([]int64, len(cur.dims))
 		copy(next, cur.dims)
 		next[a] = dims[a]
-		outer, n, inner := elems(cur.dims[:a]), cur.dims[a], elems(cur.dims[a+1:])
+		outer, n, inner := onnxshape.Elems(cur.dims[:a]), cur.dims[a], onnxshape.Elems(cur.dims[a+1:])
 		out := &tensor{dims: next, v: make([]float64, outer*dims[a]*inner)}
 		for i, v := range coords[a] {
 			v = math.Min(math.Max(v, 0), float64(n-1))

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // fmap is one layer's output as the chip holds it: the HWC order of its
@@ -67,35 +68,6 @@ type tensor struct {
 	v    []float64
 }
 
-func elems(dims []int64) int64 {
-	n := int64(1)
-	for _, d := range dims {
-		n *= d
-	}
-	return n
-}
-
-func strides(dims []int64) []int64 {
-	s := make([]int64, len(dims))
-	acc := int64(1)
-	for i := len(dims) - 1; i >= 0; i-- {
-		s[i] = acc
-		acc *= dims[i]
-	}
-	return s
-}
-
-// normAxis maps a possibly negative axis to 0..rank-1.
-func normAxis(a int64, rank int) (int, error) {
-	if a < 0 {
-		a += int64(rank)
-	}
-	if a < 0 || a >= int64(rank) {
-		return 0, fmt.Errorf("axis %d out of range for rank %d", a, rank)
-	}
-	return int(a), nil
-}
-
 // broadcast returns the multidirectional broadcast of the dims (ONNX
 // broadcasting: right-aligned, size-1 dims stretch).
 func broadcast(list ...[]int64) ([]int64, error) {
@@ -129,8 +101,8 @@ type broadcaster struct {
 }
 
 func newBroadcaster(out, d []int64) broadcaster {
-	b := broadcaster{out: out, os: strides(out), ds: make([]int64, len(out)), same: slices.Equal(out, d)}
-	sd := strides(d)
+	b := broadcaster{out: out, os: onnxshape.Strides(out), ds: make([]int64, len(out)), same: slices.Equal(out, d)}
+	sd := onnxshape.Strides(d)
 	off := len(out) - len(d)
 	for i := range d {
 		if d[i] != 1 {

@@ -3,19 +3,11 @@ package onnx
 import (
 	"fmt"
 	"slices"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // Shape arithmetic shared by constant folding and the network's tensors.
-
-func axis(a int64, rank int) (int, error) {
-	if a < 0 {
-		a += int64(rank)
-	}
-	if a < 0 || a >= int64(rank) {
-		return 0, fmt.Errorf("axis %d out of range for rank %d", a, rank)
-	}
-	return int(a), nil
-}
 
 func reshapeDims(in, shape []int64, allowZero bool) ([]int64, error) {
 	out := make([]int64, len(shape))
@@ -43,7 +35,7 @@ func reshapeDims(in, shape []int64, allowZero bool) ([]int64, error) {
 		}
 		known *= out[i]
 	}
-	total := elems(in)
+	total := onnxshape.Elems(in)
 	if infer >= 0 {
 		if known == 0 || total%known != 0 {
 			return nil, fmt.Errorf("reshape %v of %v: cannot infer -1", shape, in)
@@ -58,7 +50,7 @@ func reshapeDims(in, shape []int64, allowZero bool) ([]int64, error) {
 func squeezeDims(in, axes []int64) ([]int64, error) {
 	drop := make([]bool, len(in))
 	for _, a := range axes {
-		i, err := axis(a, len(in))
+		i, err := onnxshape.Axis(a, len(in))
 		if err != nil {
 			return nil, err
 		}
@@ -84,7 +76,7 @@ func unsqueezeDims(in, axes []int64) ([]int64, error) {
 	}
 	one := make([]bool, rank)
 	for _, a := range axes {
-		i, err := axis(a, rank)
+		i, err := onnxshape.Axis(a, rank)
 		if err != nil || one[i] {
 			return nil, fmt.Errorf("unsqueeze axes %v of %v: bad or repeated axis", axes, in)
 		}
@@ -110,7 +102,7 @@ func flattenDims(in []int64, a int64) ([]int64, error) {
 	if a < 0 || a > int64(len(in)) {
 		return nil, fmt.Errorf("flatten axis %d of %v", a, in)
 	}
-	return []int64{elems(in[:a]), elems(in[a:])}, nil
+	return []int64{onnxshape.Elems(in[:a]), onnxshape.Elems(in[a:])}, nil
 }
 
 // reversedPerm is Transpose's default perm: the dims in reverse order.
@@ -196,7 +188,7 @@ func sliceDims(in, starts, ends, axes, steps []int64) ([]int64, []sliceSpec, err
 		if axes != nil {
 			a = axes[k]
 		}
-		i, err := axis(a, len(in))
+		i, err := onnxshape.Axis(a, len(in))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -243,7 +235,7 @@ func concatDims(list [][]int64, a int64) ([]int64, int, error) {
 	if len(list) == 0 {
 		return nil, 0, fmt.Errorf("concat of nothing")
 	}
-	i, err := axis(a, len(list[0]))
+	i, err := onnxshape.Axis(a, len(list[0]))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -260,15 +252,4 @@ func concatDims(list [][]int64, a int64) ([]int64, int, error) {
 		out[i] += d[i]
 	}
 	return out, i, nil
-}
-
-// strides returns row-major strides of dims.
-func strides(dims []int64) []int64 {
-	s := make([]int64, len(dims))
-	acc := int64(1)
-	for i := len(dims) - 1; i >= 0; i-- {
-		s[i] = acc
-		acc *= dims[i]
-	}
-	return s
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // Constant folding: operators whose inputs are all constant are evaluated
@@ -143,7 +145,7 @@ func (c *converter) checkDims(dims []int64) error {
 // Options.SkipWeights leaves undecoded decodes nothing).
 func take(k *konst, dims []int64, at func(j int64) int64) *konst {
 	return lazyKonst(dims, k.typ, func() ([]float64, []int64) {
-		n := elems(dims)
+		n := onnxshape.Elems(dims)
 		if k.typ.isInt() {
 			src, out := k.exact(), make([]int64, n)
 			for j := range out {
@@ -197,10 +199,10 @@ func (c *converter) broadcaster(ks ...*konst) ([]int64, []func(int64) int64, err
 	if err := c.checkDims(dims); err != nil {
 		return nil, nil, err
 	}
-	so := strides(dims)
+	so := onnxshape.Strides(dims)
 	at := make([]func(int64) int64, len(ks))
 	for i, k := range ks {
-		kd, sk := k.dims, strides(k.dims)
+		kd, sk := k.dims, onnxshape.Strides(k.dims)
 		if k.n() == 1 {
 			at[i] = func(int64) int64 { return 0 }
 		} else {
@@ -245,7 +247,7 @@ func (c *converter) binary(n *Node, a, b *konst) (*konst, error) {
 	if err != nil {
 		return nil, err
 	}
-	op, size := n.OpType, elems(dims)
+	op, size := n.OpType, onnxshape.Elems(dims)
 	if cmp, ok := comparisons[op]; ok {
 		return compareKonst(dims, a, b, at, cmp), nil
 	}
@@ -288,7 +290,7 @@ func (c *converter) binary(n *Node, a, b *konst) (*konst, error) {
 
 // compareKonst compares a and b element by element into a bool konst.
 func compareKonst(dims []int64, a, b *konst, at []func(int64) int64, cmp func(int) bool) *konst {
-	out := make([]int64, elems(dims))
+	out := make([]int64, onnxshape.Elems(dims))
 	if a.typ.isInt() && b.typ.isInt() {
 		x, y := a.exact(), b.exact()
 		for j := range out {
@@ -384,7 +386,7 @@ func foldWhere(c *converter, _ *Node, in []*konst) (*konst, error) {
 	sel := func(j int64) bool { return cond[at[0](j)] != 0 }
 	x, y := in[1], in[2]
 	if x.typ.isInt() {
-		xv, yv, out := x.exact(), y.exact(), make([]int64, elems(dims))
+		xv, yv, out := x.exact(), y.exact(), make([]int64, onnxshape.Elems(dims))
 		for j := range out {
 			if sel(int64(j)) {
 				out[j] = xv[at[1](int64(j))]
@@ -394,7 +396,7 @@ func foldWhere(c *converter, _ *Node, in []*konst) (*konst, error) {
 		}
 		return newInts(dims, x.typ, out), nil
 	}
-	xv, yv, out := x.floats(), y.floats(), make([]float64, elems(dims))
+	xv, yv, out := x.floats(), y.floats(), make([]float64, onnxshape.Elems(dims))
 	for j := range out {
 		if sel(int64(j)) {
 			out[j] = xv[at[1](int64(j))]
@@ -417,7 +419,7 @@ func foldDequantize(c *converter, n *Node, in []*konst) (*konst, error) {
 	}
 	var shape []int64  // per tensor
 	if scale.n() > 1 { // per axis
-		ax, err := axis(attrs{n}.int("axis", 1), len(x.dims))
+		ax, err := onnxshape.Axis(attrs{n}.int("axis", 1), len(x.dims))
 		if err != nil || scale.n() != x.dims[ax] {
 			return nil, fmt.Errorf("DequantizeLinear scale %v for input %v", scale.dims, x.dims)
 		}
@@ -436,7 +438,7 @@ func foldDequantize(c *converter, n *Node, in []*konst) (*konst, error) {
 	}
 	return lazyKonst(dims, scale.typ, func() ([]float64, []int64) {
 		xv, sv, zv := x.floats(), scale.floats(), zero.floats()
-		out := make([]float64, elems(dims))
+		out := make([]float64, onnxshape.Elems(dims))
 		for j := range out {
 			out[j] = roundFloat(scale.typ, (xv[at[0](int64(j))]-zv[at[2](int64(j))])*sv[at[1](int64(j))])
 		}

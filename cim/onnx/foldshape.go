@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // Constant folding of the operators that move, select or reduce data
@@ -62,7 +64,7 @@ func foldTranspose(_ *converter, n *Node, in []*konst) (*konst, error) {
 	if len(perm) == 0 {
 		perm = reversedPerm(len(dims))
 	}
-	si, so := strides(in[0].dims), strides(dims)
+	si, so := onnxshape.Strides(in[0].dims), onnxshape.Strides(dims)
 	return take(in[0], dims, func(i int64) int64 {
 		var j int64
 		for a, p := range perm {
@@ -111,7 +113,7 @@ func foldSlice(c *converter, n *Node, in []*konst) (*konst, error) {
 	if err != nil {
 		return nil, err
 	}
-	si, so := strides(in[0].dims), strides(dims)
+	si, so := onnxshape.Strides(in[0].dims), onnxshape.Strides(dims)
 	return take(in[0], dims, func(i int64) int64 {
 		var j int64
 		for a, s := range spec {
@@ -129,11 +131,11 @@ func foldGather(c *converter, n *Node, in []*konst) (*konst, error) {
 	if len(data.dims) == 0 {
 		return nil, fmt.Errorf("Gather from a scalar")
 	}
-	ax, err := axis(attrs{n}.int("axis", 0), len(data.dims))
+	ax, err := onnxshape.Axis(attrs{n}.int("axis", 0), len(data.dims))
 	if err != nil {
 		return nil, err
 	}
-	d, inner := data.dims[ax], elems(data.dims[ax+1:])
+	d, inner := data.dims[ax], onnxshape.Elems(data.dims[ax+1:])
 	dims := slices.Concat(data.dims[:ax], idx.dims, data.dims[ax+1:])
 	if err := c.checkDims(dims); err != nil {
 		return nil, err
@@ -169,13 +171,13 @@ func foldConcat(c *converter, n *Node, in []*konst) (*konst, error) {
 	if err := c.checkDims(dims); err != nil {
 		return nil, err
 	}
-	outer := elems(dims[:ax])
+	outer := onnxshape.Elems(dims[:ax])
 	return lazyKonst(dims, in[0].typ, func() ([]float64, []int64) {
 		var f []float64
 		var i []int64
 		for o := int64(0); o < outer; o++ {
 			for _, k := range in {
-				chunk := elems(k.dims[ax:])
+				chunk := onnxshape.Elems(k.dims[ax:])
 				if in[0].typ.isInt() {
 					i = append(i, k.exact()[o*chunk:(o+1)*chunk]...)
 				} else {
@@ -272,7 +274,7 @@ func foldExpand(c *converter, _ *Node, in []*konst) (*konst, error) {
 	if err := c.checkDims(dims); err != nil {
 		return nil, err
 	}
-	so, sd := strides(dims), strides(in[0].dims)
+	so, sd := onnxshape.Strides(dims), onnxshape.Strides(in[0].dims)
 	return take(in[0], dims, func(j int64) int64 { return broadcastIndex(dims, in[0].dims, j, so, sd) }), nil
 }
 
@@ -292,7 +294,7 @@ func foldTile(c *converter, _ *Node, in []*konst) (*konst, error) {
 		return nil, err
 	}
 	d := in[0].dims
-	so, si := strides(dims), strides(d)
+	so, si := onnxshape.Strides(dims), onnxshape.Strides(d)
 	return take(in[0], dims, func(j int64) int64 {
 		var s int64
 		for a := range dims {
@@ -322,11 +324,11 @@ func foldScatterND(c *converter, n *Node, in []*konst) (*konst, error) {
 	if red != "none" && combine == "" {
 		return nil, fmt.Errorf("ScatterND reduction %q", red)
 	}
-	cell := elems(data.dims[k:])
-	sd := strides(data.dims)
+	cell := onnxshape.Elems(data.dims[k:])
+	sd := onnxshape.Strides(data.dims)
 	ix := idx.ints()
 	var dst []int64 // the flat offset of each update slice
-	for t := int64(0); t < elems(idx.dims[:q-1]); t++ {
+	for t := int64(0); t < onnxshape.Elems(idx.dims[:q-1]); t++ {
 		var off int64
 		for a := 0; a < k; a++ {
 			x := ix[t*int64(k)+int64(a)]
@@ -405,15 +407,15 @@ func foldCumSum(c *converter, n *Node, in []*konst) (*konst, error) {
 		return nil, fmt.Errorf("CumSum needs a scalar axis")
 	}
 	x := in[0]
-	ax, err := axis(in[1].ints()[0], len(x.dims))
+	ax, err := onnxshape.Axis(in[1].ints()[0], len(x.dims))
 	if err != nil {
 		return nil, err
 	}
 	a := attrs{n}
 	excl, rev := a.int("exclusive", 0) != 0, a.int("reverse", 0) != 0
-	d, inner := x.dims[ax], elems(x.dims[ax+1:])
+	d, inner := x.dims[ax], onnxshape.Elems(x.dims[ax+1:])
 	out := copyOf(x, x.dims, func(j int64) int64 { return j })
-	for o := int64(0); o < elems(x.dims[:ax]); o++ {
+	for o := int64(0); o < onnxshape.Elems(x.dims[:ax]); o++ {
 		for e := int64(0); e < inner; e++ {
 			var ai int64
 			var af float64
@@ -455,7 +457,7 @@ func foldReduce(c *converter, n *Node, in []*konst) (*konst, error) {
 	}
 	red := make([]bool, len(x.dims))
 	for _, ax := range axes {
-		i, err := axis(ax, len(x.dims))
+		i, err := onnxshape.Axis(ax, len(x.dims))
 		if err != nil {
 			return nil, err
 		}
@@ -481,8 +483,8 @@ func foldReduce(c *converter, n *Node, in []*konst) (*konst, error) {
 	}
 	op := map[string]string{"ReduceSum": "Add", "ReduceMean": "Add", "ReduceProd": "Mul", "ReduceMax": "Max", "ReduceMin": "Min"}[n.OpType]
 	node := &Node{OpType: op}
-	sk, so := strides(x.dims), strides(keep)
-	first := make([]bool, elems(keep))
+	sk, so := onnxshape.Strides(x.dims), onnxshape.Strides(keep)
+	first := make([]bool, onnxshape.Elems(keep))
 	out := copyOf(x, keep, func(int64) int64 { return 0 })
 	fi, _ := intBinary(op, x.typ, node)
 	ff, _ := floatBinary(op, node)
@@ -518,7 +520,7 @@ func foldReduce(c *converter, n *Node, in []*konst) (*konst, error) {
 // else equal parts.
 func (c *converter) foldSplit(n *Node, in []*konst) ([]*konst, error) {
 	x := in[0]
-	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	ax, err := onnxshape.Axis(attrs{n}.int("axis", 0), len(x.dims))
 	if err != nil {
 		return nil, err
 	}
@@ -528,7 +530,7 @@ func (c *converter) foldSplit(n *Node, in []*konst) ([]*konst, error) {
 	}
 	var parts []*konst
 	var start int64
-	inner, d := elems(x.dims[ax+1:]), x.dims[ax]
+	inner, d := onnxshape.Elems(x.dims[ax+1:]), x.dims[ax]
 	for _, size := range sizes {
 		dims := slices.Clone(x.dims)
 		dims[ax] = size

@@ -3,6 +3,8 @@ package onnx
 import (
 	"fmt"
 	"math"
+
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // konst is a constant tensor: dims, element type and values in row-major
@@ -66,7 +68,7 @@ func (c *converter) weightValues(k *konst) []float64 {
 }
 
 // n is the number of elements.
-func (k *konst) n() int64 { return elems(k.dims) }
+func (k *konst) n() int64 { return onnxshape.Elems(k.dims) }
 
 // loaded reports whether the values are in memory.
 func (k *konst) loaded() bool { return k.fill == nil }

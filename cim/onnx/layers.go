@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // same binds the node's first output to v unchanged (a fused operation).
@@ -449,7 +450,7 @@ func (c *converter) crossbar(n *Node, x *value, k, f int64, w, b []float64) erro
 		c.problem(n, "input dims %v do not end in %d", x.dims, k)
 		return nil
 	}
-	rows := elems(x.dims) / k
+	rows := onnxshape.Elems(x.dims) / k
 	dims := append(slices.Clone(x.dims[:len(x.dims)-1]), f)
 	l := &nn.Layer{Name: c.layerName(n, ""), Filters: int(f), Bias: b != nil, Weights: w, BiasValues: b}
 	want := nn.Shape{C: int(k), H: int(rows), W: 1}

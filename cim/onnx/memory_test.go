@@ -16,6 +16,7 @@ import (
 
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/zoo"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // A protobuf writer for large test models: a message is a list of parts,
@@ -67,8 +68,8 @@ func zeroTensor(name string, dims ...int64) msg {
 	}
 	t = t.varint(2, int64(Float)).str(8, name)
 	t = protowire.AppendTag(t, 9, protowire.BytesType)
-	t = protowire.AppendVarint(t, uint64(4*elems(dims)))
-	return msg{{b: t}, {zeros: 4 * elems(dims)}}
+	t = protowire.AppendVarint(t, uint64(4*onnxshape.Elems(dims)))
+	return msg{{b: t}, {zeros: 4 * onnxshape.Elems(dims)}}
 }
 
 // writeVGG writes torchvision's VGG-16 as torch.onnx exports it (Conv and

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // opFn converts a node whose first computed input is x.
@@ -69,7 +70,7 @@ func (c *converter) node(n *Node) error {
 		return c.setKonst(n, shapeOf(n, dyn[0].dims))
 	}
 	if n.OpType == "Size" {
-		return c.setKonst(n, scalarInt(elems(dyn[0].dims)))
+		return c.setKonst(n, scalarInt(onnxshape.Elems(dyn[0].dims)))
 	}
 	if f, ok := ops[n.OpType]; ok && (n.Domain == "" || n.Domain == "ai.onnx") {
 		return f(c, n, dyn[0])
@@ -116,7 +117,7 @@ func (c *converter) broadcastInputs(n *Node, dims []int64) []int64 {
 		if v == nil {
 			continue
 		}
-		if b, err := broadcastDims(dims, v.tensorDims()); err == nil && elems(b) <= nn.MaxElems {
+		if b, err := broadcastDims(dims, v.tensorDims()); err == nil && onnxshape.Elems(b) <= nn.MaxElems {
 			dims = b
 		}
 	}
@@ -234,7 +235,7 @@ func (c *converter) reduce(n *Node, x *value) error {
 	keep := attrs{n}.int("keepdims", 1) != 0
 	red := make([]bool, len(x.dims))
 	for _, a := range axes {
-		i, err := axis(a, len(x.dims))
+		i, err := onnxshape.Axis(a, len(x.dims))
 		if err != nil {
 			c.problem(n, "%v", err)
 			return nil

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // shapeOps are the Digital operators that change the dims of their input:
@@ -66,7 +67,7 @@ func (c *converter) pad(n *Node, x *value) error {
 	}
 	dims := slices.Clone(x.dims)
 	for k, a := range axes {
-		i, err := axis(a, len(dims))
+		i, err := onnxshape.Axis(a, len(dims))
 		if err != nil {
 			c.problem(n, "%v", err)
 			return nil
@@ -98,7 +99,7 @@ func (c *converter) gather(n *Node, x *value) error {
 		return nil
 	}
 	dd, id := data.tensorDims(), idx.tensorDims() // data: computed (or a constant table, as in embeddings)
-	ax, err := axis(attrs{n}.int("axis", 0), len(dd))
+	ax, err := onnxshape.Axis(attrs{n}.int("axis", 0), len(dd))
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil
@@ -165,7 +166,7 @@ func (c *converter) depthSpace(n *Node, x *value) error {
 }
 
 func (c *converter) argReduce(n *Node, x *value) error {
-	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	ax, err := onnxshape.Axis(attrs{n}.int("axis", 0), len(x.dims))
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil
@@ -184,7 +185,7 @@ func (c *converter) argReduce(n *Node, x *value) error {
 
 // split adds one Digital "Split" layer per used output, each reading x.
 func (c *converter) split(n *Node, x *value) error {
-	ax, err := axis(attrs{n}.int("axis", 0), len(x.dims))
+	ax, err := onnxshape.Axis(attrs{n}.int("axis", 0), len(x.dims))
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/cimkit/cimkit/internal/onnxshape"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -105,7 +106,7 @@ type typedRun struct {
 var typedNames = map[protowire.Number]string{4: "float_data", 5: "int32_data", 7: "int64_data", 10: "double_data", 11: "uint64_data"}
 
 // Elems is the number of elements (1 for a scalar).
-func (t *Tensor) Elems() int64 { return elems(t.Dims) }
+func (t *Tensor) Elems() int64 { return onnxshape.Elems(t.Dims) }
 
 // NewTensor returns a double tensor with the given dims and values (for
 // tests and for feeding graph inputs as constants).

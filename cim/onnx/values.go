@@ -29,14 +29,6 @@ func (v *value) tensorDims() []int64 {
 	return v.dims
 }
 
-func elems(dims []int64) int64 {
-	n := int64(1)
-	for _, d := range dims {
-		n *= d
-	}
-	return n
-}
-
 // boundedElems multiplies sizes in 1..nn.MaxElems, stopping at the first
 // product above nn.MaxElems (which it returns): it cannot overflow.
 func boundedElems(dims []int64) int64 {

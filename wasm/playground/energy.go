@@ -3,6 +3,7 @@ package playground
 import (
 	"bytes"
 	"sort"
+	"strings"
 
 	"github.com/go-gota/gota/dataframe"
 
@@ -12,9 +13,81 @@ import (
 )
 
 // This file holds the playground's energy and area functions (issue 14):
-// the energy figures join the "figure" operation, and EnergyOf and
-// TechComponents give the page its energy summary and the technology table.
-// The page does not show them yet.
+// the technology a request names, the energy figures (they join the
+// "figure" operation), the energy summary of a model run (EnergyOf) and
+// the technology table ("tech", TechComponents). The page's energy view
+// (wasm/web/energy.js) shows them.
+
+// The technologies a request can name (Request.Tech).
+const (
+	TechDefault    = "default" // cimkit's default technology (energy.Default)
+	TechISAAC      = "isaac"   // ISAAC's published table (energy.ISAAC)
+	TechFilePrefix = "file:"   // + the name of a technology file the user chose
+)
+
+// TechChoice is a technology that ships with cimkit, for the page's list.
+type TechChoice struct {
+	ID          string `json:"id"`          // TechDefault or TechISAAC
+	Name        string `json:"name"`        // the technology's own name
+	File        string `json:"file"`        // where it lives in the repository (for cimkit --tech)
+	Description string `json:"description"` // what it is and where its values come from
+}
+
+func techChoices() []TechChoice {
+	return []TechChoice{
+		{TechDefault, energy.Default().Name, "cim/energy/tech/default.json", energy.Default().Description},
+		{TechISAAC, energy.ISAAC().Name, "cim/energy/tech/isaac.json", energy.ISAAC().Description},
+	}
+}
+
+// setTech checks the request's technology and sets it on c; errors name
+// the field "tech".
+func (c *config) setTech(name, text string) error {
+	if text != "" && !strings.HasPrefix(name, TechFilePrefix) {
+		return fieldErr("tech", "a technology file's text came with technology %q, which names no file", name)
+	}
+	switch {
+	case name == "" || name == TechDefault:
+		c.tech, c.opt.Tech = TechDefault, energy.Default()
+	case name == TechISAAC:
+		c.tech, c.opt.Tech = TechISAAC, energy.ISAAC()
+	case strings.HasPrefix(name, TechFilePrefix) && len(name) > len(TechFilePrefix):
+		file := strings.TrimPrefix(name, TechFilePrefix)
+		if text == "" {
+			return fieldErr("tech", "technology file %q is not in this tab: choose it again", file)
+		}
+		t, err := LoadTech([]byte(text))
+		if err != nil {
+			return fieldErr("tech", "%s: %v", file, err)
+		}
+		c.tech, c.techJSON, c.opt.Tech = name, text, t
+	default:
+		return fieldErr("tech", "technology %q: want %s, %s or %sNAME with the file's text", name, TechDefault, TechISAAC, TechFilePrefix)
+	}
+	return nil
+}
+
+// TechInfo is the answer to "tech": a technology and its components.
+type TechInfo struct {
+	Tech        string          `json:"tech"` // as requested (RunConfig.Tech)
+	Name        string          `json:"name"` // the technology's own name
+	Description string          `json:"description"`
+	Components  []TechComponent `json:"components"`
+}
+
+func techInfo(req Request) (*TechInfo, error) {
+	c := &config{}
+	if err := c.setTech(req.Tech, req.TechJSON); err != nil {
+		return nil, err
+	}
+	return c.techInfo(), nil
+}
+
+// techInfo describes c's technology.
+func (c *config) techInfo() *TechInfo {
+	t := c.opt.Tech
+	return &TechInfo{Tech: c.tech, Name: t.Name, Description: t.Description, Components: TechComponents(t)}
+}
 
 // figureKind is the element type of figureKinds.
 type figureKind = struct {

@@ -15,7 +15,7 @@ import (
 
 // Figure is one figure of the page, as SVG.
 type Figure struct {
-	Name    string `json:"name"`    // speedup, overhead, memory or efficiency
+	Name    string `json:"name"`    // speedup, overhead, memory, efficiency, energy or sync_cost
 	Title   string `json:"title"`   // heading for the page
 	Caption string `json:"caption"` // what the figure shows and what it leaves out
 	SVG     string `json:"svg"`     // with a <title> naming the configuration

@@ -110,7 +110,7 @@ func TestRunConfig(t *testing.T) {
 		Params: map[string]string{"mvm_cycles": "800", "arbiter": "rr"},
 		Label:  "lenet5 at 32 px, 32x32 crossbars, 16 B bus, 1024 cores, cyclic; arbiter=rr, mvm_cycles=800",
 		File:   "lenet5-32px-32x32-bus16-cores1024-cyclic-arbiterrr-mvm_cycles800",
-		Sim:    "arbiter=rr blocking_mvm=no"}
+		Sim:    "arbiter=rr blocking_mvm=no", Tech: TechDefault, TechName: "cimkit-default-32nm"}
 	want.Arch = arch.Default()
 	want.Arch.XbarRows, want.Arch.XbarCols, want.Arch.MVMCycles = 32, 32, 800
 	gotJSON, _ := json.Marshal(rc)

@@ -6,11 +6,13 @@
 // A Request names an operation (Op) and the configuration the page's form
 // holds: model, input size, crossbar, bus width, core budget and scheme,
 // plus every other chip parameter and simulator option the user changed
-// (Params; see Params for the list, generated from cim/arch's fields), and
+// (Params; see Params for the list, generated from cim/arch's fields), the
+// technology that prices energy and area (Tech: cimkit's default, ISAAC's
+// table, or a technology file the user chose, sent along as TechJSON), and
 // a layer and a core where the operation needs them. The operations:
 //
-//   - "info": the model names, the schemes, the Params and whether ONNX
-//     upload exists.
+//   - "info": the model names, the schemes, the Params, the technologies
+//     that ship with cimkit and whether ONNX upload exists.
 //   - "layers": the checked configuration (RunConfig: canonical values, a
 //     label, a file name base) and the model's conv and dense layers with
 //     shapes, MACs, params, their cores and the work their runs take.
@@ -18,9 +20,13 @@
 //     simulation: PV, PH, cores, whether it fits, crossbar utilisation.
 //   - "model": every conv and dense layer mapped and simulated on its own
 //     (as cimkit sim does), one sim.Result per layer, the totals
-//     (sim.Total; Totals says which layers were left out) and the speedup,
-//     sync-traffic and memory figures as SVG. Each layer's Result is also
-//     passed to the Progress callback as soon as it is ready.
+//     (sim.Total; Totals says which layers were left out), the speedup,
+//     sync-traffic and memory figures as SVG, and the energy and area
+//     (EnergyCard, from the Results' energy fields: energy per inference,
+//     chip area, TOPS/W, synchronisation against a PUMA attribute buffer),
+//     with the energy-per-layer and sync-cost figures and the technology's
+//     components (TechInfo). Each layer's Result is also passed to the
+//     Progress callback as soon as it is ready.
 //   - "run": one layer's sim.Result only; a long run reports its progress
 //     in MVMs. A page with several workers spreads a model's layers over
 //     them with "run" and then asks one of them for "summary", which checks
@@ -29,12 +35,16 @@
 //   - "sweep": every conv and dense layer at each bus width of Buses, with
 //     cim/sweep (crossbar, budget, scheme and Params from the request);
 //     progress counts the sweep's units.
-//   - "figure": the figure named by Figure (speedup, overhead, memory or
-//     efficiency, from cim's plots package) drawn from Rows, as SVG.
+//   - "figure": the figure named by Figure (speedup, overhead, memory,
+//     efficiency, energy or sync_cost, from cim's plots package) drawn from
+//     Rows, as SVG.
 //   - "layer": one layer run under the scheme, its cores' time summed and
 //     a per-core timeline of the window From..To cycles as SVG.
 //   - "listing": the assembly listing of one core of one layer (cut after
 //     MaxLines lines).
+//   - "tech": the request's technology (TechInfo: its name, description
+//     and every component per instance); the page checks an uploaded
+//     technology file with it before using it.
 //
 // Figures are drawn to fit Width CSS pixels, and every SVG carries a
 // <title> naming the configuration it was drawn from.
@@ -50,7 +60,7 @@
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
 // "input", "xbar", "bus", "cores", "scheme", "params" or "param-NAME",
-// "layer", "core", "window", "buses", "figure", "onnx"). Handle never
+// "layer", "core", "window", "buses", "figure", "onnx", "tech"). Handle never
 // panics: a panic in the code below is turned into an error Response.
 package playground
 
@@ -99,12 +109,19 @@ type Request struct {
 	// Params are the chip's other fields and the simulator's options (see
 	// Params), as text by name; those not given keep their defaults.
 	Params map[string]string `json:"params,omitempty"`
+	// Tech is the technology that prices energy and area: TechDefault
+	// (also when empty), TechISAAC, or TechFilePrefix + the name of a file
+	// the user chose, whose text is TechJSON (the file stays in the
+	// browser: every request that needs it carries it).
+	Tech     string `json:"tech,omitempty"`
+	TechJSON string `json:"tech_json,omitempty"`
 
 	// Rows are the per-layer Results handed back for "summary" and "figure".
 	Rows []sim.Result `json:"rows,omitempty"`
 	// Buses are the bus widths of a "sweep".
 	Buses []int `json:"buses,omitempty"`
-	// Figure names the figure to draw: speedup, overhead, memory, efficiency.
+	// Figure names the figure to draw: speedup, overhead, memory,
+	// efficiency, energy or sync_cost.
 	Figure string `json:"figure,omitempty"`
 	// Width is the room the page has for a figure, in CSS pixels: figures
 	// are drawn to fit it, so that their text keeps its size on a phone.
@@ -175,8 +192,10 @@ func Handle(req Request, progress Progress) (resp Response) {
 		data, err = simLayer(req, progress)
 	case "listing":
 		data, err = listing(req)
+	case "tech":
+		data, err = techInfo(req)
 	default:
-		err = fmt.Errorf("unknown operation %q (want info, layers, map, model, run, summary, sweep, figure, layer or listing)", req.Op)
+		err = fmt.Errorf("unknown operation %q (want info, layers, map, model, run, summary, sweep, figure, layer, listing or tech)", req.Op)
 	}
 	if err != nil {
 		var fe *FieldError
@@ -218,10 +237,11 @@ func HandleJSON(in []byte, progress func(done, total int, itemJSON []byte)) []by
 
 // Info is the answer to "info".
 type Info struct {
-	Models  []string `json:"models"`
-	Schemes []string `json:"schemes"`
-	ONNX    bool     `json:"onnx"`   // an .onnx file can be loaded with Upload
-	Params  []Param  `json:"params"` // the chip's other fields and the simulator's options
+	Models  []string     `json:"models"`
+	Schemes []string     `json:"schemes"`
+	ONNX    bool         `json:"onnx"`   // an .onnx file can be loaded with Upload
+	Params  []Param      `json:"params"` // the chip's other fields and the simulator's options
+	Techs   []TechChoice `json:"techs"`  // the technologies that ship with cimkit
 }
 
 func info() Info {
@@ -229,7 +249,7 @@ func info() Info {
 	for _, s := range compile.Schemes() {
 		schemes = append(schemes, string(s))
 	}
-	return Info{Models: zoo.Names(), Schemes: schemes, ONNX: true, Params: Params()}
+	return Info{Models: zoo.Names(), Schemes: schemes, ONNX: true, Params: Params(), Techs: techChoices()}
 }
 
 // config is a checked request: the network, the chip and the simulator's
@@ -241,6 +261,9 @@ type config struct {
 	opt    sim.Options
 	model  string // as requested: a zoo name or ONNXPrefix + file name
 	input  int
+	tech   string // TechDefault, TechISAAC or TechFilePrefix + file name
+	// techJSON is the text of an uploaded technology file (tech names it).
+	techJSON string
 }
 
 // parse checks every field of the configuration, in form order, and builds
@@ -294,6 +317,9 @@ func parse(req Request) (*config, error) {
 			return nil, fieldErr("scheme", "%v", err)
 		}
 		c.scheme = s
+	}
+	if err := c.setTech(req.Tech, req.TechJSON); err != nil {
+		return nil, err
 	}
 	if fromFile {
 		net, err := uploaded(req.Model, req.Input)

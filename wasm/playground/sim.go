@@ -25,6 +25,12 @@ type ModelResult struct {
 	// Figures: speedup per layer (not for the sequential scheme, whose
 	// speedup is 1 by definition), sync traffic and memory.
 	Figures []*Figure `json:"figures"`
+	// Energy sums up Total's energy and area; EnergyFigures are the energy
+	// per layer by class and the synchronisation cost per layer against a
+	// PUMA attribute buffer; Tech is the technology that priced them.
+	Energy        EnergyCard `json:"energy"`
+	EnergyFigures []*Figure  `json:"energy_figures"`
+	Tech          *TechInfo  `json:"tech"`
 }
 
 // Totals are the page's summary of a whole-model run (layer by layer).
@@ -142,8 +148,9 @@ func summary(req Request) (*ModelResult, error) {
 // summarize adds the totals and the figures to a model's rows; the
 // figures are drawn to fit width CSS pixels.
 func summarize(c *config, rows []sim.Result, width int) (*ModelResult, error) {
-	out := &ModelResult{Config: c.runConfig(), Model: c.net.Name, Rows: rows, Total: sim.Total(rows)}
-	out.Total.SetModelArea(nil, c.arch, rows)
+	out := &ModelResult{Config: c.runConfig(), Model: c.net.Name, Rows: rows, Total: sim.Total(rows), Tech: c.techInfo()}
+	out.Total.SetModelArea(c.opt.Tech, c.arch, rows)
+	out.Energy = EnergyOf(rows, out.Total, c.opt.Tech)
 	t := &out.Totals
 	t.Layers, t.ClockMHz = len(rows), c.arch.ClockMHz
 	for _, r := range rows {
@@ -169,12 +176,25 @@ func summarize(c *config, rows []sim.Result, width int) (*ModelResult, error) {
 	if c.scheme == compile.Sequential {
 		names = names[1:]
 	}
+	var err error
+	if out.Figures, err = drawFigures(names, rows, c, width); err != nil {
+		return nil, err
+	}
+	if out.EnergyFigures, err = drawFigures([]string{"energy", "sync_cost"}, rows, c, width); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// drawFigures draws the named figures of rows (see drawFigure).
+func drawFigures(names []string, rows []sim.Result, c *config, width int) ([]*Figure, error) {
+	var out []*Figure
 	for _, name := range names {
 		f, err := drawFigure(name, rows, c, width)
 		if err != nil {
 			return nil, err
 		}
-		out.Figures = append(out.Figures, f)
+		out = append(out, f)
 	}
 	return out, nil
 }

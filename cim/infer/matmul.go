@@ -27,16 +27,16 @@ func matmul(c *opCall) (*tensor, error) {
 	if bd[len(bd)-2] != k {
 		return nil, fmt.Errorf("dims %v and %v do not multiply", a.dims, b.dims)
 	}
-	batch, err := broadcast(ad[:len(ad)-2], bd[:len(bd)-2])
+	batch, err := onnxshape.Broadcast(ad[:len(ad)-2], bd[:len(bd)-2])
 	if err != nil {
 		return nil, err
 	}
 	nb := onnxshape.Elems(batch)
 	out := make([]float64, nb*m*n)
-	ba, bb := newBroadcaster(batch, ad[:len(ad)-2]), newBroadcaster(batch, bd[:len(bd)-2])
+	ba, bb := onnxshape.NewBroadcaster(batch, ad[:len(ad)-2]), onnxshape.NewBroadcaster(batch, bd[:len(bd)-2])
 	for i := int64(0); i < nb; i++ {
-		am := a.v[ba.index(i)*m*k:][:m*k]
-		bm := b.v[bb.index(i)*k*n:][:k*n]
+		am := a.v[ba.Index(i)*m*k:][:m*k]
+		bm := b.v[bb.Index(i)*k*n:][:k*n]
 		om := out[i*m*n:][:m*n]
 		for r := int64(0); r < m; r++ {
 			for q := int64(0); q < k; q++ {

@@ -53,77 +53,23 @@ func reshape(c *opCall) (*tensor, error) {
 	return &tensor{dims: c.out, v: x.v}, nil
 }
 
-// sliceSpec is one axis of a slice: first index, step and count.
-type sliceSpec struct{ start, step, count int64 }
-
-// sliceAxis clamps start and end as the ONNX Slice operator does.
-func sliceAxis(dim, start, end, step int64) sliceSpec {
-	if start < 0 {
-		start += dim
-	}
-	if end < 0 {
-		end += dim
-	}
-	var n int64
-	if step > 0 {
-		start, end = min(max(start, 0), dim), min(max(end, 0), dim)
-		n = (end - start + step - 1) / step
-	} else {
-		start, end = min(max(start, 0), dim-1), min(max(end, -1), dim-1)
-		n = (start - end - step - 1) / -step
-	}
-	return sliceSpec{start: start, step: step, count: max(n, 0)}
-}
-
 // slice reads starts, ends, axes and steps from inputs 1..4 (operator set
 // 10 on) or the attributes.
 func slice(c *opCall) (*tensor, error) {
 	x := c.args[0]
-	starts, ends := c.ints(1, "starts"), c.ints(2, "ends")
-	axes, steps := c.ints(3, "axes"), c.ints(4, "steps")
-	if len(starts) != len(ends) {
-		return nil, fmt.Errorf("%d starts and %d ends", len(starts), len(ends))
-	}
-	r := len(x.dims)
-	spec := make([]sliceSpec, r)
-	for i, d := range x.dims {
-		spec[i] = sliceSpec{step: 1, count: d}
-	}
-	for k := range starts {
-		ax := int64(k)
-		if k < len(axes) {
-			ax = axes[k]
-		}
-		a, err := onnxshape.Axis(ax, r)
-		if err != nil {
-			return nil, err
-		}
-		st := int64(1)
-		if k < len(steps) {
-			st = steps[k]
-		}
-		if st == 0 {
-			return nil, fmt.Errorf("step 0 on axis %d", a)
-		}
-		spec[a] = sliceAxis(x.dims[a], starts[k], ends[k], st)
+	spec, err := onnxshape.Slices(x.dims, c.ints(1, "starts"), c.ints(2, "ends"), c.ints(3, "axes"), c.ints(4, "steps"))
+	if err != nil {
+		return nil, err
 	}
 	return sliceT(x, spec), nil
 }
 
 // sliceT gathers the sub-tensor that spec selects.
-func sliceT(x *tensor, spec []sliceSpec) *tensor {
-	dims := make([]int64, len(spec))
-	for i, s := range spec {
-		dims[i] = s.count
-	}
-	si, so := onnxshape.Strides(x.dims), onnxshape.Strides(dims)
-	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
+func sliceT(x *tensor, spec []onnxshape.Slice) *tensor {
+	s := onnxshape.NewSlicer(x.dims, spec)
+	out := &tensor{dims: s.Dims, v: make([]float64, onnxshape.Elems(s.Dims))}
 	for i := range out.v {
-		var j int64
-		for a, s := range spec {
-			j += (s.start + (int64(i)/so[a]%dims[a])*s.step) * si[a]
-		}
-		out.v[i] = x.v[j]
+		out.v[i] = x.v[s.Index(int64(i))]
 	}
 	return out
 }
@@ -136,14 +82,12 @@ func split(c *opCall) (*tensor, error) {
 	if err != nil || len(c.out) != len(x.dims) {
 		return nil, fmt.Errorf("split of dims %v into %v: %v", x.dims, c.out, err)
 	}
-	spec := make([]sliceSpec, len(x.dims))
-	for i, d := range x.dims {
-		spec[i] = sliceSpec{step: 1, count: d}
+	spec := onnxshape.Whole(x.dims)
+	s := onnxshape.Slice{Start: c.op.Int("start", 0), Step: 1, Count: c.out[a]}
+	if s.Start < 0 || s.Start+s.Count > x.dims[a] {
+		return nil, fmt.Errorf("part [%d, %d) outside dim %d", s.Start, s.Start+s.Count, x.dims[a])
 	}
-	spec[a] = sliceSpec{start: c.op.Int("start", 0), step: 1, count: c.out[a]}
-	if spec[a].start < 0 || spec[a].start+spec[a].count > x.dims[a] {
-		return nil, fmt.Errorf("part [%d, %d) outside dim %d", spec[a].start, spec[a].start+spec[a].count, x.dims[a])
-	}
+	spec[a] = s
 	return sliceT(x, spec), nil
 }
 
@@ -217,14 +161,14 @@ func gather(c *opCall) (*tensor, error) {
 // expand broadcasts x to the shape of input 1.
 func expand(c *opCall) (*tensor, error) {
 	x := c.args[0]
-	dims, err := broadcast(x.dims, c.ints(1, ""))
+	dims, err := onnxshape.Broadcast(x.dims, c.ints(1, ""))
 	if err != nil {
 		return nil, err
 	}
 	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
-	b := newBroadcaster(dims, x.dims)
+	b := onnxshape.NewBroadcaster(dims, x.dims)
 	for i := range out.v {
-		out.v[i] = x.v[b.index(int64(i))]
+		out.v[i] = x.v[b.Index(int64(i))]
 	}
 	return out, nil
 }

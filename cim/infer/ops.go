@@ -280,14 +280,14 @@ func broadcastOp(f func(a, b float64) float64) opFn {
 
 // zip applies f element-wise to a and b broadcast together.
 func zip(a, b *tensor, f func(a, b float64) float64) (*tensor, error) {
-	dims, err := broadcast(a.dims, b.dims)
+	dims, err := onnxshape.Broadcast(a.dims, b.dims)
 	if err != nil {
 		return nil, err
 	}
 	out := &tensor{dims: dims, v: make([]float64, onnxshape.Elems(dims))}
-	ba, bb := newBroadcaster(dims, a.dims), newBroadcaster(dims, b.dims)
+	ba, bb := onnxshape.NewBroadcaster(dims, a.dims), onnxshape.NewBroadcaster(dims, b.dims)
 	for i := range out.v {
-		out.v[i] = f(a.v[ba.index(int64(i))], b.v[bb.index(int64(i))])
+		out.v[i] = f(a.v[ba.Index(int64(i))], b.v[bb.Index(int64(i))])
 	}
 	return out, nil
 }
@@ -454,9 +454,9 @@ func reduce(c *opCall) (*tensor, error) {
 	for i := range acc {
 		acc[i] = init
 	}
-	b := newBroadcaster(x.dims, kept) // maps an input index to its output cell
+	b := onnxshape.NewBroadcaster(x.dims, kept) // maps an input index to its output cell
 	for i, v := range x.v {
-		j := b.index(int64(i))
+		j := b.Index(int64(i))
 		acc[j] = step(acc[j], v)
 	}
 	for i := range acc {

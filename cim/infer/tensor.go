@@ -1,11 +1,7 @@
 package infer
 
 import (
-	"fmt"
-	"slices"
-
 	"github.com/cimkit/cimkit/cim/nn"
-	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // fmap is one layer's output as the chip holds it: the HWC order of its
@@ -66,59 +62,4 @@ func chwToHWC(v []float64, s nn.Shape) []float64 {
 type tensor struct {
 	dims []int64
 	v    []float64
-}
-
-// broadcast returns the multidirectional broadcast of the dims (ONNX
-// broadcasting: right-aligned, size-1 dims stretch).
-func broadcast(list ...[]int64) ([]int64, error) {
-	r := 0
-	for _, d := range list {
-		r = max(r, len(d))
-	}
-	out := make([]int64, r)
-	for i := range out {
-		out[i] = 1
-	}
-	for _, d := range list {
-		off := r - len(d)
-		for i, x := range d {
-			switch o := &out[off+i]; {
-			case *o == 1:
-				*o = x
-			case x != 1 && x != *o:
-				return nil, fmt.Errorf("dims %v do not broadcast", list)
-			}
-		}
-	}
-	return out, nil
-}
-
-// broadcaster maps flat indices of the output dims to flat indices of an
-// operand with dims d.
-type broadcaster struct {
-	out, os, ds []int64 // output dims and strides; operand strides aligned to the output (0 where broadcast)
-	same        bool    // operand dims equal the output's
-}
-
-func newBroadcaster(out, d []int64) broadcaster {
-	b := broadcaster{out: out, os: onnxshape.Strides(out), ds: make([]int64, len(out)), same: slices.Equal(out, d)}
-	sd := onnxshape.Strides(d)
-	off := len(out) - len(d)
-	for i := range d {
-		if d[i] != 1 {
-			b.ds[off+i] = sd[i]
-		}
-	}
-	return b
-}
-
-func (b broadcaster) index(i int64) int64 {
-	if b.same {
-		return i
-	}
-	var j int64
-	for a := range b.out {
-		j += (i / b.os[a] % b.out[a]) * b.ds[a]
-	}
-	return j
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/internal/onnxshape"
 )
 
 // actOf maps an activation node to cimkit's fused activations; ok is false
@@ -93,7 +94,7 @@ func (c *converter) elementwise(n *Node, x *value) error {
 	if !dynFirst {
 		k, name = a.k, n.Inputs[1]
 	}
-	dims, err := broadcastDims(x.dims, k.dims)
+	dims, err := onnxshape.Broadcast(x.dims, k.dims)
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil
@@ -106,7 +107,7 @@ func (c *converter) elementwise(n *Node, x *value) error {
 
 func (c *converter) twoComputed(n *Node, a, b *value) error {
 	if n.OpType != "Add" || !slices.Equal(a.dims, b.dims) {
-		dims, err := broadcastDims(a.dims, b.dims)
+		dims, err := onnxshape.Broadcast(a.dims, b.dims)
 		if err != nil {
 			c.problem(n, "%v", err)
 			return nil

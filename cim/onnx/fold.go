@@ -168,45 +168,26 @@ func copyOf(k *konst, dims []int64, at func(j int64) int64) *konst {
 	return out
 }
 
-// broadcastIndex maps flat index i of dims out (strides so) to the flat
-// index of a broadcast operand with dims d (strides sd; right-aligned,
-// size-1 dims repeat).
-func broadcastIndex(out, d []int64, i int64, so, sd []int64) int64 {
-	if len(d) == len(out) && slices.Equal(out, d) {
-		return i
-	}
-	var j int64
-	off := len(out) - len(d)
-	for a := range out {
-		x := (i / so[a]) % out[a]
-		if b := a - off; b >= 0 && d[b] != 1 {
-			j += x * sd[b]
-		}
-	}
-	return j
-}
-
 // broadcaster returns the broadcast dims of ks and, for each, the map from
 // an output index to its element.
 func (c *converter) broadcaster(ks ...*konst) ([]int64, []func(int64) int64, error) {
-	var dims []int64
-	for _, k := range ks {
-		var err error
-		if dims, err = broadcastDims(dims, k.dims); err != nil {
-			return nil, nil, err
-		}
+	list := make([][]int64, len(ks))
+	for i, k := range ks {
+		list[i] = k.dims
+	}
+	dims, err := onnxshape.Broadcast(list...)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := c.checkDims(dims); err != nil {
 		return nil, nil, err
 	}
-	so := onnxshape.Strides(dims)
 	at := make([]func(int64) int64, len(ks))
 	for i, k := range ks {
-		kd, sk := k.dims, onnxshape.Strides(k.dims)
 		if k.n() == 1 {
 			at[i] = func(int64) int64 { return 0 }
 		} else {
-			at[i] = func(j int64) int64 { return broadcastIndex(dims, kd, j, so, sk) }
+			at[i] = onnxshape.NewBroadcaster(dims, k.dims).Index
 		}
 	}
 	return dims, at, nil

@@ -109,18 +109,12 @@ func foldSlice(c *converter, n *Node, in []*konst) (*konst, error) {
 	if err != nil {
 		return nil, err
 	}
-	dims, spec, err := sliceDims(in[0].dims, starts, ends, axes, steps)
+	spec, err := onnxshape.Slices(in[0].dims, starts, ends, axes, steps)
 	if err != nil {
 		return nil, err
 	}
-	si, so := onnxshape.Strides(in[0].dims), onnxshape.Strides(dims)
-	return take(in[0], dims, func(i int64) int64 {
-		var j int64
-		for a, s := range spec {
-			j += (s.start + (i/so[a]%dims[a])*s.step) * si[a]
-		}
-		return j
-	}), nil
+	s := onnxshape.NewSlicer(in[0].dims, spec)
+	return take(in[0], s.Dims, s.Index), nil
 }
 
 func foldGather(c *converter, n *Node, in []*konst) (*konst, error) {
@@ -193,8 +187,8 @@ func foldConcat(c *converter, n *Node, in []*konst) (*konst, error) {
 func shapeOf(n *Node, dims []int64) *konst {
 	a := attrs{n}
 	r := int64(len(dims))
-	s := sliceAxis(r, a.int("start", 0), a.int("end", r), 1)
-	return intsKonst(slices.Clone(dims[s.start : s.start+s.count]))
+	s := onnxshape.SliceAxis(r, a.int("start", 0), a.int("end", r), 1)
+	return intsKonst(slices.Clone(dims[s.Start : s.Start+s.Count]))
 }
 
 func foldShape(_ *converter, n *Node, in []*konst) (*konst, error) {
@@ -267,15 +261,14 @@ func foldExpand(c *converter, _ *Node, in []*konst) (*konst, error) {
 	if len(in) < 2 || in[1] == nil {
 		return nil, fmt.Errorf("Expand without a shape")
 	}
-	dims, err := broadcastDims(in[0].dims, in[1].ints())
+	dims, err := onnxshape.Broadcast(in[0].dims, in[1].ints())
 	if err != nil {
 		return nil, err
 	}
 	if err := c.checkDims(dims); err != nil {
 		return nil, err
 	}
-	so, sd := onnxshape.Strides(dims), onnxshape.Strides(in[0].dims)
-	return take(in[0], dims, func(j int64) int64 { return broadcastIndex(dims, in[0].dims, j, so, sd) }), nil
+	return take(in[0], dims, onnxshape.NewBroadcaster(dims, in[0].dims).Index), nil
 }
 
 func foldTile(c *converter, _ *Node, in []*konst) (*konst, error) {

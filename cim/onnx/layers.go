@@ -436,7 +436,7 @@ func matmulDims(a, b *value) []int64 {
 	if len(ad) < 2 || len(bd) < 2 {
 		return nil
 	}
-	batch, err := broadcastDims(ad[:len(ad)-2], bd[:len(bd)-2])
+	batch, err := onnxshape.Broadcast(ad[:len(ad)-2], bd[:len(bd)-2])
 	if err != nil {
 		return nil
 	}

@@ -117,7 +117,7 @@ func (c *converter) broadcastInputs(n *Node, dims []int64) []int64 {
 		if v == nil {
 			continue
 		}
-		if b, err := broadcastDims(dims, v.tensorDims()); err == nil && onnxshape.Elems(b) <= nn.MaxElems {
+		if b, err := onnxshape.Broadcast(dims, v.tensorDims()); err == nil && onnxshape.Elems(b) <= nn.MaxElems {
 			dims = b
 		}
 	}
@@ -222,12 +222,12 @@ func (c *converter) slice(n *Node, x *value) error {
 		c.problem(n, "slice bounds must be constant: %v", err)
 		return nil
 	}
-	dims, _, err := sliceDims(x.dims, starts, ends, axes, steps)
+	spec, err := onnxshape.Slices(x.dims, starts, ends, axes, steps)
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil
 	}
-	return c.digital(n, dims)
+	return c.digital(n, onnxshape.NewSlicer(x.dims, spec).Dims)
 }
 
 func (c *converter) reduce(n *Node, x *value) error {

@@ -117,7 +117,7 @@ func (c *converter) expand(n *Node, x *value) error {
 		c.problem(n, "the target shape must be constant")
 		return nil
 	}
-	dims, err := broadcastDims(x.dims, shape)
+	dims, err := onnxshape.Broadcast(x.dims, shape)
 	if err != nil {
 		c.problem(n, "%v", err)
 		return nil

@@ -137,3 +137,34 @@ func fakeTrace(cores, vectors int) []Span {
 	}
 	return spans
 }
+
+// fakeProgTrace is a trace CSV (as "cimkit sim --trace" writes them) of
+// three cores at the start of a whole network's second segment: each loads
+// its weights over the bus, writes its crossbar's rows (prog), waits for
+// its input and runs two MVMs with their loads, stores and calls.
+const fakeProgTrace = `core,start,end,class
+0,0,10,load
+1,0,10,bus_wait
+2,0,20,bus_wait
+1,10,20,load
+2,20,30,load
+0,10,90,prog
+1,20,100,prog
+2,30,110,prog
+0,10,90,wait
+1,20,100,wait
+2,30,120,wait
+0,90,150,mvm
+0,150,158,store
+0,158,161,call
+0,161,170,wait
+0,170,230,mvm
+1,100,160,mvm
+1,160,168,load
+1,168,176,store
+1,176,200,mov
+2,120,180,mvm
+2,180,190,bus_wait
+2,190,198,store
+2,198,201,call
+`

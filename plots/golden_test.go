@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot/plotter"
@@ -38,6 +39,13 @@ var golden = []struct {
 	}},
 	{"timeline", TwoColumn, func() (*Figure, error) {
 		return Timeline(fakeTrace(6, 8), TimelineOptions{Title: "conv1, cyclic", To: 200})
+	}},
+	{"timeline_prog", OneColumn, func() (*Figure, error) {
+		spans, err := ReadTrace(strings.NewReader(fakeProgTrace), "prog.csv")
+		if err != nil {
+			return nil, err
+		}
+		return Timeline(spans, TimelineOptions{Title: "segment 2, reprogrammed"})
 	}},
 	{"bus_utilization", OneColumn, func() (*Figure, error) { return BusUtilization(fakeTrace(6, 8), 40, "conv1") }},
 	{"single_series", OneColumn, singleSeries},

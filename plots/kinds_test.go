@@ -13,7 +13,8 @@ import (
 // TestSpanKindColors pins the timeline colours that pages drawing their
 // own timelines (the browser playground) share with these figures.
 func TestSpanKindColors(t *testing.T) {
-	want := map[SpanKind]string{MVM: "#0072b2", Transfer: "#e69f00", WaitOwner: "#cc79a7", WaitBus: "#f0e442", Digital: "#009e73"}
+	want := map[SpanKind]string{MVM: "#0072b2", Transfer: "#e69f00", WaitOwner: "#cc79a7", WaitBus: "#f0e442", Digital: "#009e73",
+		Reprogram: "#d55e00"}
 	kinds := SpanKinds()
 	if len(kinds) != len(spanNames) {
 		t.Fatalf("SpanKinds has %d kinds, the key %d", len(kinds), len(spanNames))
@@ -24,7 +25,7 @@ func TestSpanKindColors(t *testing.T) {
 			t.Errorf("%s: colour %s, want %s", k, got, want[k])
 		}
 	}
-	if KindOf(sim.ClassCall) != Transfer || KindOf(sim.ClassBusWait) != WaitBus {
+	if KindOf(sim.ClassCall) != Transfer || KindOf(sim.ClassBusWait) != WaitBus || KindOf(sim.ClassProg) != Reprogram {
 		t.Error("KindOf")
 	}
 }

@@ -21,12 +21,13 @@ const (
 	WaitOwner                 // blocked in WAIT until it owns the output vector
 	WaitBus                   // waiting for the bus to be granted
 	Digital                   // digital-unit op (add, bias, activation)
+	Reprogram                 // crossbar rows being written (PROG: a whole network reprogrammed between segments)
 )
 
-var spanNames = []string{"MVM", "bus transfer", "waiting for ownership", "waiting for the bus", "digital op"}
+var spanNames = []string{"MVM", "bus transfer", "waiting for ownership", "waiting for the bus", "digital op", "crossbar write"}
 
 // spanColors are fixed per kind so that timelines compare across figures.
-var spanColors = []int{5, 1, 7, 4, 3}
+var spanColors = []int{5, 1, 7, 4, 3, 6}
 
 // String names the kind as in the figure key.
 func (k SpanKind) String() string {
@@ -37,11 +38,17 @@ func (k SpanKind) String() string {
 }
 
 // SpanKinds returns every kind, in the order of the timeline's key.
-func SpanKinds() []SpanKind { return []SpanKind{MVM, Transfer, WaitOwner, WaitBus, Digital} }
+func SpanKinds() []SpanKind { return []SpanKind{MVM, Transfer, WaitOwner, WaitBus, Digital, Reprogram} }
+
+// Crossbar reports whether the kind is the crossbar's own work (an MVM, or
+// rows being written), which a timeline draws in a core's crossbar lane:
+// it overlaps what the core does meanwhile.
+func (k SpanKind) Crossbar() bool { return k == MVM || k == Reprogram }
 
 // FromSim converts the simulator's trace into timeline spans: loads,
 // stores and calls are bus transfers, WAIT is waiting for ownership, a
-// pending bus request is waiting for the bus, MOV is a digital op.
+// pending bus request is waiting for the bus, MOV and VOP are digital ops,
+// PROG is a crossbar write.
 func FromSim(trace []sim.Span) []Span {
 	out := make([]Span, 0, len(trace))
 	for _, s := range trace {
@@ -61,6 +68,8 @@ func KindOf(c sim.Class) SpanKind {
 		return WaitOwner
 	case c == sim.ClassBusWait:
 		return WaitBus
+	case c == sim.ClassProg:
+		return Reprogram
 	}
 	return Digital
 }
@@ -79,7 +88,7 @@ func checkSpans(spans []Span, fig string) error {
 	}
 	for i, s := range spans {
 		switch {
-		case s.Kind < MVM || s.Kind > Digital:
+		case s.Kind < 0 || int(s.Kind) >= len(spanNames):
 			return fmt.Errorf("%s figure: span %d: unknown kind %d", fig, i, int(s.Kind))
 		case s.Core < 0:
 			return fmt.Errorf("%s figure: span %d: negative core %d", fig, i, s.Core)
@@ -106,9 +115,11 @@ const MaxTimelineCores = 64
 // Timeline draws a per-core Gantt chart of one layer: for each core a row of
 // coloured spans (MVM, bus transfer, waiting for ownership, waiting for the
 // bus) over time in cycles. Core 0 is at the top. Each core's row has two
-// lanes: its crossbar (MVM) below and its control (bus transfers, waits,
-// digital ops) above, since an MVM may overlap the wait and partial-sum
-// load that follow it.
+// lanes: its crossbar (MVMs, and rows written when a whole network is
+// reprogrammed) below and its control (bus transfers, waits, digital ops)
+// above, since an MVM may overlap the wait and partial-sum load that follow
+// it. The key names every kind but crossbar writes, which it names only
+// when the window shows some.
 func Timeline(spans []Span, opt TimelineOptions) (*Figure, error) {
 	if err := checkSpans(spans, "timeline"); err != nil {
 		return nil, err
@@ -140,13 +151,16 @@ func Timeline(spans []Span, opt TimelineOptions) (*Figure, error) {
 		}
 		y := float64(cores - 1 - s.Core)
 		lo, hi := y, y+0.42 // control lane: bus, waits, digital ops
-		if s.Kind == MVM {
-			lo, hi = y-0.42, y-0.02 // crossbar lane: MVMs overlap the control lane
+		if s.Kind.Crossbar() {
+			lo, hi = y-0.42, y-0.02 // crossbar lane: MVMs and row writes overlap the control lane
 		}
 		byKind[s.Kind].rs = append(byKind[s.Kind].rs,
 			rect{math.Max(s.Start, from), math.Min(s.End, to), lo, hi})
 	}
 	for k, r := range byKind {
+		if SpanKind(k) == Reprogram && len(r.rs) == 0 {
+			continue // no reprogramming in the window: keep the key of a layer's run
+		}
 		p.Add(r)
 		fig.AddKey(SpanKind(k).String(), r)
 	}

@@ -18,10 +18,20 @@ const MaxTraceSpans = 1 << 22
 // "cimkit sim --trace") to timeline kinds, as [FromSim] converts them.
 var traceKinds = func() map[string]SpanKind {
 	m := map[string]SpanKind{}
-	for c := sim.ClassMVM; c <= sim.ClassBusWait; c++ {
+	for _, c := range sim.Classes() {
 		m[c.String()] = KindOf(c)
 	}
 	return m
+}()
+
+// traceClasses lists the class names for errors: "mvm, mov, ... or prog".
+var traceClasses = func() string {
+	cs := sim.Classes()
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.String()
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }()
 
 // ReadTrace reads a trace CSV with the header core,start,end,class (as
@@ -81,7 +91,7 @@ func traceSpan(rec []string) (Span, error) {
 	}
 	k, ok := traceKinds[rec[3]]
 	if !ok {
-		return Span{}, fmt.Errorf("unknown class %q (want mvm, mov, load, store, call, wait or bus_wait)", rec[3])
+		return Span{}, fmt.Errorf("unknown class %q (want %s)", rec[3], traceClasses)
 	}
 	if t[1] < t[0] {
 		return Span{}, fmt.Errorf("end %v before start %v", t[1], t[0])

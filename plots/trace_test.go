@@ -2,10 +2,17 @@ package plots
 
 import (
 	"bytes"
+	"fmt"
+	"image/color"
 	"strings"
 	"testing"
 
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/netprog"
+	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/sim"
+	"github.com/cimkit/cimkit/cim/zoo"
 )
 
 func TestReadTraceRoundTrip(t *testing.T) {
@@ -61,4 +68,95 @@ func TestReadTraceErrors(t *testing.T) {
 			t.Errorf("ReadTrace(%q): %v, want %q", c.in, err, c.want)
 		}
 	}
+}
+
+// Every class the simulator writes in a trace is read back, as FromSim
+// converts it. ReadTrace knew the classes up to bus_wait only, so a trace
+// of a whole network reprogrammed between segments (PROG: prog spans)
+// could not be read at all, and FromSim drew its row writes as digital
+// ops.
+func TestReadTraceEveryClass(t *testing.T) {
+	var in []sim.Span
+	for i, c := range sim.Classes() {
+		in = append(in, sim.Span{Core: int32(i), Class: c, Start: int64(i), End: int64(2*i + 1)})
+	}
+	var buf bytes.Buffer
+	if err := sim.WriteTrace(&buf, in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadTrace(&buf, "trace.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range got {
+		if want := KindOf(in[i].Class); s.Kind != want || s.Core != i {
+			t.Errorf("class %v read as %v on core %d, want %v", in[i].Class, s.Kind, s.Core, want)
+		}
+	}
+	if k := KindOf(sim.ClassProg); k != Reprogram || !k.Crossbar() || k.String() != "crossbar write" {
+		t.Errorf("prog is %v (crossbar lane %v)", k, k.Crossbar())
+	}
+	if _, err := ReadTrace(strings.NewReader("core,start,end,class\n0,0,1,nap\n"), "t.csv"); err == nil ||
+		!strings.Contains(err.Error(), "bus_wait or prog") {
+		t.Errorf("unknown class: %v, want the list of classes", err)
+	}
+}
+
+// A real trace: LeNet-5 on eight 32x32 crossbars does not fit, so it runs
+// in segments and the chip is reprogrammed between them. Its trace, written
+// as "cimkit sim --trace" writes traces, reads back with every PROG span a
+// crossbar write, and the timeline draws them in the crossbar lane in
+// their colour and names them in the key.
+func TestReadTraceReprogrammed(t *testing.T) {
+	net, err := zoo.Get("lenet5", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := arch.Default()
+	a.XbarRows, a.XbarCols, a.Cores = 32, 32, 8
+	r, err := netsim.Simulate(net, netsim.Config{Arch: a, Scheme: compile.Linear, Mode: netprog.LayerByLayer, Images: 1,
+		Segments: true, Sim: sim.Options{Trace: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := sim.WriteTrace(&buf, r.Timing.Trace); err != nil {
+		t.Fatal(err)
+	}
+	spans, err := ReadTrace(&buf, "lenet5.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	progs, first := 0, -1
+	for i, s := range r.Timing.Trace {
+		if s.Class == sim.ClassProg {
+			progs++
+			if first < 0 {
+				first = i
+			}
+			if spans[i].Kind != Reprogram {
+				t.Errorf("span %d (prog) read as %v", i, spans[i].Kind)
+			}
+		}
+	}
+	if r.Result.Segments < 2 || progs == 0 {
+		t.Fatalf("%d segments, %d prog spans: want a reprogrammed run", r.Result.Segments, progs)
+	}
+	p := spans[first]
+	fig, err := Timeline(spans, TimelineOptions{From: p.Start, To: p.End, Cores: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svg bytes.Buffer
+	if err := fig.WriteSVG(&svg, OneColumn.Width); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(svg.String(), "crossbar write") || !strings.Contains(svg.String(), hexOf(Reprogram.Color())) {
+		t.Errorf("timeline of a reprogramming window has no crossbar write in the key or in %s", hexOf(Reprogram.Color()))
+	}
+}
+
+func hexOf(c color.Color) string {
+	r, g, b, _ := c.RGBA()
+	return fmt.Sprintf("#%02X%02X%02X", r>>8, g>>8, b>>8)
 }

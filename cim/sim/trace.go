@@ -29,6 +29,15 @@ const (
 var classNames = [...]string{ClassMVM: "mvm", ClassMOV: "mov", ClassLoad: "load", ClassStore: "store",
 	ClassCall: "call", ClassWait: "wait", ClassBusWait: "bus_wait", ClassProg: "prog"}
 
+// Classes returns every span class, in the order of their values.
+func Classes() []Class {
+	out := make([]Class, 0, len(classNames)-1)
+	for c := ClassMVM; int(c) < len(classNames); c++ {
+		out = append(out, c)
+	}
+	return out
+}
+
 // String is the class name used in traces: mvm, mov, load, store, call,
 // wait, bus_wait or prog.
 func (c Class) String() string {

@@ -67,12 +67,13 @@ func (t *timeline) add(s sim.Span) {
 }
 
 // dominant returns the kind that takes most of core's time in column x
-// within a lane (the crossbar lane holds MVMs, the control lane the rest),
-// or -1 when the lane is idle there. Ties go to the kind listed first.
+// within a lane (the crossbar lane holds MVMs and row writes, the control
+// lane the rest), or -1 when the lane is idle there. Ties go to the kind
+// listed first.
 func (t *timeline) dominant(core, x int, crossbar bool) int {
 	best, bi := int64(0), -1
 	for i, k := range kinds {
-		if (k == plots.MVM) != crossbar {
+		if k.Crossbar() != crossbar {
 			continue
 		}
 		if v := t.acc[(core*t.cols+x)*len(kinds)+i]; v > best {
@@ -91,7 +92,7 @@ func (t *timeline) svg(width int, title string) string {
 	draw := width - tlLeft - tlRight
 	px := float64(draw) / float64(t.cols)
 	var key strings.Builder
-	keyLines := timelineKey(&key, width)
+	keyLines := timelineKey(&key, width, t.shown())
 	top := keyLines*tlKeyLine + 8
 	row := max(6, min(tlRow, tlRows/t.rows))
 	every := (tlFont + 3 + row - 1) / row // label every core, or every few when rows are thin
@@ -136,11 +137,27 @@ func hexColor(c color.Color) string {
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
 }
 
+// shown reports, for each kind, whether any core drawn spends time in it.
+func (t *timeline) shown() []bool {
+	out := make([]bool, len(kinds))
+	for i, v := range t.acc {
+		if v > 0 {
+			out[i%len(kinds)] = true
+		}
+	}
+	return out
+}
+
 // timelineKey writes the key (a swatch and a name per kind), wrapping it
-// into lines that fit width, and returns the number of lines.
-func timelineKey(b *strings.Builder, width int) int {
+// into lines that fit width, and returns the number of lines. Like
+// plots.Timeline's, it names crossbar writes only when shown says the
+// timeline has some.
+func timelineKey(b *strings.Builder, width int, shown []bool) int {
 	x, line := tlLeft, 0
-	for _, k := range kinds {
+	for i, k := range kinds {
+		if k == plots.Reprogram && !shown[i] {
+			continue
+		}
 		w := 18 + tlFont*len(k.String())*55/100 + 14 // swatch, name at ~0.55 em per letter, gap
 		if x+w > width && x > tlLeft {
 			x, line = tlLeft, line+1

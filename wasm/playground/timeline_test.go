@@ -79,6 +79,30 @@ func TestTimelineColumns(t *testing.T) {
 	}
 }
 
+// A crossbar being written (PROG, when a whole network is reprogrammed)
+// is the crossbar's work: it goes in the crossbar lane, in plots' colour
+// for crossbar writes, and the key names it only when the timeline has
+// some. Before, every kind but the MVM went to the control lane.
+func TestTimelineReprogram(t *testing.T) {
+	tl := newTimeline(0, 10, 1, 5)
+	tl.add(sim.Span{Core: 0, Class: sim.ClassProg, Start: 0, End: 6})
+	tl.add(sim.Span{Core: 0, Class: sim.ClassWait, Start: 0, End: 10})
+	prog, wait := int(plots.Reprogram), int(plots.WaitOwner)
+	want := [][2][]int{{{wait, wait, wait, wait, wait}, {prog, prog, prog, -1, -1}}}
+	if got := lanes(tl); !reflect.DeepEqual(got, want) {
+		t.Errorf("lanes = %v, want %v", got, want)
+	}
+	svg := tl.svg(960, "")
+	if !strings.Contains(svg, ">crossbar write</text>") || !strings.Contains(svg, `fill="#d55e00"`) {
+		t.Errorf("a timeline with a crossbar write lacks it in the key or its colour")
+	}
+	plain := newTimeline(0, 10, 1, 5)
+	plain.add(sim.Span{Core: 0, Class: sim.ClassMVM, Start: 0, End: 6})
+	if strings.Contains(plain.svg(960, ""), "crossbar write") {
+		t.Errorf("a layer's timeline names crossbar writes in its key")
+	}
+}
+
 // TestTimelineWindow draws cycles 4-8 of the same core in 2 columns: the
 // MVM (0-3) falls outside, the wait (4-8) fills both columns, a bus wait
 // 7-12 is cut at 8 and loses column 1 (1 cycle) to the wait (2 cycles).

@@ -159,20 +159,21 @@ func TestSweepInterrupted(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	br := bufio.NewReader(stderr)
 	first, err := br.ReadString('\n') // the first progress line: the sweep runs
 	if err != nil || !strings.HasPrefix(first, "cimkit sweep: ") {
 		cmd.Process.Kill()
+		cmd.Wait()
 		t.Fatalf("first line %q, %v", first, err)
 	}
 	cmd.Process.Signal(os.Interrupt)
+	// Wait closes the pipe, so it may only run once everything has been
+	// read: the reader ends at the child's exit (EOF) or the timeout kills it.
+	timer := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
 	rest, _ := io.ReadAll(br)
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
+	stopped := timer.Stop()
+	cmd.Wait()
+	if !stopped {
 		t.Fatal("sweep did not stop within 60 s of SIGINT")
 	}
 	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.HasSuffix(string(rest), "cimkit sweep: interrupted\n") {

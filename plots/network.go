@@ -200,8 +200,9 @@ func uniqueNet(rows []netRow, fig string, key func(netRow) string) error {
 
 // NetworkStandard draws the figures of saved whole-network records: the
 // speedup figure from results ([NetworkSpeedup]) and, from layers, a
-// timeline ([NetworkTimeline]) for each model and crossbar size, in order
-// of first appearance. Each frame is drawn under the configuration of its
+// timeline ([NetworkTimeline]) for each model, in order of first
+// appearance, on its largest crossbar size (the one most likely to hold
+// the network at once). Each frame is drawn under the configuration of its
 // first record (bus, budget, scheme and image count); a sweep over those
 // axes draws the others with the figure functions and a [Select]. A frame
 // without columns (the zero DataFrame) is skipped, and so is a figure with
@@ -224,15 +225,20 @@ func NetworkStandard(results, layers dataframe.DataFrame) ([]*Figure, error) {
 		if err != nil {
 			return nil, err
 		}
-		seen := map[string]bool{}
+		var models []string
+		largest := map[string]int{}
 		for _, r := range rows {
+			m := r.text["model"]
+			if _, ok := largest[m]; !ok {
+				models = append(models, m)
+			}
+			largest[m] = max(largest[m], int(r.n("xbar_rows")))
+		}
+		for _, m := range models {
 			sel := firstConfig(rows[0])
-			sel.Model, sel.Xbar = r.text["model"], int(r.n("xbar_rows"))
-			if k := sel.String(); !seen[k] {
-				seen[k] = true
-				if err := keep(&figs, func() (*Figure, error) { return NetworkTimeline(layers, sel) }); err != nil {
-					return nil, err
-				}
+			sel.Model, sel.Xbar = m, largest[m]
+			if err := keep(&figs, func() (*Figure, error) { return NetworkTimeline(layers, sel) }); err != nil {
+				return nil, err
 			}
 		}
 	}

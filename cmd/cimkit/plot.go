@@ -13,7 +13,7 @@ import (
 func init() {
 	register(command{
 		name:    "plot",
-		summary: "redraw the report's figures from a saved results.csv, or a timeline from a trace",
+		summary: "redraw the report's figures from a saved results.csv (and network records), or a timeline from a trace",
 		run:     runPlot,
 	})
 }
@@ -28,12 +28,16 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "figures", "output directory")
 	format := fs.String("format", "png,svg,pdf,eps", "figure formats: png,svg,pdf,eps")
 	size := fs.String("size", "1col,2col", "figure widths: 1col (3.5 in), 2col (7 in)")
+	var nf networkPlotFlags
+	nf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *in == "" && *trace == "" {
-		return usagef("--in (a results CSV, e.g. report/results.csv) or --trace (a trace CSV) is required")
+	if *in == "" && *trace == "" && !nf.set() {
+		return usagef("--in (a results CSV, e.g. report/results.csv), --trace (a trace CSV) or --network/--network-layers " +
+			"(whole-network records) is required")
 	}
+	nf.beside(*in)
 	if *cores < 1 || *cores > plots.MaxTimelineCores {
 		return usagef("--cores %d: want 1..%d", *cores, plots.MaxTimelineCores)
 	}
@@ -57,6 +61,11 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	nfigs, err := nf.figures()
+	if err != nil {
+		return err
+	}
+	figs = append(figs, nfigs...)
 	if *trace != "" {
 		tf, err := traceFigures(*trace, plots.TimelineOptions{From: *from, To: *to, Cores: *cores})
 		if err != nil {

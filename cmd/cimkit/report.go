@@ -27,6 +27,7 @@ func init() {
 type reportFlags struct {
 	out, formats, models, xbars, buses, schemes, cores string
 	arch, tech, interconnect                           string
+	network                                            string // --network (reportnet.go)
 	input                                              int
 	quiet                                              bool
 }
@@ -48,6 +49,7 @@ func (f *reportFlags) register(fs *flag.FlagSet) {
 	techFlag(fs, &f.tech)
 	fs.StringVar(&f.interconnect, "interconnect", "", "interconnects to sweep, comma-separated, the claims' one first: "+
 		strings.Join(arch.Interconnects(), "|")+" (default: --arch's, then the other)")
+	networkFlag(fs, &f.network)
 }
 
 // config turns the flags into a report configuration; bad values are
@@ -85,7 +87,7 @@ func (f *reportFlags) config() (report.Config, error) {
 		return c, usagef("--models: empty list")
 	}
 	c.Input = f.input
-	return c, nil
+	return c, f.networkConfig(&c)
 }
 
 // reportCommand returns the body of "cimkit report" (and of "cimkit run",
@@ -134,6 +136,6 @@ func makeReport(f reportFlags, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n%d results, %d figures in %d formats, in %s.\nReport: %s\n",
-		len(r.Results), len(r.Figures), len(cfg.Formats), r.Elapsed.Round(100*time.Millisecond), index)
+		len(r.Results), len(r.Figures)+len(r.NetworkFigures), len(cfg.Formats), r.Elapsed.Round(100*time.Millisecond), index)
 	return nil
 }

@@ -56,9 +56,10 @@ func TestReportWritesEverything(t *testing.T) {
 	figs, _ := filepath.Glob(filepath.Join(dir, "figures", "*"))
 	// speedup, overhead, memory, energy breakdown, sync cost, efficiency,
 	// energy per inference, carried (the interconnects compared), timeline,
-	// bus utilisation; 2 formats x 2 sizes each.
-	if len(figs) != 10*4 {
-		t.Errorf("%d figure files, want 40: %v", len(figs), figs)
+	// bus utilisation, and the whole network (resnet18@128): speedup and
+	// timeline; 2 formats x 2 sizes each.
+	if len(figs) != 12*4 {
+		t.Errorf("%d figure files, want 48: %v", len(figs), figs)
 	}
 }
 
@@ -98,8 +99,9 @@ func TestPlotRedraws(t *testing.T) {
 	}
 	files := strings.Fields(stdout)
 	// No trace in a CSV: speedup, overhead, memory, energy breakdown, sync
-	// cost, efficiency, energy per inference, carried.
-	if len(files) != 16 || !strings.HasSuffix(files[0], "carried_1col.eps") {
+	// cost, efficiency, energy per inference, carried; and from the network
+	// records beside it the network speedup and timeline.
+	if len(files) != 20 || !strings.HasSuffix(files[0], "carried_1col.eps") {
 		t.Errorf("plot wrote %v", files)
 	}
 	for _, f := range files {
@@ -118,7 +120,7 @@ func TestPlotBadInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{}, 2, "--in (a results CSV, e.g. report/results.csv) or --trace"},
+		{[]string{}, 2, "--in (a results CSV, e.g. report/results.csv), --trace"},
 		{[]string{"--trace", bad, "--cores", "0"}, 2, "--cores 0"},
 		{[]string{"--trace", bad}, 1, "bad.csv: not a trace CSV"},
 		{[]string{"--in", filepath.Join(dir, "missing.csv")}, 2, "missing.csv: no such file"},

@@ -78,3 +78,47 @@ func readCSV(t *testing.T, file string) [][]string {
 	}
 	return recs
 }
+
+// cimkit plot draws the network figures from sweep --network's records.
+func TestPlotNetwork(t *testing.T) {
+	dir := t.TempDir()
+	out, layers := filepath.Join(dir, "net.csv"), filepath.Join(dir, "layers.csv")
+	code, _, errs := cimkit("sweep", "--network", "--models", "lenet5", "--input", "32", "--xbar", "32,64",
+		"--bus", "16", "--schemes", "linear", "--out", out, "--layers-out", layers)
+	if code != 0 {
+		t.Fatalf("sweep exit %d: %s", code, errs)
+	}
+	code, files, errs := cimkit("plot", "--network", out, "--network-layers", layers, "--out", dir, "--format", "svg", "--size", "1col")
+	want := filepath.Join(dir, "network_speedup_1col.svg") + "\n" + filepath.Join(dir, "network_timeline_lenet5_64_1col.svg") + "\n"
+	if code != 0 || files != want {
+		t.Errorf("plot: exit %d, %q %s, want %q", code, files, errs, want)
+	}
+	code, _, errs = cimkit("plot", "--network", layers, "--out", dir)
+	if code != 1 || !strings.Contains(errs, "layers.csv: missing network columns") {
+		t.Errorf("layer records as --network: exit %d, %s", code, errs)
+	}
+	code, _, errs = cimkit("plot", "--network-layers", filepath.Join(dir, "none.csv"), "--out", dir)
+	if code != 2 || !strings.Contains(errs, "--network-layers") {
+		t.Errorf("missing file: exit %d, %s", code, errs)
+	}
+}
+
+// cimkit report --network names runs within --models and --xbar, or none.
+func TestReportNetworkFlag(t *testing.T) {
+	for _, tc := range []struct{ arg, want string }{
+		{"resnet18", "--network: \"resnet18\": want MODEL@XBAR"},
+		{"mobilenet_v1@128", "--network mobilenet_v1@128: not among --models and --xbar"},
+		{"resnet18@64", "--network resnet18@64: not among --models and --xbar"},
+	} {
+		code, _, errs := cimkit("report", "--models", "resnet18", "--xbar", "128", "--network", tc.arg, "--out", t.TempDir())
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("--network %s: exit %d, %q, want 2 and %q", tc.arg, code, errs, tc.want)
+		}
+	}
+	dir := t.TempDir()
+	code, _, errs := cimkit("report", "--models", "resnet18", "--xbar", "128", "--bus", "64", "--schemes", "sequential,cyclic",
+		"--format", "svg", "--network", "none", "--out", dir, "--quiet")
+	if _, err := os.Stat(filepath.Join(dir, "network.csv")); code != 0 || !os.IsNotExist(err) {
+		t.Errorf("--network none: exit %d, %s, network.csv: %v", code, errs, err)
+	}
+}

@@ -47,6 +47,7 @@ type pageView struct {
 	EnHeader     []string
 	Energy       [][]string
 	Tech         string
+	Network      *networkView // the whole-network section (nil: none)
 }
 
 func (r *Report) view() pageView {
@@ -79,6 +80,7 @@ func (r *Report) view() pageView {
 	for _, e := range r.Energy() {
 		v.Energy = append(v.Energy, e.cells())
 	}
+	v.Network = r.networkView()
 	return v
 }
 
@@ -242,6 +244,23 @@ data would spend instead (attribute accesses and leakage), as a multiple of it.<
 <figcaption>{{.Caption}}<div class="links">{{range .Links}}<a href="{{.Href}}">{{.Text}}</a>{{end}}</div></figcaption></figure>
 {{end}}
 
+{{with .Network}}<h2 id="network">Whole networks</h2>
+<p>Each network placed on the chip at once (every weight resident, or in segments), digital layers on cores of their
+own, layers waiting for their input rows through sequence registers: layer by layer, pipelined across layers, and
+pipelined with the bottleneck layers duplicated on spare cores (cim/netsim, <code>cimkit net</code>).</p>
+<p class="small">Runs: {{.Note}}.{{if .Why}} {{.Why}}{{end}}<br>
+Raw results: <a href="{{.File}}">{{.File}}</a> (one row per run), <a href="{{.LayersFile}}">{{.LayersFile}}</a>
+(one row per layer of each run).</p>
+<table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>
+{{end}}</table>
+<p class="small">Latencies are those of the first image. Speedup: layer-by-layer latency over pipelined; dup. gain:
+pipelined over pipelined with duplication; copies: weight copies beyond the first; images/s: the fastest run's
+throughput{{if eq .Images 1}} (one image in flight: 1 / latency){{end}}; bottleneck: the layer with the largest share
+of the critical path in that run.</p>
+{{range .Figures}}<figure id="{{.Name}}"><img src="{{.Src}}" alt="{{.Caption}}">
+<figcaption>{{.Caption}}<div class="links">{{range .Links}}<a href="{{.Href}}">{{.Text}}</a>{{end}}</div></figcaption></figure>
+{{end}}{{end}}
 <h2>Per-layer results</h2>
 {{range .Tables}}<details><summary>{{.Title}}</summary>
 <table><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>

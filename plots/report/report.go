@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/go-gota/gota/dataframe"
@@ -21,6 +23,7 @@ import (
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/mapping"
+	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/sweep"
@@ -56,7 +59,12 @@ type Config struct {
 	// utilisation figures.
 	Trace TraceConfig
 
-	// Progress, when set, is called as sweep work completes.
+	// Network chooses the whole-network runs (cim/netsim) of the report's
+	// whole-network section; no runs, no section.
+	Network NetworkConfig
+
+	// Progress, when set, is called as sweep work completes (the layers'
+	// and the whole networks' together).
 	Progress func(done, total int)
 }
 
@@ -81,6 +89,7 @@ func Default() Config {
 		Formats: plots.Formats(), Sizes: plots.Sizes(),
 		Trace: TraceConfig{Model: "resnet18", Layer: "layer1.0.conv1", Xbar: 64, Bus: 16,
 			Scheme: compile.Cyclic, Cores: 9, Vectors: 3},
+		Network: DefaultNetwork(),
 	}
 }
 
@@ -93,6 +102,12 @@ type Report struct {
 	Claims  []Claim
 	Elapsed time.Duration // wall time of the sweep and the traced run
 	Trace   *sim.Timing   // the traced run
+
+	// The whole-network runs (Config.Network): one record per run, one
+	// per layer of each run, and their figures.
+	Network        []netsim.Result
+	NetworkLayers  []netsim.LayerResult
+	NetworkFigures []*plots.Figure
 }
 
 // Arch returns the chip the report simulates before the sweep sets the
@@ -140,11 +155,38 @@ func (r *Report) Carried() []sweep.Carry {
 // Run runs the sweep and the traced layer and evaluates the claims.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	start := time.Now()
-	nets, rs, err := runSweep(ctx, cfg)
+	cfg.Network = cfg.Network.Within(cfg.Models, cfg.Xbars)
+	// The whole networks run beside the layer sweep, on the CPUs it
+	// leaves idle near its end.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	parts := progressParts(cfg.Progress, 2)
+	layerCfg := cfg
+	layerCfg.Progress = parts[0]
+	var nres []netsim.Result
+	var nlayers []netsim.LayerResult
+	var nerr error
+	networks := make(chan struct{})
+	go func() {
+		defer close(networks)
+		nres, nlayers, nerr = runNetworks(ctx, cfg, parts[1])
+	}()
+	nets, rs, err := runSweep(ctx, layerCfg)
+	if err != nil {
+		cancel()
+	}
+	<-networks
+	if err == nil {
+		err = nerr
+	}
 	if err != nil {
 		return nil, err
 	}
-	r := &Report{Config: cfg, Results: rs, Frame: sim.DataFrame(rs), Claims: Claims(rs)}
+	r := &Report{Config: cfg, Results: rs, Frame: sim.DataFrame(rs), Claims: Claims(rs), Network: nres,
+		NetworkLayers: nlayers}
+	if err := r.networkFigures(); err != nil {
+		return nil, err
+	}
 	if r.Figures, err = plots.Standard(r.Frame); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -305,10 +347,14 @@ func (r *Report) Write(dir string) (string, error) {
 	if err := writeFile(root, "results.csv", func(w io.Writer) error { return sim.WriteCSV(w, r.Results) }); err != nil {
 		return "", err
 	}
+	if err := r.writeNetwork(root); err != nil {
+		return "", err
+	}
 	if err := root.MkdirAll("figures", 0o755); err != nil {
 		return "", fmt.Errorf("report: %w", err)
 	}
-	if _, err := export.SaveAll(r.Figures, filepath.Join(dir, "figures"), r.Config.Formats, r.Config.Sizes); err != nil {
+	figs := append(slices.Clip(r.Figures), r.NetworkFigures...)
+	if _, err := export.SaveAll(figs, filepath.Join(dir, "figures"), r.Config.Formats, r.Config.Sizes); err != nil {
 		return "", err
 	}
 	if err := writeFile(root, "index.html", r.HTML); err != nil {
@@ -331,4 +377,29 @@ func writeFile(root *os.Root, name string, write func(io.Writer) error) error {
 		return fmt.Errorf("report: %s: %w", name, err)
 	}
 	return nil
+}
+
+// progressParts splits progress into n parts that report their own work:
+// progress sees the sum of the parts' done and total (nil parts when
+// progress is nil).
+func progressParts(progress func(done, total int), n int) []func(done, total int) {
+	parts := make([]func(done, total int), n)
+	if progress == nil {
+		return parts
+	}
+	var mu sync.Mutex
+	done, total := make([]int, n), make([]int, n)
+	for i := range parts {
+		parts[i] = func(d, t int) {
+			mu.Lock()
+			defer mu.Unlock()
+			done[i], total[i] = d, t
+			var sd, st int
+			for k := range done {
+				sd, st = sd+done[k], st+total[k]
+			}
+			progress(sd, st)
+		}
+	}
+	return parts
 }

@@ -123,5 +123,5 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "  [%-7s] %s\n            %s\n", c.Verdict, c.Paper, m)
 	}
-	return nil
+	return r.writeNetworkSummary(w)
 }

@@ -292,8 +292,8 @@ func (c Config) networkNote() string {
 	if n.Images > 1 {
 		images = fmt.Sprintf("%d images streamed per run", n.Images)
 	}
-	s := fmt.Sprintf("%s at %dx%d; %d B bus, %d cores, %s scheme inside layers, %s",
-		strings.Join(runs, ", "), c.Input, c.Input, n.Bus, n.Cores, n.Scheme, images)
+	s := fmt.Sprintf("%s at %dx%d; %d B %s interconnect, %d cores, %s scheme inside layers, %s",
+		strings.Join(runs, ", "), c.Input, c.Input, n.Bus, c.Arch().Interconnect, n.Cores, n.Scheme, images)
 	if n.Segments {
 		s += "; a network larger than the chip runs in segments, the crossbars reprogrammed in between"
 	}

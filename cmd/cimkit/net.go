@@ -104,26 +104,12 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 }
 
 // netRuns runs cfg: both modes (netsim.Compare) or one, each plain and,
-// with cfg.Duplicate, duplicated.
+// with cfg.Duplicate, duplicated (netsim.Runs).
 func netRuns(net *nn.Network, cfg netsim.Config) ([]*netsim.Run, error) {
 	if cfg.Mode == "both" {
-		return netsim.Compare(net, cfg)
+		cfg.Mode = ""
 	}
-	dup := cfg.Duplicate
-	cfg.Duplicate = false
-	plain, err := netsim.Simulate(net, cfg)
-	if err != nil || !dup {
-		return []*netsim.Run{plain}, err
-	}
-	cfg.Duplicate = true
-	d, err := netsim.Simulate(net, cfg)
-	if err != nil {
-		return nil, err
-	}
-	if d.Result.LatencyCycles > 0 {
-		d.Result.DupGain = float64(plain.Result.LatencyCycles) / float64(d.Result.LatencyCycles)
-	}
-	return []*netsim.Run{plain, d}, nil
+	return netsim.Runs(net, cfg)
 }
 
 // emitSelected writes records: every column for CSV and JSON, the table

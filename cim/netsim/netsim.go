@@ -86,6 +86,14 @@ type Config struct {
 	// Sim are the simulator options (arbiter, blocking MVM); Trace is
 	// honoured, for timeline figures.
 	Sim sim.Options
+	// Progress, when set, is called as one call of Simulate or Compare
+	// advances, with done, the MVMs it has simulated so far over all its
+	// runs, and total, the most it will simulate (for Simulate, Work):
+	// every sim.ProgressEvery MVMs and at the end of every run. The
+	// duplication search counts at its longest (10 runs of one image), so
+	// done jumps forward when the search stops early; it reaches total when
+	// the call succeeds. Progress replaces Sim.Progress.
+	Progress func(done, total int64)
 }
 
 // ErrImages is wrapped by the error for an image count out of range.
@@ -118,6 +126,11 @@ const maxSeqRegs = sim.MaxSeqRegs
 
 // Simulate places, compiles and simulates net (inferred) under cfg.
 func Simulate(net *nn.Network, cfg Config) (*Run, error) {
+	return simulateNet(net, cfg, newMeter(cfg.Progress, Work(net, cfg)))
+}
+
+// simulateNet is Simulate counting its MVMs on m.
+func simulateNet(net *nn.Network, cfg Config, m *meter) (*Run, error) {
 	if cfg.Images < 1 || cfg.Images > netprog.MaxImages {
 		return nil, fmt.Errorf("netsim: %w: %d images, want 1..%d", ErrImages, cfg.Images, netprog.MaxImages)
 	}
@@ -125,10 +138,10 @@ func Simulate(net *nn.Network, cfg Config) (*Run, error) {
 	if cfg.Duplicate {
 		var dup *Run
 		var err error
-		if copies, dup, err = duplicate(net, cfg); err != nil {
+		if copies, dup, err = duplicate(net, cfg, m); err != nil {
 			return nil, err
 		}
-		if cfg.Mode == netprog.Pipelined && cfg.Images == 1 && !cfg.Sim.Trace {
+		if reusesSearch(cfg) {
 			dup.Result.Duplicate = true
 			for i := range dup.Layers {
 				dup.Layers[i].Duplicate = true
@@ -140,11 +153,18 @@ func Simulate(net *nn.Network, cfg Config) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	return simulate(pl, cfg)
+	return simulate(pl, cfg, m)
 }
 
-// simulate compiles and runs a placement.
-func simulate(pl *place.Placement, cfg Config) (*Run, error) {
+// reusesSearch reports whether Simulate with Duplicate returns the
+// duplication search's last run instead of running the chosen copies again:
+// when that run is the one asked for (pipelined, one image, no trace).
+func reusesSearch(cfg Config) bool {
+	return cfg.Mode == netprog.Pipelined && cfg.Images == 1 && !cfg.Sim.Trace
+}
+
+// simulate compiles and runs a placement, counting its MVMs on m.
+func simulate(pl *place.Placement, cfg Config, m *meter) (*Run, error) {
 	p, err := netprog.Build(pl, netprog.Options{Scheme: cfg.Scheme, Mode: cfg.Mode, Images: cfg.Images})
 	if err != nil {
 		return nil, err
@@ -155,10 +175,11 @@ func simulate(pl *place.Placement, cfg Config) (*Run, error) {
 	for c := range streams {
 		streams[c] = &counting{s: streams[c], c: cnt}
 	}
-	t, err := sim.Execute(cfg.Arch, streams, cfg.Sim)
+	t, err := sim.Execute(cfg.Arch, streams, m.options(cfg.Sim))
 	if err != nil {
 		return nil, fmt.Errorf("netsim: network %q (%s, %s): %w", pl.Net.Name, cfg.Scheme, cfg.Mode, err)
 	}
+	m.add(t.Actions.MVMs)
 	r := &Run{Program: p, Timing: t, Copies: map[string]int{}}
 	r.measure(cfg, cnt)
 	return r, nil
@@ -430,18 +451,30 @@ func (r *Run) critical(tm times, latency int64) []float64 {
 func Compare(net *nn.Network, cfg Config) ([]*Run, error) {
 	plain := cfg
 	plain.Duplicate = false
-	var runs []*Run
+	cfgs := make([]Config, 0, 3)
 	for _, m := range netprog.Modes() {
 		plain.Mode = m
-		r, err := Simulate(net, plain)
+		cfgs = append(cfgs, plain)
+	}
+	if cfg.Duplicate {
+		cfg.Mode = netprog.Pipelined
+		cfgs = append(cfgs, cfg)
+	}
+	var total int64
+	for _, c := range cfgs {
+		total += Work(net, c)
+	}
+	m := newMeter(cfg.Progress, total)
+	var runs []*Run
+	for _, c := range cfgs[:2] {
+		r, err := simulateNet(net, c, m)
 		if err != nil {
 			return nil, err
 		}
 		runs = append(runs, r)
 	}
 	if cfg.Duplicate {
-		cfg.Mode = netprog.Pipelined
-		r, err := Simulate(net, cfg)
+		r, err := simulateNet(net, cfg, m)
 		if err != nil {
 			return nil, err
 		}
@@ -464,29 +497,37 @@ func ratio(a, b int64) float64 {
 // Copies chooses weight copies greedily for net under cfg (see the package
 // doc); layers with one copy are not listed.
 func Copies(net *nn.Network, cfg Config) (map[string]int, error) {
-	copies, _, err := duplicate(net, cfg)
+	copies, _, err := duplicate(net, cfg, newMeter(cfg.Progress, searchRuns*mvms(net, cfg.Arch)))
 	return copies, err
 }
 
 // maxRefine is the most simulated duplication steps after the estimate.
 const maxRefine = 8
 
+// searchRuns is the most runs the duplication search simulates: the run
+// without copies, the run with the estimated copies and maxRefine steps.
+const searchRuns = 2 + maxRefine
+
 // duplicate chooses the copies and returns them with the last pipelined
 // run of one image that used them.
-func duplicate(net *nn.Network, cfg Config) (map[string]int, *Run, error) {
+func duplicate(net *nn.Network, cfg Config, m *meter) (map[string]int, *Run, error) {
 	base := cfg
 	base.Mode, base.Images, base.Sim.Trace, base.Duplicate = netprog.Pipelined, 1, false, false
 	copies := map[string]int{}
 	for name, n := range cfg.Copies {
 		copies[name] = n
 	}
+	tries := 0
 	try := func() (*Run, error) {
 		pl, err := place.Place(net, cfg.Arch, place.Options{Segments: cfg.Segments, Copies: copies})
 		if err != nil {
 			return nil, err
 		}
-		return simulate(pl, base)
+		tries++
+		return simulate(pl, base, m)
 	}
+	// The runs the search does not need are done, as far as m counts.
+	defer func() { m.add(int64(searchRuns-tries) * mvms(net, cfg.Arch)) }()
 	run, err := try()
 	if err != nil {
 		return nil, nil, err

@@ -74,7 +74,9 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg := netsim.Config{Arch: a, Scheme: s, Mode: netprog.Mode(*mode), Images: *images, Segments: *segments,
 		Duplicate: *dup, Sim: opt}
-	runs, err := netRuns(net, cfg)
+	bar := newProgress(stderr, "cimkit net", false)
+	runs, err := netRuns(net, cfg, bar)
+	bar.finish()
 	switch {
 	case errors.Is(err, place.ErrNoFit):
 		return usagef("%v (--segments)", err)
@@ -104,11 +106,13 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 }
 
 // netRuns runs cfg: both modes (netsim.Compare) or one, each plain and,
-// with cfg.Duplicate, duplicated (netsim.Runs).
-func netRuns(net *nn.Network, cfg netsim.Config) ([]*netsim.Run, error) {
+// with cfg.Duplicate, duplicated (netsim.Runs); bar shows the MVMs
+// simulated over all the runs.
+func netRuns(net *nn.Network, cfg netsim.Config, bar *progress) ([]*netsim.Run, error) {
 	if cfg.Mode == "both" {
 		cfg.Mode = ""
 	}
+	cfg.Progress = func(done, total int64) { bar.update(int(done), int(total)) }
 	return netsim.Runs(net, cfg)
 }
 

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
 )
 
@@ -77,5 +82,47 @@ func TestSimTotalNote(t *testing.T) {
 	code, _, errs := cimkit("sim", "--model", "lenet5", "--xbar", "32", "--cores", "4")
 	if code != 0 || !strings.Contains(errs, "the total adds up 2 of 5 layers (3 do not fit 4 cores)") {
 		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+// TestNetProgress: cimkit net showed nothing on long runs. Its bar counts
+// the MVMs of every run of the command against one total: ResNet-18 at 32
+// px on 128x128 crossbars costs one MVMs per image; --mode pipelined
+// --duplicate runs it plain (one) and duplicated (the search counted at
+// its longest, ten runs of one image, the last of which is kept): eleven
+// in all; --mode both --duplicate adds the layer-by-layer run: twelve.
+// The bar never goes back and ends at 100% of that total.
+func TestNetProgress(t *testing.T) {
+	net, err := loadModel("resnet18", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := arch.Default()
+	a.XbarRows, a.XbarCols = 128, 128
+	cfg := netsim.Config{Arch: a, Scheme: compile.Linear, Images: 1, Duplicate: true}
+	one := netsim.Work(net, netsim.Config{Arch: a, Images: 1})
+	for _, c := range []struct {
+		mode netprog.Mode
+		runs int64
+	}{{netprog.Pipelined, 11}, {"both", 12}} {
+		var buf bytes.Buffer
+		bar := newProgress(&buf, "net", true) // a line every 10%, unthrottled
+		cfg.Mode = c.mode
+		if _, err := netRuns(net, cfg, bar); err != nil {
+			t.Fatal(err)
+		}
+		total := c.runs * one
+		lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+		last := -1
+		for _, l := range lines {
+			var pct, done, of int
+			if _, err := fmt.Sscanf(l, "net: %d%% (%d/%d)", &pct, &done, &of); err != nil || of != int(total) || done < last {
+				t.Errorf("%s: %q after %d, want a total of %d", c.mode, l, last, total)
+			}
+			last = done
+		}
+		if len(lines) < 3 || last != int(total) {
+			t.Errorf("%s: %d lines, the last at %d of %d", c.mode, len(lines), last, total)
+		}
 	}
 }

@@ -86,7 +86,7 @@ type Config struct {
 	// Sim are the simulator options (arbiter, blocking MVM); Trace is
 	// honoured, for timeline figures.
 	Sim sim.Options
-	// Progress, when set, is called as one call of Simulate or Compare
+	// Progress, when set, is called as one call of Simulate, Compare or Runs
 	// advances, with done, the MVMs it has simulated so far over all its
 	// runs, and total, the most it will simulate (for Simulate, Work):
 	// every sim.ProgressEvery MVMs and at the end of every run. The

@@ -45,6 +45,10 @@
 //   - "tech": the request's technology (TechInfo: its name, description
 //     and every component per instance); the page checks an uploaded
 //     technology file with it before using it.
+//   - "network": the whole model on the chip at once (cim/netsim), as
+//     cimkit net runs it with Mode, Duplicate, Images and Segments: one
+//     netsim.Result per run, the layers of every run and the network
+//     timeline (NetworkResult, network.go).
 //
 // Figures are drawn to fit Width CSS pixels, and every SVG carries a
 // <title> naming the configuration it was drawn from.
@@ -60,7 +64,8 @@
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
 // "input", "xbar", "bus", "cores", "scheme", "params" or "param-NAME",
-// "layer", "core", "window", "buses", "figure", "onnx", "tech"). Handle never
+// "layer", "core", "window", "buses", "figure", "onnx", "tech", "mode",
+// "images", "segments"). Handle never
 // panics: a panic in the code below is turned into an error Response.
 package playground
 
@@ -131,6 +136,12 @@ type Request struct {
 	// means the end of the layer.
 	From int64 `json:"from,omitempty"`
 	To   int64 `json:"to,omitempty"`
+	// Mode (layer, pipelined or both), Duplicate, Images and Segments
+	// choose a "network" run, as cimkit net's flags (network.go).
+	Mode      string `json:"mode,omitempty"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+	Images    int    `json:"images,omitempty"`
+	Segments  bool   `json:"segments,omitempty"`
 }
 
 // Response is the answer to one Request: Data on success, otherwise Error
@@ -194,8 +205,10 @@ func Handle(req Request, progress Progress) (resp Response) {
 		data, err = listing(req)
 	case "tech":
 		data, err = techInfo(req)
+	case "network":
+		data, err = simNetwork(req, progress)
 	default:
-		err = fmt.Errorf("unknown operation %q (want info, layers, map, model, run, summary, sweep, figure, layer, listing or tech)", req.Op)
+		err = fmt.Errorf("unknown operation %q (want info, layers, map, model, run, summary, sweep, figure, layer, listing, tech or network)", req.Op)
 	}
 	if err != nil {
 		var fe *FieldError

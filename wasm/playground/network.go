@@ -43,7 +43,7 @@ func networkConfig(req Request, c *config) (netsim.Config, error) {
 	default:
 		m, err := netprog.ParseMode(req.Mode)
 		if err != nil {
-			return cfg, fieldErr("mode", "%v, or both", err)
+			return cfg, fieldErr("net-mode", "%v, or both", err)
 		}
 		cfg.Mode = m
 	}
@@ -51,7 +51,7 @@ func networkConfig(req Request, c *config) (netsim.Config, error) {
 		cfg.Images = 1
 	}
 	if cfg.Images < 1 || cfg.Images > MaxNetworkImages {
-		return cfg, fieldErr("images", "images must be a whole number in 1..%d", MaxNetworkImages)
+		return cfg, fieldErr("net-images", "images must be a whole number in 1..%d", MaxNetworkImages)
 	}
 	cfg.Sim.Trace = false
 	return cfg, nil
@@ -71,7 +71,7 @@ func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	runs, err := netsim.Runs(c.net, cfg)
 	switch {
 	case errors.Is(err, place.ErrNoFit):
-		return nil, fieldErr("segments", "%v: tick Segments to run it in parts", err)
+		return nil, fieldErr("net-segments", "%v: tick Segments to run it in parts", err)
 	case err != nil && netsim.IsBadInput(err):
 		return nil, fieldErr("cores", "%v", err)
 	case err != nil:

@@ -61,10 +61,10 @@ func TestNetworkBadInput(t *testing.T) {
 		edit  func(*Request)
 		field string
 	}{
-		{func(r *Request) { r.Mode = "zigzag" }, "mode"},
-		{func(r *Request) { r.Images = MaxNetworkImages + 1 }, "images"},
-		{func(r *Request) { r.Images = -1 }, "images"},
-		{func(r *Request) { r.Cores = 3 }, "segments"},
+		{func(r *Request) { r.Mode = "zigzag" }, "net-mode"},
+		{func(r *Request) { r.Images = MaxNetworkImages + 1 }, "net-images"},
+		{func(r *Request) { r.Images = -1 }, "net-images"},
+		{func(r *Request) { r.Cores = 3 }, "net-segments"},
 		{func(r *Request) { r.Xbar = "0x4" }, "xbar"},
 	} {
 		req := base

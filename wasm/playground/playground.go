@@ -64,8 +64,8 @@
 // Every failure is a Response with Error set and, when one input is to
 // blame, Field naming it with the id of the page's form field ("model",
 // "input", "xbar", "bus", "cores", "scheme", "params" or "param-NAME",
-// "layer", "core", "window", "buses", "figure", "onnx", "tech", "mode",
-// "images", "segments"). Handle never
+// "layer", "core", "window", "buses", "figure", "onnx", "tech", "net-mode",
+// "net-images", "net-segments"). Handle never
 // panics: a panic in the code below is turned into an error Response.
 package playground
 

@@ -5,14 +5,17 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/nn"
 )
 
 // data is everything a run needs that does not depend on the schedule.
 type data struct {
-	p      *compile.Plan
+	p      *compile.Plan // nil for a layer of a whole-network run
+	a      arch.Arch
 	g      compile.Geometry
 	float  bool
 	shift  int
@@ -32,7 +35,7 @@ const MaxWeights = 1 << 27
 
 func newData(p *compile.Plan, opts Options) (*data, error) {
 	l := p.Map.Layer
-	d := &data{p: p, g: p.Geom, float: opts.Float, act: l.Act, six: 6, quant: opts.Quant}
+	d := &data{p: p, a: p.Arch, g: p.Geom, float: opts.Float, act: l.Act, six: 6, quant: opts.Quant}
 	if d.float {
 		d.quant = nil
 	}
@@ -59,7 +62,7 @@ func (d *data) checkMode(opts Options) error {
 	if d.act != nn.ActNone && d.act != nn.ActReLU && d.act != nn.ActReLU6 && d.quant == nil {
 		return fmt.Errorf("activation %q is not supported in integer mode (use float mode, or Quant)", d.act)
 	}
-	a := d.p.Arch
+	a := d.a
 	if a.ActBytes > 2 || a.WeightBits > 16 {
 		return fmt.Errorf("integer mode supports activations up to 2 bytes and weights up to 16 bits, arch has %d bytes and %d bits", a.ActBytes, a.WeightBits)
 	}
@@ -87,7 +90,7 @@ func (d *data) checkMode(opts Options) error {
 // checkQuant checks the given quantised parameters and that partial sums
 // stay exact.
 func (d *data) checkQuant(rpg, bits int) error {
-	a, g := d.p.Arch, d.g
+	a, g := d.a, d.g
 	if err := d.quant.check(g.OutC, int64(g.OutC)*int64(rpg), a.WeightBits); err != nil {
 		return err
 	}
@@ -106,7 +109,7 @@ func (d *data) biasBound() float64 { return math.Ldexp(d.hi+1, d.shift) / 4 }
 func (d *data) fill(l *nn.Layer, opts Options) error {
 	rng := rand.New(rand.NewPCG(opts.DataSeed, 0x5eed))
 	g := d.g
-	a := d.p.Arch
+	a := d.a
 	wmax := math.Ldexp(1, a.WeightBits-1) - 1
 	draw := func(n int, lo, hi float64, given []float64, use bool) []float64 {
 		if use {
@@ -292,4 +295,55 @@ func (d *data) crossbarRow(t *mapping.Tile, r int) (start, lo, hi int) {
 	lo = max(0, grp*cpg-t.Col0)
 	hi = max(lo, min(t.Cols, (grp+1)*cpg-t.Col0))
 	return row*cpg + t.Col0 + lo - grp*cpg, lo, hi
+}
+
+// mvm sets out (tile t's columns) to in (its rows) times its crossbar.
+func (d *data) mvm(t *mapping.Tile, in, out []float64) {
+	clear(out)
+	for r, x := range in {
+		if x == 0 {
+			continue
+		}
+		start, lo, hi := d.crossbarRow(t, r)
+		o := out[lo:hi]
+		row := d.w[start : start+len(o)]
+		for j, wv := range row {
+			o[j] += x * wv
+		}
+	}
+}
+
+// mov carries out MOV in on r, the register slice it names (tile t's
+// columns from in.Off; acc is the Acc register); false for an unknown
+// function.
+func (d *data) mov(in *isa.Instr, t *mapping.Tile, r, acc []float64) bool {
+	switch in.Fn {
+	case isa.Zero:
+		clear(r)
+	case isa.Add:
+		for i := range r {
+			r[i] += acc[int(in.Off)+i]
+		}
+	case isa.Bias:
+		for i := range r {
+			r[i] += d.bias[t.Col0+int(in.Off)+i]
+		}
+	case isa.Act:
+		for i := range r {
+			r[i] = d.finish(r[i], t.Col0+int(in.Off)+i)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// activation is v as stored into a feature map: in integer mode NaN when
+// it is no integer of the activation range (an activation that was not
+// requantised).
+func (d *data) activation(v float64) float64 {
+	if !d.float && (v != math.Trunc(v) || v < d.lo || v > d.hi) {
+		return math.NaN()
+	}
+	return v
 }

@@ -300,21 +300,7 @@ func (m *machine) exec(c *core, in *isa.Instr) {
 	}
 }
 
-func (m *machine) mvm(c *core) {
-	t := &m.p.Map.Tiles[c.id]
-	clear(c.out)
-	for r, x := range c.in {
-		if x == 0 {
-			continue
-		}
-		start, lo, hi := m.d.crossbarRow(t, r)
-		out := c.out[lo:hi]
-		row := m.d.w[start : start+len(out)]
-		for j, wv := range row {
-			out[j] += x * wv
-		}
-	}
-}
+func (m *machine) mvm(c *core) { m.d.mvm(&m.p.Map.Tiles[c.id], c.in, c.out) }
 
 // reg returns the register slice [Off, Off+Elems) of in, or nil if it is
 // out of range.
@@ -340,23 +326,7 @@ func (m *machine) mov(c *core, in *isa.Instr) {
 		m.violate(c, in, -1, "register range out of bounds")
 		return
 	}
-	t := m.p.Map.Tiles[c.id]
-	switch in.Fn {
-	case isa.Zero:
-		clear(r)
-	case isa.Add:
-		for i := range r {
-			r[i] += c.acc[int(in.Off)+i]
-		}
-	case isa.Bias:
-		for i := range r {
-			r[i] += m.d.bias[t.Col0+int(in.Off)+i]
-		}
-	case isa.Act:
-		for i := range r {
-			r[i] = m.d.finish(r[i], t.Col0+int(in.Off)+i)
-		}
-	default:
+	if !m.d.mov(in, &m.p.Map.Tiles[c.id], r, c.acc) {
 		m.violate(c, in, -1, "unknown MOV function")
 	}
 }
@@ -461,10 +431,7 @@ func (m *machine) store(c *core, psum bool, dst, src []float64, key int) {
 		return
 	}
 	for i, v := range src {
-		if !m.d.float && (v != math.Trunc(v) || v < m.d.lo || v > m.d.hi) {
-			v = math.NaN() // not representable: an activation was not requantised
-		}
-		dst[i] = v
+		dst[i] = m.d.activation(v)
 	}
 	m.writes[key]++
 	m.finals[key]++

@@ -2,6 +2,7 @@ package functional
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"strings"
 
@@ -16,9 +17,13 @@ type NetOptions struct {
 	// with seeds Seed, Seed+1, ...
 	Seed  uint64
 	Seeds int
-	// Drop, when set, is asked about every instruction (core, its index in
-	// the core's program, the instruction); returning true removes it.
-	Drop func(core int, index int64, in isa.Instr) bool
+	// Drop, when set, is asked about every instruction (the layer of the
+	// core's job, the core, the instruction's index in the core's program,
+	// the instruction); returning true removes it.
+	Drop func(layer string, core int, index int64, in isa.Instr) bool
+	// Values, when set, runs the program on real data (see NetValues);
+	// else only the order of accesses is checked.
+	Values *NetValues
 }
 
 // NetReport is the outcome of a whole-network run.
@@ -33,10 +38,19 @@ type NetReport struct {
 	Violations     []Violation // the first MaxViolations
 	ViolationCount int
 	Deadlock       *Deadlock // nil unless the run deadlocked
+
+	// Valued runs: feature-map elements that differ from the first
+	// schedule's (a result that depends on the schedule), and the first.
+	Differs   int
+	FirstDiff string
+
+	p   *netprog.Program
+	mem [][]float64 // valued runs: shared memory at the end of the reported schedule
 }
 
-// OK reports whether the run had no violation and no deadlock.
-func (r *NetReport) OK() bool { return r.ViolationCount == 0 && r.Deadlock == nil }
+// OK reports whether the run had no violation, no deadlock and, valued, the
+// same results under every schedule.
+func (r *NetReport) OK() bool { return r.ViolationCount == 0 && r.Deadlock == nil && r.Differs == 0 }
 
 // String summarises the report in one line.
 func (r *NetReport) String() string {
@@ -51,7 +65,22 @@ func (r *NetReport) String() string {
 	if r.ViolationCount > 0 {
 		fmt.Fprintf(&b, "; %d violations, first: %s", r.ViolationCount, r.Violations[0])
 	}
+	if r.Differs > 0 {
+		fmt.Fprintf(&b, "; %d elements differ from the first schedule's, first: %s", r.Differs, r.FirstDiff)
+	}
 	return b.String()
+}
+
+// Values returns tensor o (see netprog.Program.Operands and Output) of
+// image k as a valued run's reported schedule left it in shared memory:
+// HWC over o.Shape, NaN for elements never written. It returns nil for a
+// run without values or an operand or image out of range.
+func (r *NetReport) Values(o netprog.Operand, k int) []float64 {
+	if r.mem == nil || o.Buffer < 0 || o.Buffer >= len(r.mem) || k < 0 || k >= r.p.Images {
+		return nil
+	}
+	v := &netValues{p: r.p, mem: r.mem}
+	return v.tensor(o, k, nil)
 }
 
 // RunNetwork runs a whole-network program (cim/netprog) under random
@@ -72,20 +101,65 @@ func (r *NetReport) String() string {
 //     rounds of folded layers too.
 //
 // The scheduler, slow cores and deadlock report are those of Run.
+//
+// With opt.Values the program also computes (see NetValues), and every
+// schedule must leave the same values in every feature map as the first
+// (NetReport.Differs); an error of the digital layers' operators is
+// returned as the error.
 func RunNetwork(p *netprog.Program, opt NetOptions) (*NetReport, error) {
 	if p == nil {
 		return nil, fmt.Errorf("functional: no network program")
 	}
+	var val *netValues
+	if opt.Values != nil {
+		var err error
+		if val, err = newNetValues(p, opt.Values); err != nil {
+			return nil, err
+		}
+	}
 	seeds := max(opt.Seeds, 1)
 	var rep *NetReport
+	var first [][]float64
 	for i := 0; i < seeds; i++ {
-		rep = newNetMachine(p, opt.Drop).run(opt.Seed + uint64(i))
+		m := newNetMachine(p, opt.Drop, val)
+		rep = m.run(opt.Seed + uint64(i))
 		rep.Seeds = i + 1
+		if val != nil {
+			if val.err != nil {
+				return nil, val.err
+			}
+			rep.mem = val.mem
+			if first == nil {
+				first = val.mem
+			} else {
+				m.differ(first)
+			}
+		}
 		if !rep.OK() {
 			break
 		}
 	}
 	return rep, nil
+}
+
+// differ counts the feature-map elements that differ from the first
+// schedule's memory (NaN equals NaN).
+func (m *netMachine) differ(first [][]float64) {
+	lay := &m.p.Layout
+	for b, mem := range m.val.mem {
+		if lay.Regions[b].Psum {
+			continue
+		}
+		n := lay.Regions[b].Shape.Elems()
+		for e, x := range mem {
+			if y := first[b][e]; x == y || (math.IsNaN(x) && math.IsNaN(y)) {
+				continue
+			}
+			if m.rep.Differs++; m.rep.FirstDiff == "" {
+				m.rep.FirstDiff = fmt.Sprintf("%s image %d element %d: %g, first schedule %g", lay.Regions[b].Name, int64(e)/n, int64(e)%n, x, first[b][e])
+			}
+		}
+	}
 }
 
 // blocks is a set of row blocks (bit v: row block v).
@@ -116,11 +190,13 @@ type netCore struct {
 	job, k  int    // current job and image
 	out     blocks // row blocks in Out
 	acc     blocks // row blocks in Acc
+	val     *coreValues
 }
 
 type netMachine struct {
 	p        *netprog.Program
-	drop     func(int, int64, isa.Instr) bool
+	drop     func(string, int, int64, isa.Instr) bool
+	val      *netValues // nil: order only
 	rep      *NetReport
 	cores    []*netCore
 	runnable []int
@@ -128,9 +204,12 @@ type netMachine struct {
 	psum     map[int64][]uint64 // partial sums: row blocks, by address
 }
 
-func newNetMachine(p *netprog.Program, drop func(int, int64, isa.Instr) bool) *netMachine {
-	m := &netMachine{p: p, drop: drop, psum: map[int64][]uint64{},
-		rep: &NetReport{Network: p.Place.Net.Name, Scheme: string(p.Scheme), Mode: string(p.Mode)}}
+func newNetMachine(p *netprog.Program, drop func(string, int, int64, isa.Instr) bool, val *netValues) *netMachine {
+	m := &netMachine{p: p, drop: drop, val: val, psum: map[int64][]uint64{},
+		rep: &NetReport{Network: p.Place.Net.Name, Scheme: string(p.Scheme), Mode: string(p.Mode), p: p}}
+	if val != nil {
+		val.start()
+	}
 	m.written = make([][]uint64, len(p.Layout.Regions))
 	for i := range p.Layout.Regions {
 		b := &p.Layout.Regions[i]
@@ -147,6 +226,9 @@ func newNetMachine(p *netprog.Program, drop func(int, int64, isa.Instr) bool) *n
 	}
 	for c := 0; c < p.Cores; c++ {
 		nc := &netCore{id: c, stream: p.Stream(c), index: -1, regs: map[uint16]int64{}, slot: len(m.runnable), jobs: p.Jobs(c)}
+		if val != nil {
+			nc.val = newCoreValues(p.Arch)
+		}
 		m.cores = append(m.cores, nc)
 		m.runnable = append(m.runnable, c)
 	}
@@ -156,7 +238,7 @@ func newNetMachine(p *netprog.Program, drop func(int, int64, isa.Instr) bool) *n
 func (m *netMachine) run(seed uint64) *NetReport {
 	m.rep.Seed = seed
 	sch := newScheduler(seed, len(m.cores))
-	for len(m.runnable) > 0 {
+	for len(m.runnable) > 0 && (m.val == nil || m.val.err == nil) {
 		m.step(m.cores[sch.pick(m.runnable)])
 	}
 	for _, c := range m.cores {
@@ -190,7 +272,7 @@ func (m *netMachine) step(c *netCore) {
 				return
 			}
 			c.index++
-			if m.drop == nil || !m.drop(c.id, c.index, c.cur) {
+			if m.drop == nil || !m.drop(c.layer(), c.id, c.index, c.cur) {
 				break
 			}
 		}
@@ -205,6 +287,14 @@ func (m *netMachine) step(c *netCore) {
 	c.have = false
 	m.rep.Steps++
 	m.exec(c, in)
+}
+
+// layer names the layer of c's current job ("" after its last).
+func (c *netCore) layer() string {
+	if c.job < len(c.jobs) {
+		return c.jobs[c.job].Name
+	}
+	return ""
 }
 
 func (m *netMachine) violate(c *netCore, in *isa.Instr, vec int, msg string, a ...any) {
@@ -236,11 +326,17 @@ func (m *netMachine) exec(c *netCore, in *isa.Instr) {
 			c.out = c.out.reset(size)
 			c.out[v/64] |= 1 << (v % 64)
 		}
+		if m.val != nil {
+			m.valueOp(c, in)
+		}
 	case isa.LOAD, isa.STORE:
 		m.access(c, in)
 	case isa.MOV:
 		if in.Fn == isa.Add {
 			m.add(c, in)
+		}
+		if m.val != nil {
+			m.valueOp(c, in)
 		}
 	case isa.CALL:
 		if t := int(in.Target); t < 0 || t >= len(m.cores) {
@@ -298,12 +394,19 @@ func (m *netMachine) access(c *netCore, in *isa.Instr) {
 		m.violate(c, in, int(in.Vec), "%d bytes at 0x%x do not match %d elements of %s", in.Bytes, in.Addr, in.Elems, buf.Name)
 		return
 	}
+	k := off / buf.SlotBytes
+	e0 := k*buf.Shape.Elems() + (off%buf.SlotBytes)/eb
+	if (off%buf.SlotBytes)/eb+int64(in.Elems) > buf.Shape.Elems() {
+		m.violate(c, in, int(in.Vec), "%d elements at 0x%x run past image %d's slot of %s", in.Elems, in.Addr, k, buf.Name)
+		return
+	}
+	if m.val != nil {
+		defer m.valueAccess(c, in, b, e0)
+	}
 	if buf.Psum {
 		m.psumAccess(c, in, buf)
 		return
 	}
-	k := off / buf.SlotBytes
-	e0 := k*buf.Shape.Elems() + (off%buf.SlotBytes)/eb
 	w := m.written[b]
 	for e := e0; e < e0+int64(in.Elems); e++ {
 		set := w[e/64]&(1<<(e%64)) != 0

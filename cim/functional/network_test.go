@@ -191,7 +191,7 @@ func TestRunNetworkCatchesDroppedWait(t *testing.T) {
 					consumer += 2
 				}
 				dropped := 0
-				rep, err := RunNetwork(p, NetOptions{Seed: 1, Seeds: 16, Drop: func(c int, _ int64, in isa.Instr) bool {
+				rep, err := RunNetwork(p, NetOptions{Seed: 1, Seeds: 16, Drop: func(_ string, c int, _ int64, in isa.Instr) bool {
 					if c == consumer && in.Op == isa.WAIT && p.RegKind(c, in.Seq) == what {
 						dropped++
 						return true

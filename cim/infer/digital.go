@@ -8,9 +8,10 @@ import (
 )
 
 // movesOnly lists the layers whose output elements are input elements: in
-// the integer pass they keep their input's scale (no requantisation).
+// the integer pass they keep their input's scale (no requantisation; a
+// Concat's inputs share one scale, see shareScales).
 var movesOnly = map[string]bool{
-	string(nn.MaxPool): true, string(nn.Flatten): true,
+	string(nn.MaxPool): true, string(nn.Flatten): true, string(nn.Concat): true,
 	"digital:Reshape": true, "digital:Transpose": true, "digital:Slice": true, "digital:Split": true,
 	"digital:Gather": true, "digital:Expand": true, "digital:Tile": true, "digital:DepthToSpace": true,
 	"digital:SpaceToDepth": true, "digital:ZeroInsert": true, "digital:GlobalMaxPool": true,

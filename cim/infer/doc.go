@@ -1,5 +1,6 @@
-// Package infer runs a whole network on the chip, layer by layer, and
-// checks it against the framework: every crossbar layer (Conv2D, Dense)
+// Package infer runs a whole network on the chip, layer by layer or as
+// one program per core (Options.Network, see below), and checks it
+// against the framework: every crossbar layer (Conv2D, Dense)
 // through its compiled per-core programs (package compile) on the
 // functional executor (package functional: random schedules, ownership
 // checker on, each layer also compared with its direct computation), every
@@ -51,11 +52,43 @@
 // lookup tables for Sigmoid or Softmax) is not modelled: they compute on
 // dequantised values.
 //
+// # Whole-network programs
+//
+// With Options.Network the network runs as the chip runs it: placed on the
+// core budget by cim/place (resident, or in segments with the chip
+// reprogrammed in between and layers larger than the chip folded in
+// rounds; weight copies), compiled into one program per core by
+// cim/netprog (layer-by-layer or pipelined mode, inter-layer WAITs on
+// sequence registers), and executed by functional.RunNetwork on real data
+// under random schedules: shared memory holds the input image, every
+// feature map and partial sum where the program's layout puts them; each
+// MVM multiplies its core's tile of the layer's weights (in integer mode
+// the same quantised weights, bias and requantisation as above); each
+// digital layer's core computes its output with this package's reference
+// operators from the tensors it loads. The order checker runs too (every
+// element read only once written, partial sums added once each), and every
+// schedule must leave the same values (Seeds schedules, the first with
+// seed Seed). A failed check is a NetworkError, which also carries the
+// output the broken program computed.
+//
+// The whole-network output equals the layer-by-layer output: bit for bit
+// in integer mode; in float64 bit for bit too wherever the program adds
+// the same partial sums in the same order, which is everywhere except the
+// cyclic scheme's folded rounds and copies and a dense layer reading a
+// flattened map (NetworkTolerance bounds the difference). Two layout
+// choices of the chip make it so: a Concat's inputs write straight into its
+// channel slices, so in integer mode they share the Concat's scale (the
+// calibration gives a Concat and the tensors it joins the largest of their
+// scales, in both runs); a Flatten moves no data, so a dense layer reading
+// a flattened CHW map reads it in HWC order, its weight rows programmed in
+// that order.
+//
 // # Limits
 //
-// Layers run one after another, each mapped onto the whole chip (the core
-// budget must hold the largest layer); the inter-layer synchronisation of a
-// pipelined whole-network program is not part of this check. Digital
+// Layer by layer, each layer is mapped onto the whole chip (the core
+// budget must hold the largest layer); with Options.Network the network
+// runs one image (Images 1) and the core budget and shared memory are the
+// chip's (cim/place and cim/netprog refuse what does not fit). Digital
 // operators outside Operators() are refused with ErrOperator, naming the
 // layer and operator.
 package infer

@@ -18,16 +18,19 @@ import (
 type Options struct {
 	// Arch is the chip; each crossbar layer is mapped onto all of it in
 	// turn (layer by layer), so its core budget must hold the largest
-	// layer. The zero value takes arch.Default with an unlimited budget.
+	// layer; with Network the whole network is placed on its core budget.
+	// The zero value takes arch.Default with an unlimited budget.
 	Arch arch.Arch
 	// Scheme is the synchronisation scheme of the programs (default
 	// cyclic).
 	Scheme compile.Scheme
 	// Seed is the scheduler seed of the first crossbar layer; layer k runs
 	// under seeds Seed+k*Seeds .. Seed+k*Seeds+Seeds-1 (odd seeds slow a
-	// random half of the cores; see package functional).
+	// random half of the cores; see package functional). With Network the
+	// whole program runs under seeds Seed .. Seed+Seeds-1.
 	Seed uint64
-	// Seeds is the number of random schedules per crossbar layer (0 is 1).
+	// Seeds is the number of random schedules per crossbar layer, or of
+	// the whole-network program (0 is 1).
 	Seeds int
 	// Int8 runs the integer pass after the float pass (see the package doc).
 	Int8 bool
@@ -35,9 +38,14 @@ type Options struct {
 	// networks).
 	WeightSeed uint64
 	// Drop, when set, is asked about every instruction of every crossbar
-	// layer's programs; returning true removes it. For tests that break
-	// programs on purpose.
+	// layer's programs (with Network: of every core's program, with the
+	// layer of the core's job); returning true removes it. For tests that
+	// break programs on purpose.
 	Drop func(layer string, core int, index int64, in isa.Instr) bool
+	// Network, when set, runs the whole network as one program per core
+	// (placed by cim/place, compiled by cim/netprog) instead of layer by
+	// layer: see the package doc.
+	Network *NetworkOptions
 }
 
 // LayerRun is what one layer did in a pass.
@@ -56,7 +64,12 @@ type Result struct {
 	Output []float64 // the network's output, real values, row-major over Dims
 	Dims   []int64   // the output's ONNX dims (zoo networks: [1, C] or [1, C, H, W])
 	Layers []LayerRun
-	Steps  int64 // instructions executed by all crossbar layers (in the integer pass, when there is one)
+	// Steps counts the instructions executed by all crossbar layers (in
+	// the integer pass, when there is one); with Options.Network, by every
+	// core of the whole-network program, digital layers included.
+	Steps int64
+	// Program describes the whole-network program (Options.Network only).
+	Program *NetworkProgram
 
 	// Integer pass only: the float pass's output and layers, from which
 	// the scales were calibrated.
@@ -94,7 +107,15 @@ func Run(net *nn.Network, input []float64, opt Options) (*Result, error) {
 		}
 	}
 	res := &Result{}
-	out, layers, err := e.pass(input, nil, res)
+	pass := e.pass
+	if opt.Network != nil {
+		n, err := e.program(res)
+		if err != nil {
+			return nil, err
+		}
+		pass = n.pass
+	}
+	out, layers, err := pass(input, nil, res)
 	if err != nil || !opt.Int8 {
 		res.Output, res.Layers = out, layers
 		return res, err
@@ -103,7 +124,7 @@ func Run(net *nn.Network, input []float64, opt Options) (*Result, error) {
 	res.Steps = 0
 	cal := e.calibrate(input, layers)
 	res.InputScale = cal.input
-	res.Output, res.Layers, err = e.pass(input, cal, res)
+	res.Output, res.Layers, err = pass(input, cal, res)
 	return res, err
 }
 

@@ -8,10 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/onnx"
 )
@@ -206,5 +209,82 @@ func TestONNXRuntimeWrongPadding(t *testing.T) {
 	t.Logf("%s with the padding of %s moved: %s", m.name, conv.Name, cmp)
 	if cmp.MaxRel <= Tolerance {
 		t.Errorf("wrong padding not caught: %s", cmp)
+	}
+}
+
+// TestONNXRuntimeNetwork: ResNet-18, MobileNet v2 and SqueezeNet 1.1
+// (PyTorch exports, 64x64 input) run as whole-network programs, resident
+// on the default chip with an unlimited core budget, in every scheme and
+// both modes, and MobileNet v2 also on 256 cores in segments: the float64
+// output is the layer-by-layer run's (within NetworkTolerance) and thus
+// ONNX Runtime's within Tolerance; int8 (cyclic, pipelined) is the
+// layer-by-layer int8 output bit for bit.
+func TestONNXRuntimeNetwork(t *testing.T) {
+	want := map[string]bool{"resnet18": true, "mobilenet_v2": true, "squeezenet1_1": true}
+	ran := 0
+	for _, m := range ortModels(t) {
+		if !want[m.name] {
+			continue
+		}
+		ran++
+		t.Run(m.name, func(t *testing.T) {
+			net := importModel(t, m)
+			in := SyntheticInput(net.Input, m.norm)
+			ref := ortOutput(t, m.path, net.InputDims, in)
+			a := arch.Default()
+			a.Cores = arch.MaxCores
+			for _, s := range compile.Schemes() {
+				lay, err := Run(net, in, Options{Scheme: s, Seed: 1})
+				if err != nil {
+					t.Fatalf("%s layer by layer: %v", s, err)
+				}
+				for _, mode := range netprog.Modes() {
+					start := time.Now()
+					res, err := Run(net, in, Options{Arch: a, Scheme: s, Seed: 2, Network: &NetworkOptions{Mode: mode}})
+					if err != nil {
+						t.Fatalf("%s %s: %v", s, mode, err)
+					}
+					elapsed := time.Since(start)
+					same, _ := Compare(res.Output, lay.Output, lay.Dims)
+					ort, _ := Compare(res.Output, ref, res.Dims)
+					t.Logf("%s %s %s: against layer by layer max rel %.3g; against ONNX Runtime %s (%d instructions, %.1f s)",
+						m.name, s, mode, same.MaxRel, ort, res.Steps, elapsed.Seconds())
+					if same.MaxRel > NetworkTolerance {
+						t.Errorf("%s %s: against the layer-by-layer run: %s", s, mode, same)
+					}
+					if ort.MaxRel > Tolerance || ort.Top1 != ort.Rows {
+						t.Errorf("%s %s: against ONNX Runtime: %s", s, mode, ort)
+					}
+				}
+			}
+			lay, err := Run(net, in, Options{Seed: 1, Int8: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(net, in, Options{Arch: a, Seed: 2, Int8: true, Network: &NetworkOptions{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(res.Output, lay.Output) {
+				c, _ := Compare(res.Output, lay.Output, lay.Dims)
+				t.Errorf("int8: whole-network output differs from the layer-by-layer one: %s", c)
+			}
+			if m.name != "mobilenet_v2" {
+				return
+			}
+			a.Cores = 256
+			res, err = Run(net, in, Options{Arch: a, Scheme: compile.Linear, Seed: 2, Network: &NetworkOptions{Segments: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ort, _ := Compare(res.Output, ref, res.Dims)
+			t.Logf("%s on 256 cores: %s: against ONNX Runtime %s", m.name, res.Program, ort)
+			if ort.MaxRel > Tolerance || res.Program.Segments < 2 {
+				t.Errorf("segments: %s; against ONNX Runtime: %s", res.Program, ort)
+			}
+		})
+	}
+	if ran < 2 {
+		t.Skip("CIMKIT_INFER_MODELS not set: the PyTorch exports are needed")
 	}
 }

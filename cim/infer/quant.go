@@ -28,7 +28,64 @@ func (e *engine) calibrate(input []float64, runs []LayerRun) *calibration {
 	for _, r := range runs {
 		c.layers[r.Name] = scale(r.MaxAbs)
 	}
+	e.shareScales(c)
 	return c
+}
+
+// shareScales gives a Concat and the tensors it joins one scale, the
+// largest of theirs, as int8 engines do: the inputs can then be written
+// straight into the concatenation's channel slices (as the whole-network
+// programs of cim/netprog do) and the Concat only moves data. A layer that
+// only moves data keeps its input's scale, so it shares its input's.
+func (e *engine) shareScales(c *calibration) {
+	parent := map[string]string{}
+	var root func(string) string
+	root = func(n string) string {
+		if p, ok := parent[n]; ok && p != n {
+			r := root(p)
+			parent[n] = r
+			return r
+		}
+		return n
+	}
+	scale := func(n string) float64 {
+		if n == nn.InputName {
+			return c.input
+		}
+		return c.layers[n]
+	}
+	for i, l := range e.net.Layers {
+		ins := e.inputs(i)
+		switch {
+		case l.Kind == nn.Concat:
+		case movesOnly[l.KindName()]:
+			ins = ins[:1]
+		default:
+			continue
+		}
+		for _, in := range ins {
+			for _, n := range []string{l.Name, in} {
+				if _, ok := parent[n]; !ok {
+					parent[n] = n
+				}
+			}
+			if a, b := root(l.Name), root(in); a != b {
+				parent[a] = b
+			}
+		}
+	}
+	group := map[string]float64{}
+	for n := range parent {
+		r := root(n)
+		group[r] = max(group[r], scale(n))
+	}
+	for n := range parent {
+		if s := group[root(n)]; n == nn.InputName {
+			c.input = s
+		} else {
+			c.layers[n] = s
+		}
+	}
 }
 
 // quantize returns f holding its real values v (HWC) as integers of the given scale:

@@ -10,13 +10,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/infer"
+	"github.com/cimkit/cimkit/cim/netprog"
+	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/nn"
+	"github.com/cimkit/cimkit/cim/place"
 	"github.com/cimkit/cimkit/internal/limitio"
 )
 
@@ -30,11 +34,11 @@ func init() {
 
 // inferFlags are the flags of infer besides the model and chip.
 type inferFlags struct {
-	image, norm, scheme, out, expect, saveInput string
-	seeds                                       int
-	seed                                        uint64
-	int8                                        bool
-	tolerance                                   float64
+	image, norm, scheme, out, expect, saveInput, mode string
+	seeds                                             int
+	seed                                              uint64
+	int8, network, segments                           bool
+	tolerance                                         float64
 }
 
 func (f *inferFlags) register(fs interface {
@@ -58,6 +62,9 @@ func (f *inferFlags) register(fs interface {
 	fs.StringVar(&f.expect, "expect", "", "compare the output with a reference tensor `file` (.npy, e.g. ONNX Runtime's from test/ort/run.mjs)")
 	fs.StringVar(&f.saveInput, "save-input", "", "write the input tensor to `file` (.npy), to run a reference on it")
 	fs.Float64Var(&f.tolerance, "tolerance", infer.Tolerance, "largest error against --expect, relative to its largest magnitude, in float mode (exit 1 beyond)")
+	fs.BoolVar(&f.network, "network", false, "run the whole network as one program per core on the chip's core budget (--cores), inter-layer WAITs and digital layers included, and check it against the layer-by-layer run (exit 1 if they differ)")
+	fs.StringVar(&f.mode, "mode", string(netprog.Pipelined), "with --network: layer (layer by layer) or pipelined (across layers)")
+	fs.BoolVar(&f.segments, "segments", false, "with --network: when the network does not fit the cores, run it in segments (reprogramming the chip in between; layers larger than the chip folded)")
 }
 
 func runInfer(args []string, stdout, stderr io.Writer) error {
@@ -75,8 +82,13 @@ func runInfer(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !flagGiven(fs, "cores") {
+	if !flagGiven(fs, "cores") && !f.network {
 		af.cores = arch.MaxCores // layers run one at a time, each on the whole chip
+	}
+	for _, name := range []string{"mode", "segments"} {
+		if flagGiven(fs, name) && !f.network {
+			return usagef("--%s needs --network", name)
+		}
 	}
 	if opt.Arch, err = af.arch(); err != nil {
 		return err
@@ -99,10 +111,7 @@ func runInfer(args []string, stdout, stderr io.Writer) error {
 	res, err := infer.Run(net, input, opt)
 	elapsed := time.Since(start)
 	if err != nil {
-		if errors.Is(err, infer.ErrOperator) {
-			return usagef("%s: %v", modelName(&mf), err)
-		}
-		return err
+		return inferError(&mf, err)
 	}
 	printInference(stdout, net, res, &f, what, opt, elapsed)
 	if f.out != "" {
@@ -110,7 +119,64 @@ func runInfer(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	return f.compare(stdout, res, expect)
+	if err := f.compare(stdout, res, expect); err != nil {
+		return err
+	}
+	if f.network {
+		return sameAsLayers(stdout, net, input, opt, res)
+	}
+	return nil
+}
+
+// inferError turns the errors of bad input (an operator the executor
+// lacks, a network that cannot be placed or compiled) into usage errors.
+func inferError(mf *modelFlags, err error) error {
+	switch {
+	case errors.Is(err, infer.ErrOperator):
+		return usagef("%s: %v", modelName(mf), err)
+	case errors.Is(err, place.ErrNoFit):
+		return usagef("%v (--segments)", err)
+	case netsim.IsBadInput(err):
+		return usagef("%v", err)
+	}
+	return err
+}
+
+// sameAsLayers runs the network layer by layer (each layer alone on an
+// unlimited chip) and compares the whole-network run res with it: the
+// integer output bit for bit, the float output within
+// infer.NetworkTolerance; a difference fails the command.
+func sameAsLayers(w io.Writer, net *nn.Network, input []float64, opt infer.Options, res *infer.Result) error {
+	opt.Network = nil
+	opt.Arch.Cores = arch.MaxCores
+	lay, err := infer.Run(net, input, opt)
+	if err != nil {
+		return fmt.Errorf("layer by layer: %w", err)
+	}
+	got, want := res.Output, lay.Output
+	if res.Float != nil {
+		got, want = res.Float, lay.Float
+	}
+	c, err := infer.Compare(got, want, lay.Dims)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "against the layer-by-layer run (float64): %s", c)
+	if c.MaxRel > infer.NetworkTolerance {
+		fmt.Fprintf(w, ": FAIL (tolerance %.3g)\n", infer.NetworkTolerance)
+		return fmt.Errorf("the whole-network output differs from the layer-by-layer one: max rel error %.3g", c.MaxRel)
+	}
+	fmt.Fprintf(w, ": within %.3g\n", infer.NetworkTolerance)
+	if res.Float == nil {
+		return nil
+	}
+	if !slices.Equal(res.Output, lay.Output) {
+		c, _ := infer.Compare(res.Output, lay.Output, lay.Dims)
+		fmt.Fprintf(w, "against the layer-by-layer run (int8): %s: FAIL (want identical)\n", c)
+		return fmt.Errorf("the whole-network int8 output differs from the layer-by-layer one")
+	}
+	fmt.Fprintln(w, "against the layer-by-layer run (int8): identical")
+	return nil
 }
 
 // modelName names the model for messages: --onnx FILE or --model NAME.
@@ -130,6 +196,13 @@ func (f *inferFlags) check() (infer.Options, infer.Norm, []float64, error) {
 		return opt, norm, nil, usagef("--scheme: %v", err)
 	}
 	opt.Scheme, opt.Seed, opt.Int8 = s, f.seed, f.int8
+	if f.network {
+		m, err := netprog.ParseMode(f.mode)
+		if err != nil {
+			return opt, norm, nil, usagef("--mode: %v", err)
+		}
+		opt.Network = &infer.NetworkOptions{Mode: m, Segments: f.segments}
+	}
 	if f.seeds < 1 || f.seeds > 100 {
 		return opt, norm, nil, usagef("--seeds %d: want a number in 1..100", f.seeds)
 	}
@@ -276,12 +349,17 @@ func printInference(w io.Writer, net *nn.Network, res *infer.Result, f *inferFla
 	fmt.Fprintln(w)
 	xbar := 0
 	for _, l := range res.Layers {
-		if l.Cores > 0 {
+		if l.PV > 0 {
 			xbar++
 		}
 	}
-	fmt.Fprintf(w, "%d crossbar layers (%d instructions, every program checked), %d digital; %.2f s, %s (whole process)\n",
-		xbar, res.Steps, len(res.Layers)-xbar, elapsed.Seconds(), resources())
+	if res.Program != nil {
+		fmt.Fprintf(w, "whole-network program: %s; %d crossbar and %d other layers, %d instructions (every core's program checked); %.2f s, %s (whole process)\n",
+			res.Program, xbar, len(res.Layers)-xbar, res.Steps, elapsed.Seconds(), resources())
+	} else {
+		fmt.Fprintf(w, "%d crossbar layers (%d instructions, every program checked), %d digital; %.2f s, %s (whole process)\n",
+			xbar, res.Steps, len(res.Layers)-xbar, elapsed.Seconds(), resources())
+	}
 	if res.Float != nil {
 		c, _ := infer.Compare(res.Output, res.Float, res.Dims)
 		fmt.Fprintf(w, "int8 against float64: %s\n", c)

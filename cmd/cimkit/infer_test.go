@@ -157,3 +157,35 @@ func TestInferONNX(t *testing.T) {
 func execNode(script string, args ...string) ([]byte, error) {
 	return exec.Command("node", append([]string{script}, args...)...).CombinedOutput()
 }
+
+// TestInferNetwork runs LeNet-5 and SqueezeNet 1.1 (48x48) as
+// whole-network programs: the output is the layer-by-layer run's (float64
+// within the tolerance, int8 identical) and the top-5 are the same; a
+// chip too small without --segments, and the network flags without
+// --network, are usage errors.
+func TestInferNetwork(t *testing.T) {
+	_, layers, _ := cimkit("infer", "--model", "lenet5", "--int8")
+	code, out, errs := cimkit("infer", "--model", "lenet5", "--int8", "--network", "--mode", "layer")
+	if code != 0 || topLine(out) != topLine(layers) || !strings.Contains(out, "whole-network program: layer mode, 26 cores") ||
+		!strings.Contains(out, "against the layer-by-layer run (int8): identical") {
+		t.Errorf("lenet5 --int8 --network: exit %d, stdout %q, stderr %q; top-5 want %q", code, out, errs, topLine(layers))
+	}
+	code, out, errs = cimkit("infer", "--model", "squeezenet1_1", "--input", "48", "--network", "--cores", "64", "--segments", "--scheme", "linear")
+	if code != 0 || !strings.Contains(out, "6 segment(s), 1 folded layer(s)") || !strings.Contains(out, "against the layer-by-layer run (float64): max abs error 0,") {
+		t.Errorf("squeezenet1_1 --network on 64 cores: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--mode", "layer"}, "--mode needs --network"},
+		{[]string{"--segments"}, "--segments needs --network"},
+		{[]string{"--network", "--mode", "fast"}, `--mode: mode "fast"`},
+		{[]string{"--network", "--cores", "20"}, "needs 26 cores"},
+	} {
+		args := append([]string{"infer", "--model", "lenet5"}, c.args...)
+		if code, _, errs := cimkit(args...); code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", c.args, code, errs, c.want)
+		}
+	}
+}

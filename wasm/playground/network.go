@@ -57,7 +57,9 @@ func networkConfig(req Request, c *config) (netsim.Config, error) {
 	return cfg, nil
 }
 
-// simNetwork answers "network". progress counts the runs.
+// simNetwork answers "network". progress counts MVMs over every run
+// (netsim.Config.Progress), in thousands so that the counts stay within
+// JavaScript's integers and the page's progress bar.
 func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	c, err := parse(req)
 	if err != nil {
@@ -67,7 +69,7 @@ func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	progress(0, 1, nil)
+	cfg.Progress = func(done, total int64) { progress(int(done/1000), int(max(total/1000, 1)), nil) }
 	runs, err := netsim.Runs(c.net, cfg)
 	switch {
 	case errors.Is(err, place.ErrNoFit):
@@ -77,7 +79,6 @@ func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	case err != nil:
 		return nil, err
 	}
-	progress(1, 1, nil)
 	out := &NetworkResult{Config: c.runConfig()}
 	for _, r := range runs {
 		out.Runs = append(out.Runs, r.Result)

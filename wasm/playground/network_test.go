@@ -88,3 +88,13 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+// "network" reports its progress in thousands of MVMs, ending at the total.
+func TestNetworkProgress(t *testing.T) {
+	var last, total, calls int
+	resp := Handle(Request{Op: "network", Model: "resnet18", Xbar: "128x128", Scheme: "linear", Mode: "pipelined"},
+		func(done, tot int, _ any) { last, total, calls = done, tot, calls+1 })
+	if resp.Error != "" || calls < 2 || last != total || total < 1 {
+		t.Errorf("%s: %d calls, last %d of %d", resp.Error, calls, last, total)
+	}
+}

@@ -120,7 +120,8 @@ async function runNetwork() {
   const resp = await call(runRequest(run.config, "network", {
     mode: $("net-mode").value, duplicate: $("net-duplicate").checked, images, segments: $("net-segments").checked,
     width: room(),
-  }));
+  }), (m) => setStatus("Simulating " + run.config.model + " as a whole network: " +
+    Math.round(100 * m.done / m.total) + "% of its MVMs, " + seconds(performance.now() - t0) + "…", m.done / m.total));
   busy(false);
   $("net-go").disabled = false;
   if (resp.cancelled) return setStatus("Cancelled.", 0);

@@ -220,12 +220,15 @@ func (siLogTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
+// siUnits are the SI suffixes of large numbers, largest first.
+var siUnits = []struct {
+	f float64
+	s string
+}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}}
+
 // siLabel writes a power of ten with an SI suffix: 1k, 10M, 0.01.
 func siLabel(v float64) string {
-	for _, u := range []struct {
-		f float64
-		s string
-	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+	for _, u := range siUnits {
 		if v >= u.f {
 			return strconv.FormatFloat(v/u.f, 'f', -1, 64) + u.s
 		}

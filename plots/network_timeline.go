@@ -122,10 +122,7 @@ func layerTicks(layers []string) plot.ConstantTicks {
 // siNum writes v with three significant digits and an SI suffix: 45.3M,
 // 812k, 950.
 func siNum(v float64) string {
-	for _, u := range []struct {
-		f float64
-		s string
-	}{{1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
+	for _, u := range siUnits {
 		if math.Abs(v) >= u.f {
 			return strconv.FormatFloat(v/u.f, 'g', 3, 64) + u.s
 		}

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
 	"io"
 
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/nn"
-	"github.com/cimkit/cimkit/cim/place"
 )
 
 func init() {
@@ -77,13 +75,8 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 	bar := newProgress(stderr, "cimkit net", false)
 	runs, err := netRuns(net, cfg, bar)
 	bar.finish()
-	switch {
-	case errors.Is(err, place.ErrNoFit):
-		return usagef("%v (--segments)", err)
-	case netsim.IsBadInput(err):
-		return usagef("%v", err)
-	case err != nil:
-		return err
+	if err != nil {
+		return netError(err)
 	}
 	if *layers {
 		var ls []netsim.LayerResult

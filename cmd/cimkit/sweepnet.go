@@ -70,13 +70,8 @@ func runNetworkSweep(ctx context.Context, sp sweep.Spec, f *sweepFlags, stdout, 
 	rs, ls, err := sweep.RunNetworks(ctx, sp, sweep.Network{Images: f.net.images, Segments: f.net.segments,
 		Duplicate: f.net.duplicate})
 	bar.finish()
-	switch {
-	case errors.Is(err, place.ErrNoFit):
-		return usagef("%v (--segments)", err)
-	case netsim.IsBadInput(err):
-		return usagef("%v", err)
-	case err != nil:
-		return err
+	if err != nil {
+		return netError(err)
 	}
 	err = writeTo("--out", f.out, stdout, func(w io.Writer) error {
 		if f.format == formatJSON {
@@ -118,4 +113,16 @@ func writeTo(flag, file string, stdout io.Writer, write func(io.Writer) error) e
 		return fmt.Errorf("%s %s: %w", flag, file, err)
 	}
 	return nil
+}
+
+// netError turns an error of a whole-network run into a usage error when
+// the input is to blame (a network that needs --segments, bad input).
+func netError(err error) error {
+	switch {
+	case errors.Is(err, place.ErrNoFit):
+		return usagef("%v (--segments)", err)
+	case netsim.IsBadInput(err):
+		return usagef("%v", err)
+	}
+	return err
 }

@@ -302,17 +302,17 @@ func (m *machine) exec(c *core, in *isa.Instr) {
 
 func (m *machine) mvm(c *core) { m.d.mvm(&m.p.Map.Tiles[c.id], c.in, c.out) }
 
-// reg returns the register slice [Off, Off+Elems) of in, or nil if it is
-// out of range.
-func reg(c *core, in *isa.Instr) []float64 {
+// register returns the slice [Off, Off+Elems) of the register in names
+// (In, Out or Acc), or nil if it is out of range.
+func register(in *isa.Instr, rin, out, acc []float64) []float64 {
 	var r []float64
 	switch in.Reg {
 	case isa.In:
-		r = c.in
+		r = rin
 	case isa.Out:
-		r = c.out
+		r = out
 	case isa.Acc:
-		r = c.acc
+		r = acc
 	}
 	if in.Off < 0 || in.Elems < 0 || int(in.Off)+int(in.Elems) > len(r) {
 		return nil
@@ -321,7 +321,7 @@ func reg(c *core, in *isa.Instr) []float64 {
 }
 
 func (m *machine) mov(c *core, in *isa.Instr) {
-	r := reg(c, in)
+	r := register(in, c.in, c.out, c.acc)
 	if r == nil {
 		m.violate(c, in, -1, "register range out of bounds")
 		return
@@ -357,7 +357,7 @@ func (m *machine) call(c *core, in *isa.Instr) {
 
 // access executes a LOAD or STORE, checking the address and ownership.
 func (m *machine) access(c *core, in *isa.Instr) {
-	r := reg(c, in)
+	r := register(in, c.in, c.out, c.acc)
 	if r == nil {
 		m.violate(c, in, -1, "register range out of bounds")
 		return

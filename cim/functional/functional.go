@@ -51,6 +51,17 @@
 // or OFM address by a core that does not own the vector is a Violation
 // (core, instruction index, vector); so is a CALL that hands a vector to a
 // core other than its next writer, and any malformed access.
+//
+// # Whole networks
+//
+// RunNetwork runs the one-program-per-core compilation of a whole placed
+// network (cim/netprog) under the same random schedules. It checks the
+// order of the data across layers (an element read before its producer
+// wrote it, a feature map written twice or never, a partial sum added
+// twice or lost) and, with NetOptions.Values, also computes on real data:
+// crossbar layers with the arithmetic above, digital layers with operators
+// the caller supplies (cim/infer gives its reference operators), every
+// schedule required to leave the same values.
 package functional
 
 import (

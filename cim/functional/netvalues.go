@@ -20,19 +20,20 @@ import (
 // weights, MOVs add partial sums, the bias and the activation (package
 // doc: float or integer arithmetic, as Run); LOADs and STOREs move values.
 //
-// A digital layer's core computes its output with Data.Digital, the
-// reference implementation of its operator, from the tensors it reads as
-// they lie in shared memory, and its STOREs write the elements they name.
-// Shared memory starts as NaN (the network input excepted), so a value read
-// before it was written is NaN and spoils every result computed from it:
-// an element a LOAD read before it was written stays NaN for the layer's
-// computation even once it is written. A digital output is computed
-// when the core stores it, and again before a STORE whose LOADs since
-// the previous STORE read elements written after the last computation (its
-// operator's inputs for that output: the program loads a pixel's inputs,
-// or a window, or everything for operators that need it, before storing
-// it); elements a program never loads (the taps of an interpolating resize
-// beyond those its timing model loads) are read when the output is
+// A digital layer's core computes its output with Data.Digital (the
+// reference implementation of its operator) from its operands as they lie
+// in shared memory, and each STORE writes the elements it names. The output
+// is computed at the image's first STORE, and again before a STORE whose
+// LOADs since the previous STORE read an element written after that
+// computation: the elements a STORE writes depend on what the program
+// loaded just before (a pixel of each input, a pooling window, a chunk's
+// rows of a global pool, or the whole input of an operator that needs it).
+// Shared memory starts as NaN (the network input excepted): a value read
+// before it was written is NaN, and an element that a digital core's LOAD
+// read before it was written stays NaN for that layer's computations even
+// once it is written, so it spoils every result computed from it. Elements
+// a program never loads (the taps of an interpolating resize beyond those
+// its timing model loads) are read as they are when the output is
 // computed.
 type NetValues struct {
 	// Float selects float64 arithmetic; else integers of the chip's
@@ -70,7 +71,7 @@ type netValues struct {
 	layers []*data             // per placement layer: crossbar parameters
 	ops    [][]netprog.Operand // per placement layer: its operands (digital layers)
 	outs   []netprog.Operand   // per placement layer: its output
-	lo, hi float64             // activation range (integer mode)
+	act    data                // the activation range (integer mode), for data.activation
 
 	mem    [][]float64 // per region: every image's elements
 	when   [][]uint32  // per feature-map region: the store count when each element was written
@@ -85,20 +86,21 @@ func newNetValues(p *netprog.Program, v *NetValues) (*netValues, error) {
 	}
 	a := p.Arch
 	nv := &netValues{opt: v, p: p, layers: make([]*data, len(p.Place.Layers)),
-		ops: make([][]netprog.Operand, len(p.Place.Layers)), outs: make([]netprog.Operand, len(p.Place.Layers))}
+		ops: make([][]netprog.Operand, len(p.Place.Layers)), outs: make([]netprog.Operand, len(p.Place.Layers)),
+		act: data{float: v.Float}}
 	if !v.Float {
 		if a.ActBytes > 2 {
 			return nil, fmt.Errorf("functional: integer mode supports activations up to 2 bytes, arch has %d", a.ActBytes)
 		}
-		nv.lo, nv.hi = -math.Ldexp(1, 8*a.ActBytes-1), math.Ldexp(1, 8*a.ActBytes-1)-1
+		nv.act.lo, nv.act.hi = -math.Ldexp(1, 8*a.ActBytes-1), math.Ldexp(1, 8*a.ActBytes-1)-1
 	}
 	in := p.Place.Net.Input.Elems()
 	if int64(len(v.Input)) != in*int64(p.Images) {
 		return nil, fmt.Errorf("functional: network input has %d values, %d images of %s need %d", len(v.Input), p.Images, p.Place.Net.Input, in*int64(p.Images))
 	}
 	for i, x := range v.Input {
-		if !v.Float && (x != math.Trunc(x) || x < nv.lo || x > nv.hi) {
-			return nil, fmt.Errorf("functional: network input[%d] = %g is not an integer in %g..%g", i, x, nv.lo, nv.hi)
+		if math.IsNaN(nv.act.activation(x)) {
+			return nil, fmt.Errorf("functional: network input[%d] = %g is not a number of the activation range %g..%g", i, x, nv.act.lo, nv.act.hi)
 		}
 	}
 	for i := range p.Place.Layers {
@@ -190,13 +192,12 @@ type coreValues struct {
 
 // digitalJob is one image of a digital layer on its core.
 type digitalJob struct {
-	on, k   int // job index and image (on -1: none yet)
-	out     []float64
-	stamp   uint32         // v.stores when out was computed
-	newest  uint32         // the latest write among elements loaded since the last STORE
-	poison  map[int64]bool // elements (region<<40 | element) loaded before they were written
-	stale   bool           // a LOAD since the last STORE read an element not yet written
-	started bool           // out computed for this image
+	on, k  int            // job index and image (on -1: none yet)
+	out    []float64      // the output (HWC), nil until computed
+	stamp  uint32         // v.stores when out was computed
+	newest uint32         // the latest write among elements loaded since the last STORE
+	poison map[int64]bool // elements (region<<40 | element) loaded before they were written
+	stale  bool           // a LOAD since the last STORE read an element not yet written
 }
 
 func newCoreValues(a arch.Arch) *coreValues {
@@ -229,7 +230,7 @@ func (m *netMachine) valueOp(c *netCore, in *isa.Instr) {
 	case isa.MVM:
 		d.mvm(t, cv.in[:t.Rows], cv.out[:t.Cols])
 	case isa.MOV:
-		r := cv.register(in)
+		r := register(in, cv.in, cv.out, cv.acc)
 		if r == nil {
 			m.violate(c, in, int(in.Vec), "register range out of bounds")
 			return
@@ -240,30 +241,13 @@ func (m *netMachine) valueOp(c *netCore, in *isa.Instr) {
 	}
 }
 
-// register returns the slice of c's register that in names, or nil.
-func (cv *coreValues) register(in *isa.Instr) []float64 {
-	var r []float64
-	switch in.Reg {
-	case isa.In:
-		r = cv.in
-	case isa.Out:
-		r = cv.out
-	case isa.Acc:
-		r = cv.acc
-	}
-	if in.Off < 0 || in.Elems < 0 || int(in.Off)+int(in.Elems) > len(r) {
-		return nil
-	}
-	return r[in.Off : in.Off+in.Elems]
-}
-
 // valueAccess moves the data of a LOAD or STORE of region b whose first
 // element is e0 (checked well-formed).
 func (m *netMachine) valueAccess(c *netCore, in *isa.Instr, b int, e0 int64) {
 	v := m.val
 	mem := v.mem[b][e0 : e0+int64(in.Elems)]
 	if d, _ := m.crossbar(c); d != nil {
-		r := c.val.register(in)
+		r := register(in, c.val.in, c.val.out, c.val.acc)
 		switch {
 		case r == nil:
 			m.violate(c, in, int(in.Vec), "register range out of bounds")
@@ -327,7 +311,7 @@ func (m *netMachine) digitalStore(c *netCore, in *isa.Instr, dj *digitalJob, b i
 		m.violate(c, in, -1, "digital layer %q stores into %s, its output is in %s", job.Name, buf.Name, m.p.Layout.Regions[o.Buffer].Name)
 		return
 	}
-	if !dj.started || dj.stale || dj.newest > dj.stamp {
+	if dj.out == nil || dj.stale || dj.newest > dj.stamp {
 		out, err := v.compute(job.Layer, c.k, dj)
 		if err != nil {
 			if v.err == nil {
@@ -335,7 +319,7 @@ func (m *netMachine) digitalStore(c *netCore, in *isa.Instr, dj *digitalJob, b i
 			}
 			return
 		}
-		dj.out, dj.stamp, dj.started = out, v.stores, true
+		dj.out, dj.stamp = out, v.stores
 	}
 	dj.newest, dj.stale = 0, false
 	slot := int64(c.k) * buf.Shape.Elems()
@@ -347,11 +331,7 @@ func (m *netMachine) digitalStore(c *netCore, in *isa.Instr, dj *digitalJob, b i
 			m.violate(c, in, -1, "digital layer %q stores element %d of %s, outside its output", job.Name, rel, buf.Name)
 			return
 		}
-		x := dj.out[px*int64(o.Shape.C)+int64(ch)]
-		if !v.opt.Float && (x != math.Trunc(x) || x < v.lo || x > v.hi) {
-			x = math.NaN()
-		}
-		v.mem[b][e] = x
+		v.mem[b][e] = v.act.activation(dj.out[px*int64(o.Shape.C)+int64(ch)])
 		v.when[b][e] = v.stores
 	}
 }

@@ -85,7 +85,7 @@ func (r *NetReport) Values(o netprog.Operand, k int) []float64 {
 
 // RunNetwork runs a whole-network program (cim/netprog) under random
 // schedules, as Run does for one layer, and checks the order of its data
-// instead of values:
+// (with opt.Values it also computes, see below):
 //
 //   - Inter-layer: every element of a feature map (the network input
 //     excepted) must be stored exactly once per image, and a LOAD may read

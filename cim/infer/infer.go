@@ -52,9 +52,9 @@ type Options struct {
 type LayerRun struct {
 	Name   string  // the layer
 	Kind   string  // its kind; "digital:OP" for Digital layers
-	Cores  int     // crossbar layers: cores (tiles) of the layer
+	Cores  int     // crossbar layers: cores (tiles) of the layer; with Network the cores it occupies (copies, a folded layer's round, 1 for a digital layer)
 	PV     int     // crossbar layers: the largest conflict group
-	Steps  int64   // crossbar layers: instructions executed (one schedule)
+	Steps  int64   // crossbar layers, layer by layer: instructions executed (one schedule)
 	MaxAbs float64 // the largest |value| of the output (real values)
 	Scale  float64 // integer pass: the real value of one output unit
 }
@@ -236,7 +236,7 @@ func (e *engine) pass(input []float64, cal *calibration, res *Result) ([]float64
 		if err != nil {
 			return nil, runs, err
 		}
-		run.MaxAbs = maxAbs(out.hwc) * max(out.scale, b2f(out.scale == 0))
+		run.MaxAbs = out.maxAbs()
 		run.Scale = out.scale
 		runs = append(runs, run)
 		vals[l.Name] = out

@@ -104,7 +104,7 @@ func (n *network) pass(input []float64, cal *calibration, res *Result) ([]float6
 		}
 		pl := &n.p.Place.Layers[i]
 		run := LayerRun{Name: l.Name, Kind: l.KindName(), Cores: pl.Cores(n.p.Arch.Cores),
-			MaxAbs: maxAbs(f.hwc) * max(f.scale, b2f(f.scale == 0)), Scale: f.scale}
+			MaxAbs: f.maxAbs(), Scale: f.scale}
 		if pl.Map != nil {
 			run.PV = pl.Map.PV
 		}

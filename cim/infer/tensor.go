@@ -14,6 +14,9 @@ type fmap struct {
 	scale float64   // int8 mode: the real value of one unit (0 in float mode)
 }
 
+// maxAbs is the largest |real value| of the map.
+func (f *fmap) maxAbs() float64 { return maxAbs(f.hwc) * max(f.scale, b2f(f.scale == 0)) }
+
 // trivialOrder reports whether both orders visit s's elements alike.
 func trivialOrder(s nn.Shape) bool { return s.C == 1 || s.H*s.W == 1 }
 

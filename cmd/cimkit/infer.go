@@ -18,9 +18,7 @@ import (
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/infer"
 	"github.com/cimkit/cimkit/cim/netprog"
-	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/nn"
-	"github.com/cimkit/cimkit/cim/place"
 	"github.com/cimkit/cimkit/internal/limitio"
 )
 
@@ -131,15 +129,10 @@ func runInfer(args []string, stdout, stderr io.Writer) error {
 // inferError turns the errors of bad input (an operator the executor
 // lacks, a network that cannot be placed or compiled) into usage errors.
 func inferError(mf *modelFlags, err error) error {
-	switch {
-	case errors.Is(err, infer.ErrOperator):
+	if errors.Is(err, infer.ErrOperator) {
 		return usagef("%s: %v", modelName(mf), err)
-	case errors.Is(err, place.ErrNoFit):
-		return usagef("%v (--segments)", err)
-	case netsim.IsBadInput(err):
-		return usagef("%v", err)
 	}
-	return err
+	return netError(err)
 }
 
 // sameAsLayers runs the network layer by layer (each layer alone on an

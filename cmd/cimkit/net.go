@@ -78,6 +78,7 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return netError(err)
 	}
+	pre := runPreamble("net", args, a, opt)
 	if *layers {
 		var ls []netsim.LayerResult
 		for _, r := range runs {
@@ -87,7 +88,7 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 		for i := range ls {
 			rows[i] = ls[i].Strings()
 		}
-		return emitSelected(stdout, *format, netsim.LayerColumns(), netLayerTable, rows, ls)
+		return emitSelected(stdout, *format, netsim.LayerColumns(), netLayerTable, rows, ls, pre)
 	}
 	rs := make([]netsim.Result, len(runs))
 	rows := make([][]string, len(runs))
@@ -95,7 +96,7 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 		rs[i] = r.Result
 		rows[i] = rs[i].Strings()
 	}
-	return emitSelected(stdout, *format, netsim.Columns(), netTable, rows, rs)
+	return emitSelected(stdout, *format, netsim.Columns(), netTable, rows, rs, pre)
 }
 
 // netRuns runs cfg: both modes (netsim.Compare) or one, each plain and,
@@ -109,10 +110,13 @@ func netRuns(net *nn.Network, cfg netsim.Config, bar *progress) ([]*netsim.Run, 
 	return netsim.Runs(net, cfg)
 }
 
-// emitSelected writes records: every column for CSV and JSON, the table
-// columns for the table.
-func emitSelected(w io.Writer, format string, cols, table []string, rows [][]string, records any) error {
+// emitSelected writes records: every column for CSV (after the preamble
+// lines pre) and JSON, the table columns for the table.
+func emitSelected(w io.Writer, format string, cols, table []string, rows [][]string, records any, pre []string) error {
 	if format != formatTable {
+		if err := writePreamble(w, format, pre); err != nil {
+			return err
+		}
 		return emit(w, format, cols, rows, records)
 	}
 	pos := map[string]int{}

@@ -12,6 +12,7 @@ import (
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
+	"github.com/cimkit/cimkit/cim/sim"
 )
 
 func TestNetJSON(t *testing.T) {
@@ -35,7 +36,7 @@ func TestNetLayersCSV(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	recs, err := csv.NewReader(sim.SkipPreamble(strings.NewReader(out))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

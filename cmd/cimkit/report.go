@@ -100,16 +100,18 @@ func reportCommand(name string) func(args []string, stdout, stderr io.Writer) er
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return makeReport(f, stdout, stderr)
+		return makeReport(f, commandLine(name, args), stdout, stderr)
 	}
 }
 
-// makeReport runs the report, writes it and prints the summary.
-func makeReport(f reportFlags, stdout, stderr io.Writer) error {
+// makeReport runs the report, writes it (its CSV files naming command, the
+// command line) and prints the summary.
+func makeReport(f reportFlags, command string, stdout, stderr io.Writer) error {
 	cfg, err := f.config()
 	if err != nil {
 		return err
 	}
+	cfg.Command = command
 	if err := checkOutDir("--out", f.out); err != nil {
 		return err
 	}

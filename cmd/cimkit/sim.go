@@ -74,7 +74,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	noteTotal(stderr, rs)
-	return emitResults(stdout, *format, rs)
+	return emitResults(stdout, *format, rs, runPreamble("sim", args, a, opt))
 }
 
 // simulate runs the whole model, or one layer (writing its trace when
@@ -128,29 +128,14 @@ func writeTrace(file string, l *nn.Layer, a arch.Arch, s compile.Scheme, opt sim
 	return f.Close()
 }
 
-// emitResults writes results: every column for CSV and JSON, a selection
-// for the table.
-func emitResults(w io.Writer, format string, rs []sim.Result) error {
-	if format == formatTable {
-		cols := sim.Columns()
-		pos := map[string]int{}
-		for i, c := range cols {
-			pos[c] = i
-		}
-		rows := make([][]string, len(rs))
-		for i := range rs {
-			all := rs[i].Strings()
-			for _, c := range simTable {
-				rows[i] = append(rows[i], shortCell(all[pos[c]]))
-			}
-		}
-		return emit(w, format, simTable, rows, nil)
-	}
+// emitResults writes results: every column for CSV (after the preamble
+// lines pre) and JSON, a selection for the table.
+func emitResults(w io.Writer, format string, rs []sim.Result, pre []string) error {
 	rows := make([][]string, len(rs))
 	for i := range rs {
 		rows[i] = rs[i].Strings()
 	}
-	return emit(w, format, sim.Columns(), rows, rs)
+	return emitSelected(w, format, sim.Columns(), simTable, rows, rs, pre)
 }
 
 // shortCell rounds long floats for the table.

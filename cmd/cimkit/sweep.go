@@ -148,19 +148,25 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeResults(f.out, f.format, rs, stdout); err != nil {
+	pre := append([]string{commandLine("sweep", args), "chip: the arch below, with each row's crossbar, bus width, core budget and interconnect"},
+		sim.Preamble(sp.Base, sp.Sim)...)
+	if err := writeResults(f.out, f.format, rs, pre, stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "cimkit sweep: %d records from %d models in %.1f s\n", len(rs), len(sp.Models), time.Since(start).Seconds())
 	return nil
 }
 
-// writeResults writes rs as CSV or JSON to file, or to stdout when file is
-// empty.
-func writeResults(file, format string, rs []sim.Result, stdout io.Writer) error {
-	write := sim.WriteCSV
+// writeResults writes rs as CSV (after the preamble lines pre) or JSON to
+// file, or to stdout when file is empty.
+func writeResults(file, format string, rs []sim.Result, pre []string, stdout io.Writer) error {
 	if format == formatJSON {
-		write = sim.WriteJSON
+		return writeTo("--out", file, stdout, func(w io.Writer) error { return sim.WriteJSON(w, rs) })
 	}
-	return writeTo("--out", file, stdout, func(w io.Writer) error { return write(w, rs) })
+	return writeTo("--out", file, stdout, func(w io.Writer) error {
+		if err := sim.WritePreamble(w, pre...); err != nil {
+			return err
+		}
+		return sim.WriteCSV(w, rs)
+	})
 }

@@ -54,8 +54,7 @@ func (r *Report) view() pageView {
 	c := r.Config
 	a := c.Arch()
 	v := pageView{
-		Config: fmt.Sprintf("models %s at %dx%d; crossbars %s; buses %s B; core budget %s; schemes %s",
-			strings.Join(c.Models, ", "), c.Input, c.Input, list(c.Xbars), list(c.Buses), list(c.Cores), list(c.Schemes)),
+		Config: c.sweepLine(),
 		Timing: fmt.Sprintf("MVM %d cycles, digital op %d cycles, %s, "+
 			"%d B activations, %d B partial sums, %d B sequence registers%s",
 			a.MVMCycles, a.DigitalCycles, busTiming(a), a.ActBytes, a.PsumBytes, a.SeqRegBytes, defaultsNote(c)),

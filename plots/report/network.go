@@ -203,10 +203,10 @@ func (r *Report) writeNetwork(root *os.Root) error {
 	if len(r.Network) == 0 {
 		return nil
 	}
-	if err := writeFile(root, NetworkFile, func(w io.Writer) error { return netsim.WriteCSV(w, r.Network) }); err != nil {
+	if err := r.writeCSV(root, NetworkFile, func(w io.Writer) error { return netsim.WriteCSV(w, r.Network) }); err != nil {
 		return err
 	}
-	return writeFile(root, NetworkLayersFile, func(w io.Writer) error { return netsim.WriteLayersCSV(w, r.NetworkLayers) })
+	return r.writeCSV(root, NetworkLayersFile, func(w io.Writer) error { return netsim.WriteLayersCSV(w, r.NetworkLayers) })
 }
 
 // NetworkRow is one model on one crossbar size in the report's

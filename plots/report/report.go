@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,6 +67,10 @@ type Config struct {
 	// Progress, when set, is called as sweep work completes (the layers'
 	// and the whole networks' together).
 	Progress func(done, total int)
+
+	// Command is the command line that made the report, when there is one
+	// (cimkit report's); the CSV files record it with the configuration.
+	Command string
 }
 
 // TraceConfig chooses the layer whose per-core timeline is drawn.
@@ -344,7 +349,7 @@ func (r *Report) Write(dir string) (string, error) {
 		return "", fmt.Errorf("report: %w", err)
 	}
 	defer root.Close()
-	if err := writeFile(root, "results.csv", func(w io.Writer) error { return sim.WriteCSV(w, r.Results) }); err != nil {
+	if err := r.writeCSV(root, "results.csv", func(w io.Writer) error { return sim.WriteCSV(w, r.Results) }); err != nil {
 		return "", err
 	}
 	if err := r.writeNetwork(root); err != nil {
@@ -361,6 +366,36 @@ func (r *Report) Write(dir string) (string, error) {
 		return "", err
 	}
 	return filepath.Join(dir, "index.html"), nil
+}
+
+// writeCSV writes the CSV file name of the report: the preamble that
+// names the report's configuration, then what write writes.
+func (r *Report) writeCSV(root *os.Root, name string, write func(io.Writer) error) error {
+	return writeFile(root, name, func(w io.Writer) error {
+		if err := sim.WritePreamble(w, r.Config.preamble()...); err != nil {
+			return err
+		}
+		return write(w)
+	})
+}
+
+// preamble is the configuration of the report's results, as the '#'
+// lines its CSV files open with: the command line when known, the sweep,
+// then the chip, the simulator's options and the technology.
+func (c Config) preamble() []string {
+	var out []string
+	if c.Command != "" {
+		out = append(out, c.Command)
+	}
+	out = append(out, "cimkit report: "+c.sweepLine()+"; interconnects "+strings.Join(c.interconnects(), ", "),
+		"chip: the arch below, with each row's crossbar, bus width, core budget and interconnect")
+	return append(out, sim.Preamble(c.Arch(), sim.Options{Tech: c.Tech})...)
+}
+
+// sweepLine describes the sweep: models and input size, and its axes.
+func (c Config) sweepLine() string {
+	return fmt.Sprintf("models %s at %dx%d; crossbars %s; buses %s B; core budget %s; schemes %s",
+		strings.Join(c.Models, ", "), c.Input, c.Input, list(c.Xbars), list(c.Buses), list(c.Cores), list(c.Schemes))
 }
 
 // writeFile creates name inside root and fills it with write.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,11 +85,58 @@ func TestRunAndWrite(t *testing.T) {
 			t.Errorf("index.html links to a missing file: %v", err)
 		}
 	}
+	checkPreamble(t, r, dir)
 	var sum bytes.Buffer
 	if err := r.WriteSummary(&sum); err != nil || !strings.Contains(sum.String(), "resnet18  128x128  cyclic") {
 		t.Errorf("summary %v:\n%s", err, sum.String())
 	}
 	checkEnergy(t, r, string(html))
+}
+
+// checkPreamble: results.csv (and the network files) open with '#' lines
+// naming the sweep, the chip as arch JSON, the simulator's options and the
+// technology, and still read as results.
+func checkPreamble(t *testing.T, r *Report, dir string) {
+	t.Helper()
+	j, err := json.Marshal(arch.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# cimkit report: models resnet18 at 224x224; crossbars 128x128; buses 8, 64 B; core budget 1024; " +
+		"schemes sequential, linear, cyclic; interconnects shared, axi4\n" +
+		"# chip: the arch below, with each row's crossbar, bus width, core budget and interconnect\n" +
+		"# arch: " + string(j) + "\n# simulator: arbiter=oldest blocking_mvm=no\n# tech: cimkit-default-32nm\n"
+	for _, name := range []string{"results.csv", NetworkFile, NetworkLayersFile} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !strings.HasPrefix(string(b), want) {
+			t.Errorf("%s opens with\n%.800s\nwant\n%s", name, b, want)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "results.csv"))
+	if rs, err := sim.ReadCSV(bytes.NewReader(b)); err != nil || len(rs) != len(r.Results) {
+		t.Errorf("results.csv reads as %d results, %v", len(rs), err)
+	}
+	if _, err := plots.ReadResults(bytes.NewReader(b), "results.csv"); err != nil {
+		t.Errorf("plots.ReadResults: %v", err)
+	}
+}
+
+// Two reports on different chips write different preambles: the command
+// line that made it (when given) first, then every chip parameter.
+func TestPreambleNamesTheChip(t *testing.T) {
+	slow := small()
+	slow.Base = arch.Default()
+	slow.Base.MVMCycles = 6400
+	slow.Command = "cimkit report --arch slow.json"
+	p, q := small().preamble(), slow.preamble()
+	if p[0] == slow.Command || q[0] != slow.Command || !strings.Contains(q[3], `"mvm_cycles":6400`) ||
+		!strings.Contains(p[2], fmt.Sprintf(`"mvm_cycles":%d`, arch.Default().MVMCycles)) {
+		t.Errorf("preambles\n%s\n%s", strings.Join(p, "\n"), strings.Join(q, "\n"))
+	}
 }
 
 // checkEnergy: the energy table has one row per bus (cyclic, 1024 cores),

@@ -138,7 +138,7 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := interruptContext()
 	defer stop()
 	if f.net.on {
-		return runNetworkSweep(ctx, sp, &f, stdout, stderr)
+		return runNetworkSweep(ctx, sp, &f, sweepPreamble(args, sp), stdout, stderr)
 	}
 	bar := newProgress(stderr, "cimkit sweep", true)
 	sp.Progress = bar.update
@@ -148,13 +148,19 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	pre := append([]string{commandLine("sweep", args), "chip: the arch below, with each row's crossbar, bus width, core budget and interconnect"},
-		sim.Preamble(sp.Base, sp.Sim)...)
-	if err := writeResults(f.out, f.format, rs, pre, stdout); err != nil {
+	if err := writeResults(f.out, f.format, rs, sweepPreamble(args, sp), stdout); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "cimkit sweep: %d records from %d models in %.1f s\n", len(rs), len(sp.Models), time.Since(start).Seconds())
 	return nil
+}
+
+// sweepPreamble is the preamble of the CSV files of a sweep made with
+// args: the base chip, which each row's axes override.
+func sweepPreamble(args []string, sp sweep.Spec) []string {
+	return append([]string{commandLine("sweep", args),
+		"chip: the arch below, with each row's crossbar, bus width, core budget and interconnect"},
+		sim.Preamble(sp.Base, sp.Sim)...)
 }
 
 // writeResults writes rs as CSV (after the preamble lines pre) or JSON to

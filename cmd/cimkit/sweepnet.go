@@ -12,6 +12,7 @@ import (
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/place"
+	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/sweep"
 )
 
@@ -62,8 +63,9 @@ func (f *networkFlags) check(fs *flag.FlagSet, totals bool) error {
 }
 
 // runNetworkSweep runs the sweep's whole networks and writes their records
-// (to --out or stdout) and layer records (to --layers-out).
-func runNetworkSweep(ctx context.Context, sp sweep.Spec, f *sweepFlags, stdout, stderr io.Writer) error {
+// (to --out or stdout) and layer records (to --layers-out), CSV files
+// after the preamble lines pre.
+func runNetworkSweep(ctx context.Context, sp sweep.Spec, f *sweepFlags, pre []string, stdout, stderr io.Writer) error {
 	bar := newProgress(stderr, "cimkit sweep --network", true)
 	sp.Progress = bar.update
 	start := time.Now()
@@ -77,12 +79,18 @@ func runNetworkSweep(ctx context.Context, sp sweep.Spec, f *sweepFlags, stdout, 
 		if f.format == formatJSON {
 			return netsim.WriteJSON(w, rs)
 		}
+		if err := sim.WritePreamble(w, pre...); err != nil {
+			return err
+		}
 		return netsim.WriteCSV(w, rs)
 	})
 	if err == nil && f.net.layersOut != "" {
 		err = writeTo("--layers-out", f.net.layersOut, stdout, func(w io.Writer) error {
 			if f.format == formatJSON {
 				return netsim.WriteJSON(w, ls)
+			}
+			if err := sim.WritePreamble(w, pre...); err != nil {
+				return err
 			}
 			return netsim.WriteLayersCSV(w, ls)
 		})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cimkit/cimkit/cim/netsim"
+	"github.com/cimkit/cimkit/cim/sim"
 )
 
 // sweep --network writes one record per run (layer, pipelined, duplicated)
@@ -65,14 +67,18 @@ func TestSweepNetworkBadInput(t *testing.T) {
 	}
 }
 
+// readCSV reads the records of a CSV file of sweep --network, which opens
+// with the sweep's preamble (its command line and chip).
 func readCSV(t *testing.T, file string) [][]string {
 	t.Helper()
-	f, err := os.Open(file)
+	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	if !strings.HasPrefix(string(b), "# cimkit sweep ") || !strings.Contains(string(b), "\n# arch: {") {
+		t.Errorf("%s has no preamble naming the sweep and its chip:\n%.300s", file, b)
+	}
+	recs, err := csv.NewReader(sim.SkipPreamble(bytes.NewReader(b))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,8 @@ func importModel(t *testing.T, m ortModel) *nn.Network {
 // same top-1 in every row (for the text detector, whose output is a
 // probability map, the same text mask); the integer pass (cyclic) is
 // compared with the float output (logged; its cosine similarity must stay
-// above 0.8).
+// above 0.8). ResNet-18, MobileNet v2 and SqueezeNet 1.1 also run as
+// whole-network programs (see sameAsLayerRun).
 func TestONNXRuntime(t *testing.T) {
 	for _, m := range ortModels(t) {
 		t.Run(m.name, func(t *testing.T) {
@@ -142,10 +143,16 @@ func TestONNXRuntime(t *testing.T) {
 				if same, n := textMask(res.Output, ref, Tolerance); m.seg && same != n {
 					t.Errorf("%s: text masks differ in %d of %d pixels", s, n-same, n)
 				}
+				if networkModels[m.name] {
+					sameAsLayerRun(t, m, net, in, ref, Options{Scheme: s}, res)
+				}
 			}
 			res, err := Run(net, in, Options{Seed: 1, Int8: true})
 			if err != nil {
 				t.Fatalf("int8: %v", err)
+			}
+			if networkModels[m.name] {
+				sameAsLayerRun(t, m, net, in, ref, Options{Int8: true}, res)
 			}
 			cmp, _ := Compare(res.Output, res.Float, res.Dims)
 			t.Logf("%s int8 against float: %s", m.name, cmp)
@@ -212,79 +219,51 @@ func TestONNXRuntimeWrongPadding(t *testing.T) {
 	}
 }
 
-// TestONNXRuntimeNetwork: ResNet-18, MobileNet v2 and SqueezeNet 1.1
-// (PyTorch exports, 64x64 input) run as whole-network programs, resident
-// on the default chip with an unlimited core budget, in every scheme and
-// both modes, and MobileNet v2 also on 256 cores in segments: the float64
-// output is the layer-by-layer run's (within NetworkTolerance) and thus
-// ONNX Runtime's within Tolerance; int8 (cyclic, pipelined) is the
-// layer-by-layer int8 output bit for bit.
-func TestONNXRuntimeNetwork(t *testing.T) {
-	want := map[string]bool{"resnet18": true, "mobilenet_v2": true, "squeezenet1_1": true}
-	ran := 0
-	for _, m := range ortModels(t) {
-		if !want[m.name] {
+// networkModels are the models TestONNXRuntime also runs as whole-network
+// programs.
+var networkModels = map[string]bool{"resnet18": true, "mobilenet_v2": true, "squeezenet1_1": true}
+
+// sameAsLayerRun runs the model as whole-network programs, resident on the
+// default chip with an unlimited core budget, in both modes (with opt's
+// scheme and int8 pass), and, for MobileNet v2 pipelined, also in
+// segments on 256 cores: the output is the layer-by-layer run's lay (float
+// within NetworkTolerance, int8 bit for bit), and thus, in float, ONNX
+// Runtime's ref within Tolerance.
+func sameAsLayerRun(t *testing.T, m ortModel, net *nn.Network, in, ref []float64, opt Options, lay *Result) {
+	t.Helper()
+	opt.Arch, opt.Seed = arch.Default(), 2
+	opt.Arch.Cores = arch.MaxCores
+	runs := []NetworkOptions{{Mode: netprog.LayerByLayer}, {Mode: netprog.Pipelined}}
+	if m.name == "mobilenet_v2" {
+		runs = append(runs, NetworkOptions{Mode: netprog.Pipelined, Segments: true})
+	}
+	for _, o := range runs {
+		if o.Segments {
+			opt.Arch.Cores = 256
+		}
+		opt.Network = &o
+		start := time.Now()
+		res, err := Run(net, in, opt)
+		if err != nil {
+			t.Fatalf("%s %s: %v", opt.Scheme, o.Mode, err)
+		}
+		elapsed := time.Since(start)
+		same, _ := Compare(res.Output, lay.Output, lay.Dims)
+		ort, _ := Compare(res.Output, ref, res.Dims)
+		if opt.Int8 {
+			t.Logf("%s int8: %s; against layer by layer: max abs %.3g (%.1f s)", m.name, res.Program, same.MaxAbs, elapsed.Seconds())
+			if !slices.Equal(res.Output, lay.Output) {
+				t.Errorf("int8 %s: against the layer-by-layer run: %s", o.Mode, same)
+			}
 			continue
 		}
-		ran++
-		t.Run(m.name, func(t *testing.T) {
-			net := importModel(t, m)
-			in := SyntheticInput(net.Input, m.norm)
-			ref := ortOutput(t, m.path, net.InputDims, in)
-			a := arch.Default()
-			a.Cores = arch.MaxCores
-			for _, s := range compile.Schemes() {
-				lay, err := Run(net, in, Options{Scheme: s, Seed: 1})
-				if err != nil {
-					t.Fatalf("%s layer by layer: %v", s, err)
-				}
-				for _, mode := range netprog.Modes() {
-					start := time.Now()
-					res, err := Run(net, in, Options{Arch: a, Scheme: s, Seed: 2, Network: &NetworkOptions{Mode: mode}})
-					if err != nil {
-						t.Fatalf("%s %s: %v", s, mode, err)
-					}
-					elapsed := time.Since(start)
-					same, _ := Compare(res.Output, lay.Output, lay.Dims)
-					ort, _ := Compare(res.Output, ref, res.Dims)
-					t.Logf("%s %s %s: against layer by layer max rel %.3g; against ONNX Runtime %s (%d instructions, %.1f s)",
-						m.name, s, mode, same.MaxRel, ort, res.Steps, elapsed.Seconds())
-					if same.MaxRel > NetworkTolerance {
-						t.Errorf("%s %s: against the layer-by-layer run: %s", s, mode, same)
-					}
-					if ort.MaxRel > Tolerance || ort.Top1 != ort.Rows {
-						t.Errorf("%s %s: against ONNX Runtime: %s", s, mode, ort)
-					}
-				}
-			}
-			lay, err := Run(net, in, Options{Seed: 1, Int8: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := Run(net, in, Options{Arch: a, Seed: 2, Int8: true, Network: &NetworkOptions{}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(res.Output, lay.Output) {
-				c, _ := Compare(res.Output, lay.Output, lay.Dims)
-				t.Errorf("int8: whole-network output differs from the layer-by-layer one: %s", c)
-			}
-			if m.name != "mobilenet_v2" {
-				return
-			}
-			a.Cores = 256
-			res, err = Run(net, in, Options{Arch: a, Scheme: compile.Linear, Seed: 2, Network: &NetworkOptions{Segments: true}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ort, _ := Compare(res.Output, ref, res.Dims)
-			t.Logf("%s on 256 cores: %s: against ONNX Runtime %s", m.name, res.Program, ort)
-			if ort.MaxRel > Tolerance || res.Program.Segments < 2 {
-				t.Errorf("segments: %s; against ONNX Runtime: %s", res.Program, ort)
-			}
-		})
-	}
-	if ran < 2 {
-		t.Skip("CIMKIT_INFER_MODELS not set: the PyTorch exports are needed")
+		t.Logf("%s %s %s: %s; against layer by layer: max rel %.3g; against ONNX Runtime: %s (%d instructions, %.1f s)",
+			m.name, opt.Scheme, o.Mode, res.Program, same.MaxRel, ort, res.Steps, elapsed.Seconds())
+		if same.MaxRel > NetworkTolerance {
+			t.Errorf("%s %s: against the layer-by-layer run: %s", opt.Scheme, o.Mode, same)
+		}
+		if ort.MaxRel > Tolerance || ort.Top1 != ort.Rows || (o.Segments && res.Program.Segments < 2) {
+			t.Errorf("%s %s: %s; against ONNX Runtime: %s", opt.Scheme, o.Mode, res.Program, ort)
+		}
 	}
 }

@@ -3,7 +3,9 @@ package plots
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/cimkit/cimkit/internal/safename"
@@ -85,6 +87,10 @@ type Figure struct {
 	Name string
 	// Caption says what the figure shows, for reports.
 	Caption string
+	// Title, when set, names the figure and the configuration it was drawn
+	// from inside the file: an SVG's <title> (what a browser shows over it
+	// and a screen reader reads), so that a saved figure says what it is.
+	Title string
 	// Panels are the plots, row by row.
 	Panels []*plot.Plot
 	// Columns is the number of panels per row (at least 1).
@@ -175,7 +181,7 @@ func (f *Figure) WriteSVG(w io.Writer, width vg.Length) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(fixSVG(buf.Bytes()))
+	_, err = w.Write(withTitle(fixSVG(buf.Bytes()), f.Title))
 	return err
 }
 
@@ -209,6 +215,21 @@ func (f *Figure) WriteCanvas(w io.Writer, width vg.Length, newCanvas func(width,
 func fixSVG(b []byte) []byte {
 	return bytes.ReplaceAll(b, []byte("font-family:Liberation Sans;"),
 		[]byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+}
+
+// withTitle puts title into svg as its <title> element, right after the
+// opening <svg> tag (svg unchanged when title is empty).
+func withTitle(svg []byte, title string) []byte {
+	i := bytes.Index(svg, []byte("<svg"))
+	if title == "" || i < 0 {
+		return svg
+	}
+	j := bytes.IndexByte(svg[i:], '>')
+	if j < 0 {
+		return svg
+	}
+	at := i + j + 1
+	return slices.Concat(svg[:at], []byte("<title>"+html.EscapeString(title)+"</title>"), svg[at:])
 }
 
 // FileName returns the file name of the figure in format and size:

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/go-gota/gota/dataframe"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -205,5 +206,24 @@ func TestCarried(t *testing.T) {
 	}
 	if _, err := Carried(fakeInterconnects(), Select{Cores: 1024}); err == nil || !strings.Contains(err.Error(), "select one scheme") {
 		t.Errorf("several schemes: %v", err)
+	}
+}
+
+// A figure's Title becomes its SVG's <title>, escaped, right after the
+// opening tag; without a Title the SVG has none.
+func TestWriteSVGTitle(t *testing.T) {
+	fig := Single("t", NewPanel("", "x", "y"), 0.5)
+	fig.Panels[0].Add(plotter.NewGrid())
+	var plain, titled bytes.Buffer
+	if err := fig.WriteSVG(&plain, OneColumn.Width); err != nil {
+		t.Fatal(err)
+	}
+	fig.Title = "speedup <resnet18> & co"
+	if err := fig.WriteSVG(&titled, OneColumn.Width); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "<title>") ||
+		!regexp.MustCompile(`<svg[^>]*><title>speedup &lt;resnet18&gt; &amp; co</title>\n<g `).Match(titled.Bytes()) {
+		t.Errorf("without a title: %.300s\nwith: %.300s", plain.String(), titled.String())
 	}
 }

@@ -52,12 +52,9 @@ type pageView struct {
 
 func (r *Report) view() pageView {
 	c := r.Config
-	a := c.Arch()
 	v := pageView{
-		Config: c.sweepLine(),
-		Timing: fmt.Sprintf("MVM %d cycles, digital op %d cycles, %s, "+
-			"%d B activations, %d B partial sums, %d B sequence registers%s",
-			a.MVMCycles, a.DigitalCycles, busTiming(a), a.ActBytes, a.PsumBytes, a.SeqRegBytes, defaultsNote(c)),
+		Config:       c.sweepLine(),
+		Timing:       c.timingLine(),
 		Interconnect: plots.InterconnectName(c.interconnects()[0]),
 		Claims:       r.Claims,
 		SumHeader:    summaryHeader,
@@ -81,6 +78,14 @@ func (r *Report) view() pageView {
 	}
 	v.Network = r.networkView()
 	return v
+}
+
+// timingLine describes the chip's timing and widths.
+func (c Config) timingLine() string {
+	a := c.Arch()
+	return fmt.Sprintf("MVM %d cycles, digital op %d cycles, %s, %d B activations, %d B partial sums, "+
+		"%d B sequence registers%s", a.MVMCycles, a.DigitalCycles, busTiming(a), a.ActBytes, a.PsumBytes, a.SeqRegBytes,
+		defaultsNote(c))
 }
 
 // busTiming describes the interconnects' timing parameters.

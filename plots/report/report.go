@@ -198,8 +198,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := r.traceFigures(nets); err != nil {
 		return nil, err
 	}
+	for _, f := range append(slices.Clip(r.Figures), r.NetworkFigures...) {
+		f.Title = r.figureTitle(f)
+	}
 	r.Elapsed = time.Since(start)
 	return r, nil
+}
+
+// figureTitle names figure f and what it was drawn from (its caption's
+// selection, the report's sweep, the chip and the technology): the
+// <title> of its SVG files.
+func (r *Report) figureTitle(f *plots.Figure) string {
+	c := r.Config
+	return fmt.Sprintf("%s: %s Report sweep: %s; interconnects %s. Chip: %s. Technology %s.", f.Name, f.Caption,
+		c.sweepLine(), strings.Join(c.interconnects(), ", "), c.timingLine(), r.techNote())
 }
 
 // Sweep runs the configured sweep (no figures, no trace) and returns its

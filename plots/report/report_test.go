@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +88,7 @@ func TestRunAndWrite(t *testing.T) {
 		}
 	}
 	checkPreamble(t, r, dir)
+	checkTitles(t, r, dir)
 	var sum bytes.Buffer
 	if err := r.WriteSummary(&sum); err != nil || !strings.Contains(sum.String(), "resnet18  128x128  cyclic") {
 		t.Errorf("summary %v:\n%s", err, sum.String())
@@ -122,6 +125,33 @@ func checkPreamble(t *testing.T, r *Report, dir string) {
 	}
 	if _, err := plots.ReadResults(bytes.NewReader(b), "results.csv"); err != nil {
 		t.Errorf("plots.ReadResults: %v", err)
+	}
+}
+
+// checkTitles: every SVG figure the report writes has a <title> naming the
+// figure and its configuration (the sweep, the chip's timing, the
+// technology); the report's figures had none.
+func checkTitles(t *testing.T, r *Report, dir string) {
+	t.Helper()
+	figs := append(slices.Clip(r.Figures), r.NetworkFigures...)
+	if len(r.NetworkFigures) == 0 {
+		t.Error("no network figures to check")
+	}
+	for _, f := range figs {
+		b, err := os.ReadFile(filepath.Join(dir, "figures", f.FileName(plots.SVG, plots.OneColumn)))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		m := regexp.MustCompile(`(?s)<svg[^>]*><title>([^<]*)</title>`).FindSubmatch(b)
+		want := []string{f.Name + ": ", "crossbars 128x128", fmt.Sprintf("Chip: MVM %d cycles", arch.Default().MVMCycles),
+			"Technology cimkit-default-32nm."}
+		for _, w := range want {
+			if m == nil || !strings.Contains(html.UnescapeString(string(m[1])), w) {
+				t.Errorf("%s: title %q lacks %q", f.Name, m, w)
+				break
+			}
+		}
 	}
 }
 

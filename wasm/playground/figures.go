@@ -3,7 +3,6 @@ package playground
 import (
 	"bytes"
 	"fmt"
-	"html"
 	"strings"
 
 	"github.com/go-gota/gota/dataframe"
@@ -60,37 +59,22 @@ func drawFigure(name string, rows []sim.Result, c *config, width int) (*Figure, 
 		if err != nil {
 			return nil, err
 		}
-		var buf bytes.Buffer
-		if err := fig.WriteSVG(&buf, figureWidth(width)); err != nil {
-			return nil, err
-		}
 		label := c.runConfig().Label
 		if !k.pinBus {
 			label = strings.Replace(label, fmt.Sprintf(", %d B bus", c.arch.BusBytes), "", 1)
 		}
-		return &Figure{Name: k.name, Title: k.title, Caption: fig.Caption,
-			SVG: withTitle(buf.String(), k.title+": "+label)}, nil
+		fig.Title = k.title + ": " + label
+		var buf bytes.Buffer
+		if err := fig.WriteSVG(&buf, figureWidth(width)); err != nil {
+			return nil, err
+		}
+		return &Figure{Name: k.name, Title: k.title, Caption: fig.Caption, SVG: buf.String()}, nil
 	}
 	names := make([]string, len(figureKinds))
 	for i, k := range figureKinds {
 		names[i] = k.name
 	}
 	return nil, fieldErr("figure", "figure %q: want one of %s", name, strings.Join(names, ", "))
-}
-
-// withTitle puts title into svg as its <title> element, right after the
-// opening <svg> tag: saved files then say what they show.
-func withTitle(svg, title string) string {
-	i := strings.Index(svg, "<svg")
-	if i < 0 {
-		return svg
-	}
-	j := strings.IndexByte(svg[i:], '>')
-	if j < 0 {
-		return svg
-	}
-	at := i + j + 1
-	return svg[:at] + "<title>" + html.EscapeString(title) + "</title>" + svg[at:]
 }
 
 // figure answers "figure": req.Figure drawn from req.Rows.

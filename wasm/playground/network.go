@@ -3,7 +3,6 @@ package playground
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
@@ -91,12 +90,12 @@ func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	title := "Network timeline"
+	fig.Title = title + ": " + out.Config.Label
 	var buf bytes.Buffer
 	if err := fig.WriteSVG(&buf, figureWidth(req.Width)); err != nil {
 		return nil, err
 	}
-	title := "Network timeline"
-	out.Timeline = &Figure{Name: "network_timeline", Title: title, Caption: fig.Caption,
-		SVG: withTitle(buf.String(), fmt.Sprintf("%s: %s", title, out.Config.Label))}
+	out.Timeline = &Figure{Name: "network_timeline", Title: title, Caption: fig.Caption, SVG: buf.String()}
 	return out, nil
 }

@@ -238,6 +238,8 @@ func siLabel(v float64) string {
 
 // shortNum writes a tick value briefly: 5000, 15k, 2.5M.
 func shortNum(v float64) string {
+	// Ticks are multiples of a step: 6 x 0.2 is 1.2000000000000002, 1.2 here.
+	v, _ = strconv.ParseFloat(strconv.FormatFloat(v, 'g', 12, 64), 64)
 	switch a := math.Abs(v); {
 	case a >= 1e6:
 		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"

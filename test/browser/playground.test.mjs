@@ -29,12 +29,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir, loadavg, cpus } from "node:os";
+import { mkdirSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, cpus } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 
 const URL_BASE = process.env.PLAYGROUND_URL;
 const CIMKIT = process.env.CIMKIT;
@@ -47,7 +47,7 @@ const LAYER = "layer1.0.conv1";
 // limit.
 const PARTIAL = { model: "resnet18", input: "64", xbar: "32x32", bus: "4", cores: "1024", scheme: "linear" };
 
-let context, page, userDir;
+let page, closeBrowser;
 const metrics = { loadavg_per_cpu: +(loadavg()[0] / cpus().length).toFixed(2) };
 const strict = metrics.loadavg_per_cpu < 1;
 
@@ -64,22 +64,11 @@ before(async () => {
   assert.ok(URL_BASE, "PLAYGROUND_URL is not set: run through `make test-browser`");
   assert.ok(CIMKIT, "CIMKIT is not set: run through `make test-browser`");
   mkdirSync(ARTIFACTS, { recursive: true });
-  userDir = mkdtempSync(join(tmpdir(), "cimkit-chromium-"));
-  context = await chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  page = context.pages()[0] || (await context.newPage());
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  ({ page, close: closeBrowser } = await launch());
 });
 
 after(async () => {
-  await context?.close();
-  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  await closeBrowser?.();
   writeFileSync(join(ARTIFACTS, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
   console.log("browser metrics:", JSON.stringify(metrics));
 });
@@ -360,7 +349,8 @@ test("a model switch after a sweep clears it; downloads are named from the run, 
   assert.equal(lines[0], "# cimkit playground results: lenet5 at 32 px, 32x32 crossbars, 16 B bus, 64 cores, cyclic");
   assert.equal(lines[3], "# simulator: arbiter=oldest blocking_mvm=no");
   assert.equal(lines.filter((l) => !l.startsWith("#")).length, 1 + 5, "header and 5 layers");
-  assert.ok(lines.slice(5).every((l) => l.startsWith("lenet5,")), "rows of another model");
+  assert.equal(lines[4], "# tech: cimkit-default-32nm (default, cim/energy/tech/default.json)");
+  assert.ok(lines.slice(6).every((l) => l.startsWith("lenet5,")), "rows of another model");
   // The preamble does not stop the command line from reading the file.
   const saved = join(ARTIFACTS, csv.name);
   writeFileSync(saved, csv.text);

@@ -45,7 +45,8 @@ const $ = (id) => document.getElementById(id);
 //   module, pool, nextId, pending: the compiled module, the workers and
 //     their calls in flight;
 //   onnx: the loaded ONNX file; info: models, schemes and Params (from Go);
-//   shown: the run on screen {config, rows, totals, figures};
+//   shown: the run on screen {config, rows, totals, figures, and its
+//     energy: total, energy, energy_figures, tech};
 //   sweep: the sweep on screen {config, buses, rows, figure}, of shown's
 //     configuration;
 //   detail: the layer on screen {layer, fits, cycles, from, to, svg};
@@ -181,13 +182,13 @@ function formRequest(op, extra) {
   const c = {};
   for (const f of MAIN) c[f] = $(f).value.trim();
   return { op, model: c.model, input: positive(c.input), xbar: c.xbar, bus: positive(c.bus), cores: positive(c.cores),
-    scheme: c.scheme, params: formParams(), ...extra };
+    scheme: c.scheme, params: formParams(), ...techOfForm(), ...extra };
 }
 
 // runRequest is a request for the configuration of a run (a RunConfig).
 function runRequest(config, op, extra) {
   return { op, model: config.model, input: config.input, xbar: config.xbar, bus: config.bus, cores: config.cores,
-    scheme: config.scheme, params: config.params || {}, ...extra };
+    scheme: config.scheme, params: config.params || {}, tech: config.tech, tech_json: config.tech_json, ...extra };
 }
 
 // buildParams fills the "Timing model and widths" box from the Params the
@@ -264,7 +265,7 @@ function resetParams() {
 function readURL() {
   const q = new URLSearchParams(location.search);
   const problems = [];
-  const names = new Set([...MAIN, ...VIEW_KEYS, ...state.info.params.map((p) => p.name)]);
+  const names = new Set([...MAIN, ...VIEW_KEYS, "tech", ...state.info.params.map((p) => p.name)]);
   const unknown = [...new Set(q.keys())].filter((k) => !names.has(k));
   if (unknown.length) {
     problems.push({ field: "global", error: "This link has settings the page does not know: " + unknown.map((k) => JSON.stringify(k)).join(", ") + "." });
@@ -292,6 +293,7 @@ function readURL() {
     $("param-" + p.name).value = v;
   }
   countChanged();
+  readTechURL(q, problems);
   const num = (k) => (/^\d+$/.test(q.get(k) || "") ? Number(q.get(k)) : null);
   state.link = { layer: q.get("layer") || "", core: num("core") ?? 0, from: num("from"), to: num("to") };
   return problems;
@@ -306,6 +308,7 @@ function writeURL() {
   const c = run.config;
   const q = new URLSearchParams({ model: c.model, input: c.input, xbar: c.xbar, bus: c.bus, cores: c.cores, scheme: c.scheme });
   for (const [k, v] of Object.entries(c.params || {})) q.set(k, v);
+  techToURL(q, c);
   const d = state.detail;
   if (d) {
     q.set("layer", d.layer);
@@ -407,8 +410,8 @@ function estimate(elapsed, fraction) {
 // ---- views ---------------------------------------------------------------
 // A view shows one part of a run. clear() empties it; show(run) draws it
 // from the run's data (which carries its configuration). A later view (a
-// whole-network run, energy and area) adds an object to VIEWS and a section
-// to index.html.
+// whole-network run) adds an object to VIEWS and a section to index.html,
+// as energy and area did (energyView, in energy.js).
 
 const summaryView = {
   clear() {
@@ -439,15 +442,7 @@ const summaryView = {
       ["Sync traffic" + only, (100 * t.overhead).toFixed(2) + "%", partial],
       ["Most cores in a layer", nf.format(t.max_cores), false],
     ];
-    $("summary").replaceChildren(...cards.map(([k, v, warn]) => {
-      const d = document.createElement("div");
-      d.className = "card" + (warn ? " partial" : "");
-      d.innerHTML = '<div class="v"></div><div class="k"></div>';
-      d.firstChild.textContent = v;
-      d.lastChild.textContent = k;
-      d.dataset.key = k;
-      return d;
-    }));
+    $("summary").replaceChildren(...cards.map(([k, v, warn]) => cardElement(k, v, warn)));
     $("summary").hidden = false;
     const a = run.config.arch;
     const notes = [
@@ -464,14 +459,29 @@ const summaryView = {
         "their cores reach the bus in lockstep, so the baseline waits for the bus more than PV times the scheme does, " +
         "and the speedup can pass PV by a few per cent.");
     }
-    $("summary-notes").replaceChildren(...notes.map((n) => {
-      const p = document.createElement("p");
-      p.className = "note";
-      p.textContent = n;
-      return p;
-    }));
+    $("summary-notes").replaceChildren(...notes.map(noteElement));
   },
 };
+
+// cardElement is a summary card: a value over what it is (also its
+// data-key); warn marks a value that covers only part of the model.
+function cardElement(what, value, warn) {
+  const d = document.createElement("div");
+  d.className = "card" + (warn ? " partial" : "");
+  d.innerHTML = '<div class="v"></div><div class="k"></div>';
+  d.firstChild.textContent = value;
+  d.lastChild.textContent = what;
+  d.dataset.key = what;
+  return d;
+}
+
+// noteElement is one paragraph of notes.
+function noteElement(text) {
+  const p = document.createElement("p");
+  p.className = "note";
+  p.textContent = text;
+  return p;
+}
 
 const figuresView = {
   clear() { $("figures").hidden = true; $("figure-list").replaceChildren(); },
@@ -546,7 +556,7 @@ const detailView = {
   show() { /* shown by selectLayer once the run is on screen */ },
 };
 
-const VIEWS = [summaryView, figuresView, layersView, sweepView, detailView];
+const VIEWS = [summaryView, figuresView, energyView, layersView, sweepView, detailView];
 
 function showRun(run) {
   $("results-for").textContent = run.config.label;
@@ -560,8 +570,14 @@ function clearViews() {
 }
 
 function renderHead() {
+  $("layers").tHead.replaceChildren(headRow(COLUMNS));
+}
+
+// headRow is a table's header row: each column's heading with its tooltip
+// (columns as COLUMNS).
+function headRow(columns) {
   const tr = document.createElement("tr");
-  for (const [, head, tip] of COLUMNS) {
+  for (const [, head, tip] of columns) {
     const th = document.createElement("th");
     const abbr = document.createElement("abbr");
     abbr.title = tip;
@@ -569,7 +585,7 @@ function renderHead() {
     th.append(abbr);
     tr.append(th);
   }
-  $("layers").tHead.replaceChildren(tr);
+  return tr;
 }
 
 // Columns that a layer has without a simulation (shown when it does not fit).
@@ -676,7 +692,8 @@ async function runModel(t0) {
   if (resp.error || resp.cancelled) { busy(false); return failed(resp); }
   const t3 = performance.now();
   const d = resp.data;
-  state.shown = { config: d.config, rows: d.rows, totals: d.totals, figures: d.figures };
+  state.shown = { config: d.config, rows: d.rows, totals: d.totals, figures: d.figures, total: d.total, energy: d.energy,
+    energy_figures: d.energy_figures, tech: d.tech };
   state.sweep = null;
   showRun(state.shown);
   busy(false);
@@ -899,7 +916,8 @@ function download(name, type, text) {
 // configuration (cimkit plot --in and sim.ReadCSV skip it).
 function csv(rows, config, what) {
   if (!rows.length) return "";
-  const keys = Object.keys(rows[0]);
+  // Every row's columns: a layer that does not fit has no energy fields.
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v) => { const s = String(v ?? ""); return /[",\n#]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s; };
   const pre = [
     "# cimkit playground " + what + ": " + config.label,
@@ -907,6 +925,7 @@ function csv(rows, config, what) {
       " cores=" + config.cores + " scheme=" + config.scheme,
     "# arch: " + JSON.stringify(config.arch),
     "# simulator: " + config.sim,
+    ...techPreamble(config),
   ];
   return [...pre, keys.join(","), ...rows.map((r) => keys.map((k) => cell(r[k])).join(","))].join("\n") + "\n";
 }
@@ -978,6 +997,7 @@ async function main() {
   $("scheme").value = DEFAULTS.scheme;
   $("onnx-field").hidden = !info.data.onnx;
   buildParams(info.data.params);
+  initTech(info.data.techs);
   const problems = readURL();
   if (problems.length) {
     refused(problems);

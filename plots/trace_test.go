@@ -15,6 +15,20 @@ import (
 	"github.com/cimkit/cimkit/cim/zoo"
 )
 
+// roundTrip writes spans as "cimkit sim --trace" does and reads them back.
+func roundTrip(t *testing.T, spans []sim.Span) []Span {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := sim.WriteTrace(&buf, spans); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadTrace(&buf, "trace.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func TestReadTraceRoundTrip(t *testing.T) {
 	in := []sim.Span{
 		{Core: 0, Class: sim.ClassLoad, Start: 0, End: 10},
@@ -25,14 +39,7 @@ func TestReadTraceRoundTrip(t *testing.T) {
 		{Core: 1, Class: sim.ClassCall, Start: 34, End: 37},
 		{Core: 0, Class: sim.ClassStore, Start: 810, End: 816},
 	}
-	var buf bytes.Buffer
-	if err := sim.WriteTrace(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadTrace(&buf, "trace.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := roundTrip(t, in)
 	want := FromSim(in)
 	if len(got) != len(want) {
 		t.Fatalf("%d spans, want %d", len(got), len(want))
@@ -80,15 +87,7 @@ func TestReadTraceEveryClass(t *testing.T) {
 	for i, c := range sim.Classes() {
 		in = append(in, sim.Span{Core: int32(i), Class: c, Start: int64(i), End: int64(2*i + 1)})
 	}
-	var buf bytes.Buffer
-	if err := sim.WriteTrace(&buf, in); err != nil {
-		t.Fatal(err)
-	}
-	got, err := ReadTrace(&buf, "trace.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, s := range got {
+	for i, s := range roundTrip(t, in) {
 		if want := KindOf(in[i].Class); s.Kind != want || s.Core != i {
 			t.Errorf("class %v read as %v on core %d, want %v", in[i].Class, s.Kind, s.Core, want)
 		}
@@ -119,14 +118,7 @@ func TestReadTraceReprogrammed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := sim.WriteTrace(&buf, r.Timing.Trace); err != nil {
-		t.Fatal(err)
-	}
-	spans, err := ReadTrace(&buf, "lenet5.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	spans := roundTrip(t, r.Timing.Trace)
 	progs, first := 0, -1
 	for i, s := range r.Timing.Trace {
 		if s.Class == sim.ClassProg {

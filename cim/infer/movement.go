@@ -93,14 +93,9 @@ func split(c *opCall) (*tensor, error) {
 
 // concat joins its inputs along axis.
 func concat(c *opCall) (*tensor, error) {
-	var ins []*tensor
-	for _, t := range c.args {
-		if t != nil {
-			ins = append(ins, t)
-		}
-	}
-	if len(ins) == 0 {
-		return nil, fmt.Errorf("no inputs")
+	ins, err := c.present()
+	if err != nil {
+		return nil, err
 	}
 	r := len(ins[0].dims)
 	a, err := onnxshape.Axis(c.op.Int("axis", 0), r)

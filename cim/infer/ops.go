@@ -27,6 +27,21 @@ func (c *opCall) arg(i int) *tensor {
 	return nil
 }
 
+// present returns the operands that are present (an optional input may
+// be left out), or an error when there is none.
+func (c *opCall) present() ([]*tensor, error) {
+	var ins []*tensor
+	for _, t := range c.args {
+		if t != nil {
+			ins = append(ins, t)
+		}
+	}
+	if len(ins) == 0 {
+		return nil, fmt.Errorf("no inputs")
+	}
+	return ins, nil
+}
+
 // need returns operand i or an error naming it.
 func (c *opCall) need(i int) (*tensor, error) {
 	if t := c.arg(i); t != nil {
@@ -258,18 +273,12 @@ func unary(c *opCall) (*tensor, error) {
 // multidirectional broadcasting, folded left to right.
 func broadcastOp(f func(a, b float64) float64) opFn {
 	return func(c *opCall) (*tensor, error) {
-		var ins []*tensor
-		for _, t := range c.args {
-			if t != nil {
-				ins = append(ins, t)
-			}
-		}
-		if len(ins) == 0 {
-			return nil, fmt.Errorf("no inputs")
+		ins, err := c.present()
+		if err != nil {
+			return nil, err
 		}
 		acc := ins[0]
 		for _, b := range ins[1:] {
-			var err error
 			if acc, err = zip(acc, b, f); err != nil {
 				return nil, err
 			}

@@ -3,10 +3,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
 	"github.com/cimkit/cimkit/cim/arch"
+	"github.com/cimkit/cimkit/cim/compile"
+	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/sim"
 )
 
@@ -200,4 +203,50 @@ func (c *chipFlags) chip(xbar string, bus, cores int) (arch.Arch, error) {
 		return a, usagef("--interconnect %q: this command simulates one chip; give one interconnect", c.interconnect)
 	}
 	return a, chipOverrides{xbar: &xbar, bus: &bus, cores: &cores}.apply(c.fs, c.file, &a)
+}
+
+// oneChipFlags are the flags of the commands that simulate a model on one
+// chip (sim, net): the model, the chip flags, --xbar, --bus, --cores and
+// --scheme.
+type oneChipFlags struct {
+	model        modelFlags
+	chip         chipFlags
+	xbar, scheme string
+	bus, cores   int
+}
+
+// register adds the flags to fs; schemeHelp says what the scheme
+// synchronises.
+func (f *oneChipFlags) register(fs *flag.FlagSet, stderr io.Writer, schemeHelp string) {
+	f.model.stderr = stderr
+	f.model.register(fs)
+	f.chip.register(fs, false)
+	fs.StringVar(&f.xbar, "xbar", "64x64", "crossbar size ROWSxCOLS")
+	fs.IntVar(&f.bus, "bus", 16, "bus width in bytes per beat")
+	fs.IntVar(&f.cores, "cores", 1024, "core budget of the chip")
+	fs.StringVar(&f.scheme, "scheme", string(compile.Linear), schemeHelp+": "+schemeNames())
+}
+
+// parseScheme returns the scheme of --scheme.
+func (f *oneChipFlags) parseScheme() (compile.Scheme, error) {
+	s, err := compile.ParseScheme(f.scheme)
+	if err != nil {
+		return s, usagef("--scheme: %v", err)
+	}
+	return s, nil
+}
+
+// load returns the chip, the simulator's options and the model of the
+// flags; bad values are usage errors naming the flag.
+func (f *oneChipFlags) load() (arch.Arch, sim.Options, *nn.Network, error) {
+	a, err := f.chip.chip(f.xbar, f.bus, f.cores)
+	if err != nil {
+		return a, sim.Options{}, nil, err
+	}
+	opt, err := f.chip.options()
+	if err != nil {
+		return a, opt, nil, err
+	}
+	net, err := f.model.load()
+	return a, opt, net, err
 }

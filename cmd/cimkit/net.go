@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 
-	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/nn"
@@ -29,14 +28,8 @@ var (
 
 func runNet(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("net", stderr)
-	mf := modelFlags{stderr: stderr}
-	var cf chipFlags
-	mf.register(fs)
-	cf.register(fs, false)
-	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
-	bus := fs.Int("bus", 16, "bus width in bytes per beat")
-	cores := fs.Int("cores", 1024, "core budget of the chip")
-	scheme := fs.String("scheme", string(compile.Linear), "synchronisation scheme inside layers: "+schemeNames())
+	var f oneChipFlags
+	f.register(fs, stderr, "synchronisation scheme inside layers")
 	mode := fs.String("mode", "both", "execution: layer (layer by layer), pipelined (across layers) or both (with the speedup)")
 	dup := fs.Bool("duplicate", false, "also run with the bottleneck layers duplicated greedily on spare cores")
 	images := fs.Int("images", 1, "images streamed through the chip (throughput in steady state)")
@@ -46,9 +39,9 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 	if err := parseListingFlags(fs, args, format); err != nil {
 		return err
 	}
-	s, err := compile.ParseScheme(*scheme)
+	s, err := f.parseScheme()
 	if err != nil {
-		return usagef("--scheme: %v", err)
+		return err
 	}
 	if *mode != "both" {
 		if _, err := netprog.ParseMode(*mode); err != nil {
@@ -58,15 +51,7 @@ func runNet(args []string, stdout, stderr io.Writer) error {
 	if *images < 1 || *images > netprog.MaxImages {
 		return usagef("--images %d: want 1..%d", *images, netprog.MaxImages)
 	}
-	a, err := cf.chip(*xbar, *bus, *cores)
-	if err != nil {
-		return err
-	}
-	opt, err := cf.options()
-	if err != nil {
-		return err
-	}
-	net, err := mf.load()
+	a, opt, net, err := f.load()
 	if err != nil {
 		return err
 	}

@@ -28,23 +28,17 @@ var simTable = []string{"layer", "kind", "fits", "pv", "ph", "cores", "vectors",
 
 func runSim(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sim", stderr)
-	mf := modelFlags{stderr: stderr}
-	var cf chipFlags
-	mf.register(fs)
-	cf.register(fs, false)
+	var f oneChipFlags
+	f.register(fs, stderr, "synchronisation scheme")
 	layer := fs.String("layer", "", "simulate only this layer (default: every conv and dense layer, and the total)")
-	xbar := fs.String("xbar", "64x64", "crossbar size ROWSxCOLS")
-	bus := fs.Int("bus", 16, "bus width in bytes per beat")
-	cores := fs.Int("cores", 1024, "core budget of the chip")
-	scheme := fs.String("scheme", string(compile.Linear), "synchronisation scheme: "+schemeNames())
 	trace := fs.String("trace", "", "with --layer: write the run's timeline (core,start,end,class) as CSV to this file")
 	format := formatFlag(fs)
 	if err := parseListingFlags(fs, args, format); err != nil {
 		return err
 	}
-	s, err := compile.ParseScheme(*scheme)
+	s, err := f.parseScheme()
 	if err != nil {
-		return usagef("--scheme: %v", err)
+		return err
 	}
 	if *trace != "" && *layer == "" {
 		return usagef("--trace needs --layer (a trace of a whole model would be too large)")
@@ -54,15 +48,7 @@ func runSim(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	a, err := cf.chip(*xbar, *bus, *cores)
-	if err != nil {
-		return err
-	}
-	opt, err := cf.options()
-	if err != nil {
-		return err
-	}
-	net, err := mf.load()
+	a, opt, net, err := f.load()
 	if err != nil {
 		return err
 	}

@@ -12,10 +12,10 @@ import (
 // RunConfig is a checked configuration as the page keeps it with its
 // results: the request's values in canonical form (defaults filled in,
 // Params only where they differ from the defaults), a label for people,
-// a base for file names, the whole chip and the technology. The page labels results,
-// names downloads, writes the CSV preamble and the URL from the RunConfig
-// of the run it shows, never from the form, so that results of one
-// configuration are never shown or saved under another.
+// a base for file names, the whole chip and the technology. The page
+// labels results, names downloads, writes the CSV preamble and the URL
+// from the RunConfig of the run it shows, never from the form, so that
+// results of one configuration are never shown or saved under another.
 type RunConfig struct {
 	Model  string            `json:"model"`
 	Input  int               `json:"input"`

@@ -130,8 +130,8 @@ func networkSpeedupPanel(rows []netRow, model string, used []bool) (*plot.Plot, 
 		for i := range l.TextStyle {
 			setFont(&l.TextStyle[i], 6)
 			l.TextStyle[i].XAlign = draw.XCenter
-			l.Offset = vg.Point{Y: 1.5}
 		}
+		l.Offset = vg.Point{Y: 1.5}
 		p.Add(l)
 	}
 	return p, nil

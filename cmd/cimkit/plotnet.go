@@ -22,7 +22,7 @@ func (f *networkPlotFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.results, "network", "", "network runs CSV (cimkit sweep --network, the report's "+report.NetworkFile+
 		"): speedup of pipelined over layer by layer (default with --in: "+report.NetworkFile+" beside it, when there)")
 	fs.StringVar(&f.layers, "network-layers", "", "layers of network runs CSV (cimkit sweep --layers-out, the report's "+
-		report.NetworkLayersFile+"): a network timeline per model and crossbar (default with --in: "+
+		report.NetworkLayersFile+"): a network timeline per model, on its largest crossbar (default with --in: "+
 		report.NetworkLayersFile+" beside it, when there)")
 }
 

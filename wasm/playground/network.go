@@ -57,8 +57,7 @@ func networkConfig(req Request, c *config) (netsim.Config, error) {
 }
 
 // simNetwork answers "network". progress counts MVMs over every run
-// (netsim.Config.Progress), in thousands so that the counts stay within
-// JavaScript's integers and the page's progress bar.
+// (netsim.Config.Progress).
 func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	c, err := parse(req)
 	if err != nil {
@@ -68,7 +67,7 @@ func simNetwork(req Request, progress Progress) (*NetworkResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg.Progress = func(done, total int64) { progress(int(done/1000), int(max(total/1000, 1)), nil) }
+	cfg.Progress = func(done, total int64) { progress(int(done), int(total), nil) }
 	runs, err := netsim.Runs(c.net, cfg)
 	switch {
 	case errors.Is(err, place.ErrNoFit):

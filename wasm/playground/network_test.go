@@ -89,7 +89,7 @@ func mustJSON(t *testing.T, v any) []byte {
 	return b
 }
 
-// "network" reports its progress in thousands of MVMs, ending at the total.
+// "network" reports its progress in MVMs, ending at the total.
 func TestNetworkProgress(t *testing.T) {
 	var last, total, calls int
 	resp := Handle(Request{Op: "network", Model: "resnet18", Xbar: "128x128", Scheme: "linear", Mode: "pipelined"},

@@ -86,9 +86,10 @@ type Config struct {
 	// Sim are the simulator options (arbiter, blocking MVM); Trace is
 	// honoured, for timeline figures.
 	Sim sim.Options
-	// Progress, when set, is called as one call of Simulate, Compare or Runs
-	// advances, with done, the MVMs it has simulated so far over all its
-	// runs, and total, the most it will simulate (for Simulate, Work):
+	// Progress, when set, is called as one call of Simulate, Compare, Runs
+	// or Copies advances, with done, the MVMs it has simulated so far over
+	// all its runs, and total, the most it will simulate (for Simulate,
+	// Work):
 	// every sim.ProgressEvery MVMs and at the end of every run. The
 	// duplication search counts at its longest (10 runs of one image), so
 	// done jumps forward when the search stops early; it reaches total when

@@ -44,6 +44,17 @@
 // a Deadlock naming each blocked core, its instruction index, the awaited
 // value and its register.
 //
+// On an AXI4 chip (arch.AXI4) the schedules are relaxed as the AXI4 model
+// allows: a core's LOAD, STORE or CALL is issued and performed later, at a
+// random step, while the core goes on; up to arch.AXIOutstanding of them are
+// in flight, performed in any order, and a later instruction waits for one
+// only as isa.MustWait says (register interlocks, overlapping bytes, and
+// CALL as a release: it waits until every earlier transaction of its core
+// is performed). So a LOAD may be performed before an earlier STORE to other
+// bytes, and a STORE after later MVMs; the checker sees each access when it
+// is performed. On the shared bus every transaction is performed when it is
+// issued.
+//
 // The ownership checker gives every output vector o[p,h] to its first writer
 // (Plan.Writer) at the start. A core that stores a partial sum of o[p,h]
 // keeps it until its next CALL, which hands every vector it has stored since

@@ -12,13 +12,33 @@
 // programs are written for (Options.BlockingMVM makes the core wait for its
 // MVM instead). MOV takes arch.DigitalCycles.
 //
-// LOAD, STORE and CALL are transactions on one shared bus: a transaction of
-// n bytes holds the bus for arch.BusCycles(n) cycles (beats of BusBytes,
-// bursts of at most BurstBeats, BusOverheadCycles per burst), one
-// transaction at a time, and the core waits for it to end. A CALL writes the
-// target's sequence register when its transfer ends. WAIT costs nothing
-// when the core's own sequence register already holds at least the awaited
-// value; otherwise the core blocks until a CALL raises it (no bus polling).
+// LOAD, STORE and CALL are transactions between the cores and the shared
+// memory (a CALL writes another core's sequence register). The chip's
+// interconnect (arch.Interconnect) carries them:
+//
+//   - The shared bus (arch.Shared): a transaction of n bytes holds the bus
+//     for arch.BusCycles(n) cycles (beats of BusBytes, bursts of at most
+//     BurstBeats, BusOverheadCycles per burst), one transaction at a time,
+//     and the core waits for it to end. A CALL writes the target's sequence
+//     register when its transfer ends. This is AXI4 in the single-issue,
+//     shared-access mode of simple interconnects (one transaction in
+//     flight, the next arbitrated when the previous one, write response
+//     included, is done: AMD's AXI Interconnect, PG059, "Shared Access
+//     mode").
+//   - AXI4 (arch.AXI4): separate read and write channels that carry
+//     transfers at the same time, address phases that overlap the previous
+//     burst's data, write responses, and up to arch.AXIOutstanding
+//     transactions in flight per core, whose order isa.MustWait rules; a
+//     CALL is a write, issued only when the core's earlier transactions are
+//     done (their write responses back), and performed when its own
+//     response comes back (see axi.go for the channel model). This is the
+//     "crossbar" mode of the same interconnect: one arbiter per address
+//     channel, parallel read and write data paths, several transactions
+//     issued per master.
+//
+// WAIT costs nothing when the core's own sequence register already holds
+// at least the awaited value; otherwise the core blocks until a CALL raises
+// it (no bus polling).
 //
 // A core has sequence registers 0, 1, 2, ... (at most MaxSeqRegs); CALL
 // and WAIT name one by isa.Instr.Seq. Per-layer programs use register 0
@@ -29,7 +49,8 @@
 // occupies the crossbar (arch.RowWriteCycles per row) while the core goes
 // on, and whatever waits for an MVM waits for it.
 //
-// When the bus is free it goes to a waiting core chosen by the arbiter.
+// When the bus (on AXI4, an address channel) is free it goes to a waiting
+// core chosen by the arbiter.
 // The default, Oldest, serves the core that has waited longest and breaks
 // ties among cores that asked in the same cycle round-robin; RoundRobin
 // serves the first waiting core after the last one served. Both are fair.
@@ -47,9 +68,11 @@
 // The simulator is a purpose-built event loop: cores run ahead through
 // compute instructions on their local clocks and only enter a small heap
 // when they reach a bus instruction or a WAIT in the future; the one
-// transaction in flight is kept apart. At equal times the bus completion is
-// handled first, then cores by index, then the grant, so results are
-// deterministic. When every unfinished core is blocked the run stops with a
+// transaction in flight is kept apart (on AXI4, the CALLs' register writes
+// and the cores parked for a transaction wait in queues per channel, whose
+// times only grow). At equal times the bus completion (the register writes,
+// the parked cores) is handled first, then cores by index, then the grants,
+// so results are deterministic. When every unfinished core is blocked the run stops with a
 // deadlock error naming each core, its instruction index and its register.
 //
 // # Metrics

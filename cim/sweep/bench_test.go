@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/nn"
 	"github.com/cimkit/cimkit/cim/zoo"
@@ -11,7 +12,7 @@ import (
 
 // BenchmarkPaperSweep runs the paper's sweep: ResNet-18 and MobileNet v1 at
 // 224x224, every conv and dense layer, 3 crossbar sizes x 5 bus widths x 3
-// schemes on 1024 cores, on all CPUs.
+// schemes on 1024 cores, on all CPUs, on each interconnect.
 func BenchmarkPaperSweep(b *testing.B) {
 	var nets []*nn.Network
 	for _, name := range []string{"resnet18", "mobilenet_v1"} {
@@ -21,15 +22,19 @@ func BenchmarkPaperSweep(b *testing.B) {
 		}
 		nets = append(nets, net)
 	}
-	sp := Spec{Models: nets, Xbars: []Xbar{{32, 32}, {64, 64}, {128, 128}}, Buses: []int{4, 8, 16, 32, 64},
-		Cores: []int{1024}, Schemes: compile.Schemes()}
-	for b.Loop() {
-		rs, err := Run(context.Background(), sp)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(rs) != 2205 {
-			b.Fatalf("%d records", len(rs))
-		}
+	for _, ic := range arch.Interconnects() {
+		b.Run("interconnect="+ic, func(b *testing.B) {
+			sp := Spec{Models: nets, Xbars: []Xbar{{32, 32}, {64, 64}, {128, 128}}, Buses: []int{4, 8, 16, 32, 64},
+				Cores: []int{1024}, Schemes: compile.Schemes(), Interconnects: []string{ic}}
+			for b.Loop() {
+				rs, err := Run(context.Background(), sp)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(rs) != 2205 {
+					b.Fatalf("%d records", len(rs))
+				}
+			}
+		})
 	}
 }

@@ -88,6 +88,7 @@ func TestSimFigures(t *testing.T) {
 	}
 	a := arch.Default()
 	a.XbarRows, a.XbarCols = 64, 64
+	a.Interconnect = arch.Shared // one transfer at a time: the spans' union is the bus's busy time
 	net := &nn.Network{Name: "small", Input: nn.Shape{C: 64, H: 4, W: 4}, Layers: []*nn.Layer{
 		{Name: "conv", Kind: nn.Conv2D, KernelH: 3, KernelW: 3, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, Filters: 40}}}
 	if err := net.Infer(); err != nil {

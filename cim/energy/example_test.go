@@ -22,7 +22,7 @@ func Example() {
 	fmt.Printf("%d ADC conversions of %d bits: %.2f uJ of %.2f uJ\n", x.ADCs, energy.ADCBits(a), e.ADC/1e6, e.Total/1e6)
 	fmt.Printf("core area %.4f mm² (without its sequence register), %d ADC\n", tech.Area(chip).Core, tech.ADCsPerCore(a))
 	// Output:
-	// 6422528 ADC conversions of 7 bits: 8.21 uJ of 14.02 uJ
+	// 6422528 ADC conversions of 7 bits: 8.21 uJ of 12.56 uJ
 	// core area 0.0054 mm² (without its sequence register), 1 ADC
 }
 

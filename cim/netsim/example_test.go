@@ -30,8 +30,8 @@ func Example() {
 	}
 	fmt.Println("copies:", runs[2].Copies)
 	// Output:
-	// layer     dup=false 100.7 ms    9.9 images/s  speedup 1.0  bottleneck conv1
-	// pipelined dup=false  45.3 ms   22.1 images/s  speedup 2.2  bottleneck conv1
-	// pipelined dup=true   10.1 ms   98.6 images/s  speedup 9.9  bottleneck conv1
-	// copies: map[conv1:22 layer1.0.conv1:2 layer1.0.conv2:2 layer1.1.conv1:2 layer1.1.conv2:2]
+	// layer     dup=false  62.8 ms   15.9 images/s  speedup 1.0  bottleneck conv1
+	// pipelined dup=false  28.0 ms   35.7 images/s  speedup 2.2  bottleneck conv1
+	// pipelined dup=true    5.3 ms  188.0 images/s  speedup 11.8  bottleneck layer1.0.conv2
+	// copies: map[conv1:22 layer1.0.conv1:3 layer1.0.conv2:2 layer1.1.conv1:2 layer1.1.conv2:2]
 }

@@ -19,12 +19,13 @@ import (
 )
 
 // tiny is a chip with round numbers: MVM 10 cycles, MOV and VOP 1 cycle
-// (up to 64 elements), a 4-byte bus without overhead (a transfer of up to
-// 4 bytes takes 1 cycle), crossbar rows written in 20 cycles.
+// (up to 64 elements), a 4-byte shared bus without overhead (a transfer of
+// up to 4 bytes takes 1 cycle), crossbar rows written in 20 cycles.
 func tiny(rows, cols, cores int) arch.Arch {
 	a := arch.Default()
 	a.XbarRows, a.XbarCols, a.Cores = rows, cols, cores
 	a.MVMCycles, a.DigitalCycles, a.BusBytes, a.BusOverheadCycles, a.RowWriteCycles = 10, 1, 4, 0, 20
+	a.Interconnect = arch.Shared
 	return a
 }
 

@@ -11,10 +11,11 @@ import (
 )
 
 // tinyArch has round numbers for hand-worked timings: MVM 10 cycles, MOV 1,
-// a 4-byte bus with 2 cycles of overhead per transaction.
+// a 4-byte shared bus with 2 cycles of overhead per transaction.
 func tinyArch() arch.Arch {
 	a := arch.Default()
 	a.MVMCycles, a.DigitalCycles, a.BusBytes, a.BusOverheadCycles = 10, 1, 4, 2
+	a.Interconnect = arch.Shared
 	return a
 }
 

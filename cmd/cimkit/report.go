@@ -71,6 +71,9 @@ func (f *reportFlags) config() (report.Config, error) {
 	if c.Interconnects, err = parseInterconnects(f.interconnect); err != nil {
 		return c, err
 	}
+	if len(c.Interconnects) == 0 {
+		c.Interconnects = c.AllInterconnects()
+	}
 	if c.Tech, err = loadTech(f.tech); err != nil {
 		return c, err
 	}

@@ -16,6 +16,7 @@ func Example() {
 	cfg.Models = []string{"resnet18"}
 	cfg.Xbars = []sweep.Xbar{{Rows: 128, Cols: 128}}
 	cfg.Buses = []int{64}
+	cfg.Interconnects = cfg.AllInterconnects()
 	r, err := report.Run(context.Background(), cfg)
 	if err != nil {
 		fmt.Println(err)

@@ -50,8 +50,8 @@ type Config struct {
 	// Interconnects are swept one after the other; the first is the one
 	// the claims, the summary, the per-layer tables and the figures are
 	// about, and the others are compared with it (the Carried figure and
-	// table). Empty means Base's interconnect first, then the others of
-	// arch.Interconnects.
+	// table). Empty means Base's alone; AllInterconnects lists Base's and
+	// then the others (what cimkit report and run sweep by default).
 	Interconnects []string
 	// Tech prices energy and area (nil: energy.Default()).
 	Tech *energy.Tech
@@ -130,6 +130,12 @@ func (c Config) interconnects() []string {
 	if len(c.Interconnects) > 0 {
 		return c.Interconnects
 	}
+	return []string{c.Arch().Interconnect}
+}
+
+// AllInterconnects returns every interconnect, Base's first: the report
+// then compares them.
+func (c Config) AllInterconnects() []string {
 	out := []string{c.Arch().Interconnect}
 	for _, ic := range arch.Interconnects() {
 		if ic != out[0] {

@@ -37,6 +37,7 @@ func small() Config {
 func TestRunAndWrite(t *testing.T) {
 	calls, last, lastTotal := 0, 0, 0
 	cfg := small()
+	cfg.Interconnects = cfg.AllInterconnects()
 	cfg.Progress = func(done, total int) { calls, last, lastTotal = calls+1, done, total }
 	r, err := Run(context.Background(), cfg)
 	if err != nil {
@@ -50,6 +51,9 @@ func TestRunAndWrite(t *testing.T) {
 	if ics := r.Config.interconnects(); len(ics) != 2 || ics[0] != arch.Default().Interconnect ||
 		r.Results[0].Interconnect != ics[0] || r.Results[239].Interconnect != ics[1] {
 		t.Errorf("interconnects %v; first result on %s, last on %s", ics, r.Results[0].Interconnect, r.Results[239].Interconnect)
+	}
+	if len(Default().interconnects()) != 1 {
+		t.Errorf("Default sweeps %v, want its Base's interconnect alone", Default().interconnects())
 	}
 	if calls == 0 || last != lastTotal {
 		t.Errorf("progress: %d calls, last %d of %d", calls, last, lastTotal)

@@ -36,7 +36,7 @@ func TestParamsFollowArch(t *testing.T) {
 			t.Errorf("%s: Param %+v, arch field %+v", f.Name, p, f)
 		}
 	}
-	if byName["mvm_cycles"].Default != "3200" || byName["shared_mem_bytes"].Default != "67108864" {
+	if byName["mvm_cycles"].Default != "2000" || byName["shared_mem_bytes"].Default != "67108864" {
 		t.Errorf("defaults: mvm_cycles %q, shared_mem_bytes %q", byName["mvm_cycles"].Default, byName["shared_mem_bytes"].Default)
 	}
 	if len(ps) != n+2 || byName["arbiter"].Default != "oldest" || byName["blocking_mvm"].Default != "no" {

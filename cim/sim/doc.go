@@ -116,35 +116,48 @@
 //
 // # Calibration
 //
-// The paper gives no timings. The defaults (package arch) are a 1 GHz
-// clock, 3200-cycle MVMs (eight bit-serial reads of 400 ns for int8
-// inputs), 2 cycles of overhead per bus transaction, int8 activations and
-// int32 partial sums. The tests in cim/sweep (calib_test.go) run the paper's
-// evaluation (conv layers of ResNet-18 and MobileNet v1 at 224x224, 32x32
-// to 128x128 crossbars, 4 to 64-byte buses, layers that fit 1024 cores)
-// and hold its trends:
+// The paper gives no timings. The defaults (package arch, with sources)
+// are a 1 GHz clock, 2000-cycle MVMs (eight bit-serial reads of 250 ns for
+// int8 inputs), the AXI4 interconnect with 4 transactions in flight per
+// core and 1 cycle of latency (the shared bus: 2 cycles of overhead per
+// burst), int8 activations and int32 partial sums. The tests in cim/sweep
+// (calib_test.go) run the paper's evaluation (conv layers of ResNet-18 and
+// MobileNet v1 at 224x224, 32x32 to 128x128 crossbars, 4 to 64-byte buses,
+// layers that fit 1024 cores) on both interconnects and hold what they
+// find:
 //
 //   - Synchronisation stays below 1.4% of the bus bytes with 32x32
-//     crossbars and 0.7% with 64x64 (paper: 4% and 2%).
+//     crossbars and 0.7% with 64x64 (paper: 4% and 2%), on either
+//     interconnect (the programs are the same).
 //   - Linear and cyclic reach 99% of PV when the bus is at most half busy
 //     and at least 32 bytes wide, the layer has at least 16 PV output
-//     vectors, and its im2col rows fill every crossbar. Short edge tiles
-//     (e.g. ResNet's conv1, 147 rows) leave a core with less to do while
-//     the others set the pace (98.1-98.8%), and on narrow buses the first
-//     writer's 4-byte partial sums cost visibly more than the last writer's
-//     1-byte outputs. With any bus at most a quarter busy and 8 PV vectors
-//     the worst run reaches 94% and the median 99.6%.
-//   - Cyclic against linear (bus at most half busy): cyclic is faster in 45
-//     of 207 runs, within 1% in 135 more, and at worst 8% slower. The
-//     paper's advantage of cyclic (the bias and activation of the last
-//     writer spread over all cores) is worth two MOVs per vector, about
-//     0.25% of a 3200-cycle step, smaller than the bus effects above, so it
-//     shows in part of the runs only. None of the timings tried (MVM 800 to
-//     3200 cycles, 0 to 2 cycles of bus overhead, blocking or overlapping
-//     MVMs, either arbiter) makes cyclic faster in general.
-//   - A 4-byte bus stops scaling at a few tens of cores: every layer of at
-//     most 16 cores keeps 94% of PV, every layer of 64 cores or more stays
-//     below 75%. A 64-byte bus keeps 98% up to 128 cores, 83-100% at 144 and
-//     71-93% at 256. With the 800-cycle MVM of an ISAAC-speed crossbar the
-//     64-byte bus would saturate near 60 cores instead.
+//     vectors, and its im2col rows fill every crossbar: on AXI4 in all 180
+//     such runs, on the shared bus in 132 of 140 (the others above 98.6%).
+//     With any bus at most a quarter busy and 8 PV vectors the worst run
+//     reaches 94.7% on AXI4 (91.4% on the shared bus), the median 99.7%
+//     (99.4%). Short edge tiles (e.g. ResNet's conv1, 147 rows) leave a core
+//     with less to do while the others set the pace.
+//   - Cyclic against linear (bus at most half busy): on AXI4 cyclic is at
+//     least as fast in 236 of 241 runs and within 1% in the other 5, as the
+//     paper finds (its advantage: the bias and activation of the last
+//     writer spread over all cores, and a core loads its next input while
+//     its CALL is in flight). On the shared bus it is faster in 44 of 158
+//     runs, within 1% in 89 more and at worst 7% slower: there every
+//     transfer waits for the one before, and the cores of a cyclic schedule,
+//     which all do the same thing at the same time, queue behind each
+//     other. With one transaction in flight per core (arch.AXIOutstanding
+//     1) AXI4 loses most of cyclic's edge too.
+//   - How many cores a bus carries: the largest layer whose cyclic run
+//     reaches 90% of PV. The paper reports about 16 cores on a 4-byte bus
+//     and up to 512 on a 64-byte bus. AXI4 carries 36 at 4 B, 72 at 8 B,
+//     144 at 16 B, 288 at 32 B and 576 at 64 B (layers on 32x32 crossbars:
+//     on larger ones each core moves more bytes per MVM, so a bus carries
+//     fewer of them); the shared bus 16,
+//     36, 72, 72 and 144: its overhead of 2 cycles per transfer dominates a
+//     wide bus, and reads and writes take turns. A 64-byte shared bus thus
+//     falls short of the paper's hundreds; AXI4 matches its wide end and
+//     carries about twice the paper's 16 at 4 B. The MVM time sets the
+//     scale: on AXI4, 3200 cycles carry 72 and 1024 (every layer that
+//     fits), 800 cycles 16 and 288; 1600 to 2000 fit the paper best, and
+//     2000 meets the 99% condition in more runs.
 package sim

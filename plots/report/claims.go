@@ -186,22 +186,33 @@ type key struct {
 
 func keyOf(r sim.Result) key { return key{r.Model, r.Layer, r.XbarRows, r.BusBytes, r.CoresBudget} }
 
-// claimCyclic: cyclic at least as fast as linear.
+// claimCyclic: cyclic at least as fast as linear where the bus does not
+// decide (bus_limit >= 2 PV, as in claimLimit: with a saturated bus both
+// schemes wait for transfers, and which is ahead is a matter of who queues
+// behind whom). The pairs on a saturated bus are counted apart.
 func claimCyclic(conv []sim.Result) Claim {
 	p := parallel(conv)
 	c := Claim{ID: "cyclic", Paper: "Cyclic is slightly faster than linear.",
-		Checked: "Every layer and configuration run in both schemes: cycles(cyclic) <= cycles(linear)."}
+		Checked: "Every layer and configuration run in both schemes where the bus does not saturate (bus_limit >= 2 PV " +
+			"in both): cycles(cyclic) <= cycles(linear). Pairs on a saturated bus are counted apart."}
 	lin := map[key]sim.Result{}
 	for _, r := range p {
 		if r.Scheme == "linear" {
 			lin[keyOf(r)] = r
 		}
 	}
-	ok, n, faster := 0, 0, 0
+	ok, n, faster, satOK, sat := 0, 0, 0, 0, 0
 	gain, worst := 0.0, 0.0
 	for _, r := range p {
 		l, found := lin[keyOf(r)]
 		if r.Scheme != "cyclic" || !found || r.Cycles == 0 {
+			continue
+		}
+		if r.BusLimit < 2*float64(r.PV) || l.BusLimit < 2*float64(l.PV) {
+			sat++
+			if r.Cycles <= l.Cycles {
+				satOK++
+			}
 			continue
 		}
 		n++
@@ -217,8 +228,8 @@ func claimCyclic(conv []sim.Result) Claim {
 	}
 	c.Verdict = share(ok, n)
 	if n > 0 {
-		c.Measured = fmt.Sprintf("cyclic at least as fast in %d of %d pairs, faster in %d; mean gain %.2f%%, worst %.2f%%.",
-			ok, n, faster, 100*gain/float64(n), 100*worst)
+		c.Measured = fmt.Sprintf("cyclic at least as fast in %d of %d pairs, faster in %d; mean gain %.2f%%, worst %.2f%%. "+
+			"On a saturated bus: at least as fast in %d of %d pairs.", ok, n, faster, 100*gain/float64(n), 100*worst, satOK, sat)
 	}
 	return c
 }

@@ -135,3 +135,20 @@ func TestClaimsFirstInterconnect(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimCyclicLeavesSaturatedBusOut: a pair on a saturated bus
+// (bus_limit 3 < 2 PV = 4), where cyclic is slower, does not decide the
+// verdict; it is counted apart.
+func TestClaimCyclicLeavesSaturatedBusOut(t *testing.T) {
+	rs := []sim.Result{
+		res("a", "linear", 32, 64, 2, 4, 1000, 1000, 0.99, 10, 0.01),
+		res("a", "cyclic", 32, 64, 2, 4, 1000, 990, 0.995, 10, 0.01),
+		res("s", "linear", 32, 4, 2, 4, 1000, 5000, 0.6, 3, 0.01),
+		res("s", "cyclic", 32, 4, 2, 4, 1000, 5200, 0.58, 3, 0.01),
+	}
+	c := find(Claims(rs), "cyclic")
+	if c.Verdict != Holds || !strings.Contains(c.Measured, "1 of 1 pairs") ||
+		!strings.Contains(c.Measured, "On a saturated bus: at least as fast in 0 of 1 pairs") {
+		t.Errorf("cyclic: %s, %q", c.Verdict, c.Measured)
+	}
+}

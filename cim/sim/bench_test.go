@@ -50,26 +50,29 @@ func BenchmarkResNet18Linear(b *testing.B) {
 // BenchmarkHugeLayer simulates VGG-16's classifier.3 (a 4096 x 4096 dense
 // layer) on 8x8 crossbars, 512 x 512 = 262,144 cores, and on 4x4 crossbars,
 // 1024 x 1024 = 1,048,576 cores (the arch limit), linear scheme, default
-// (Oldest) arbiter. Every core of a column group asks for the bus in the
-// same cycle at the start, so this measures the arbiter's tie-breaking.
+// (Oldest) arbiter, on each interconnect. Every core of a column group asks
+// for the bus in the same cycle at the start, so this measures the
+// arbiter's tie-breaking.
 func BenchmarkHugeLayer(b *testing.B) {
 	net, err := zoo.Get("vgg16", 224)
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, x := range []int{8, 4} {
-		a := arch.Default()
-		a.XbarRows, a.XbarCols, a.Cores = x, x, arch.MaxCores
-		m, err := mapping.Map(net.Layer("classifier.3"), a)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(fmt.Sprintf("cores=%d", m.Cores), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := Simulate(m, a, compile.Linear, Options{}); err != nil {
-					b.Fatal(err)
-				}
+	for _, ic := range arch.Interconnects() {
+		for _, x := range []int{8, 4} {
+			a := arch.Default()
+			a.XbarRows, a.XbarCols, a.Cores, a.Interconnect = x, x, arch.MaxCores, ic
+			m, err := mapping.Map(net.Layer("classifier.3"), a)
+			if err != nil {
+				b.Fatal(err)
 			}
-		})
+			b.Run(fmt.Sprintf("interconnect=%s/cores=%d", ic, m.Cores), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Simulate(m, a, compile.Linear, Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -110,7 +110,7 @@ func checkPreamble(t *testing.T, r *Report, dir string) {
 		t.Fatal(err)
 	}
 	want := "# cimkit report: models resnet18 at 224x224; crossbars 128x128; buses 8, 64 B; core budget 1024; " +
-		"schemes sequential, linear, cyclic; interconnects shared, axi4\n" +
+		"schemes sequential, linear, cyclic; interconnects axi4, shared\n" +
 		"# chip: the arch below, with each row's crossbar, bus width, core budget and interconnect\n" +
 		"# arch: " + string(j) + "\n# simulator: arbiter=oldest blocking_mvm=no\n# tech: cimkit-default-32nm\n"
 	for _, name := range []string{"results.csv", NetworkFile, NetworkLayersFile} {

@@ -123,7 +123,7 @@ type core struct {
 
 	regs []int64 // sequence registers 1, 2, ... (whole-network programs)
 
-	ax axiCore // the core's transactions on AXI4
+	ax *axiCore // the core's transactions on AXI4 (nil on the shared bus)
 }
 
 // transfers counts the bus transactions of one kind: how many, their bytes

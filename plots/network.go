@@ -177,27 +177,6 @@ func selectNet(df dataframe.DataFrame, sel Select, fig string, required []string
 	return out, nil
 }
 
-// uniqueNet checks that key identifies at most one row, naming the axis
-// that varies on a clash so that the caller knows what to select.
-func uniqueNet(rows []netRow, fig string, key func(netRow) string) error {
-	seen := map[string]netRow{}
-	for _, r := range rows {
-		k := key(r)
-		prev, ok := seen[k]
-		if !ok {
-			seen[k] = r
-			continue
-		}
-		for _, col := range []string{"model", "scheme", "xbar_rows", "bus_bytes", "cores_budget", "images"} {
-			if a, b := prev.value(col), r.value(col); a != b {
-				return fmt.Errorf("%s figure: several results for %s (%s %s and %s): select one", fig, k, col, a, b)
-			}
-		}
-		return fmt.Errorf("%s figure: duplicate results for %s", fig, k)
-	}
-	return nil
-}
-
 // NetworkStandard draws the figures of saved whole-network records: the
 // speedup figure from results ([NetworkSpeedup]) and, from layers, a
 // timeline ([NetworkTimeline]) for each model, in order of first

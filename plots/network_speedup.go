@@ -30,7 +30,7 @@ func NetworkSpeedup(df dataframe.DataFrame, sel Select) (*Figure, error) {
 	key := func(r netRow) string {
 		return fmt.Sprintf("%s on %sx%s, run %s", r.text["model"], fmtNum(r.n("xbar_rows")), fmtNum(r.n("xbar_rows")), r.run())
 	}
-	if err := uniqueNet(rows, "network speedup", key); err != nil {
+	if err := unique(rows, "network speedup", key); err != nil {
 		return nil, err
 	}
 	var models []string

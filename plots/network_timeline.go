@@ -41,7 +41,7 @@ func NetworkTimeline(df dataframe.DataFrame, sel Select) (*Figure, error) {
 		return nil, err
 	}
 	key := func(r netRow) string { return fmt.Sprintf("layer %s, run %s", r.text["layer"], r.run()) }
-	if err := uniqueNet(rows, "network timeline", key); err != nil {
+	if err := unique(rows, "network timeline", key); err != nil {
 		return nil, err
 	}
 	var layers []string // rows of the figure, network order

@@ -85,6 +85,19 @@ func (r row) n(col string) float64 {
 	return 0
 }
 
+// value writes the row's value in col as an error message names it.
+func (r row) value(col string) string {
+	switch col {
+	case "model":
+		return r.model
+	case "scheme":
+		return r.scheme
+	case "interconnect":
+		return r.interconnect
+	}
+	return fmtNum(r.n(col))
+}
+
 // tables counts the DataFrames table converts (tests check that a figure
 // set converts its DataFrame once).
 var tables atomic.Int64
@@ -237,23 +250,14 @@ func selectRows(all []row, sel Select, fig string) ([]row, error) {
 	return out, nil
 }
 
-// dims are the sweep axes a figure may need to pin down.
-var dims = []struct {
-	col string
-	get func(row) string
-}{
-	{"model", func(r row) string { return r.model }},
-	{"scheme", func(r row) string { return r.scheme }},
-	{"xbar_rows", func(r row) string { return fmtNum(r.n("xbar_rows")) }},
-	{"bus_bytes", func(r row) string { return fmtNum(r.n("bus_bytes")) }},
-	{"cores_budget", func(r row) string { return fmtNum(r.n("cores_budget")) }},
-	{"interconnect", func(r row) string { return r.interconnect }},
-}
+// axes are the sweep axes a figure may need to pin down, of results and of
+// network records alike (a column a record does not have reads as 0).
+var axes = []string{"model", "scheme", "xbar_rows", "bus_bytes", "cores_budget", "interconnect", "images"}
 
-// unique checks that key identifies at most one row. On a clash it names
+// unique checks that key identifies at most one of rows. On a clash it names
 // the sweep axis that varies so that the caller knows what to select.
-func unique(rows []row, fig string, key func(row) string) error {
-	seen := map[string]row{}
+func unique[R interface{ value(col string) string }](rows []R, fig string, key func(R) string) error {
+	seen := map[string]R{}
 	for _, r := range rows {
 		k := key(r)
 		prev, ok := seen[k]
@@ -261,10 +265,10 @@ func unique(rows []row, fig string, key func(row) string) error {
 			seen[k] = r
 			continue
 		}
-		for _, d := range dims {
-			if d.get(prev) != d.get(r) {
+		for _, col := range axes {
+			if a, b := prev.value(col), r.value(col); a != b {
 				return fmt.Errorf("%s figure: several results for %s (%s %s and %s): select one %s",
-					fig, k, d.col, d.get(prev), d.get(r), d.col)
+					fig, k, col, a, b, col)
 			}
 		}
 		return fmt.Errorf("%s figure: duplicate results for %s", fig, k)

@@ -66,7 +66,7 @@ func RunNetworks(ctx context.Context, sp Spec, opt Network) ([]netsim.Result, []
 
 // runNetworks runs the networks of a checked sweep of one interconnect.
 func (sp *Spec) runNetworks(ctx context.Context, opt Network) ([]netsim.Result, []netsim.LayerResult, error) {
-	units := sp.networkUnits(opt.Keep)
+	units := sp.networkUnits(opt)
 	order := make([]int, len(units))
 	for i := range order {
 		order[i] = i
@@ -94,23 +94,21 @@ type networkUnit struct {
 	runs                            []*netsim.Run
 }
 
-// networkUnits lists the configurations that keep accepts (all when nil),
-// in the documented order.
-func (sp *Spec) networkUnits(keep func(string, Xbar) bool) []networkUnit {
+// networkUnits lists the configurations that opt.Keep accepts (all when
+// nil), in the documented order, each costed by the MVMs it simulates.
+func (sp *Spec) networkUnits(opt Network) []networkUnit {
 	var out []networkUnit
 	for mi, net := range sp.Models {
 		for xi, x := range sp.Xbars {
-			if keep != nil && !keep(net.Name, x) {
+			if opt.Keep != nil && !opt.Keep(net.Name, x) {
 				continue
-			}
-			var cost int64
-			for _, l := range net.CrossbarLayers() {
-				cost += mvms(l, x)
 			}
 			for bi := range sp.Buses {
 				for ci := range sp.Cores {
 					for si := range sp.Schemes {
-						out = append(out, networkUnit{model: mi, xbar: xi, bus: bi, cores: ci, scheme: si, cost: cost})
+						u := networkUnit{model: mi, xbar: xi, bus: bi, cores: ci, scheme: si}
+						u.cost = netsim.Work(net, sp.netConfig(u, opt))
+						out = append(out, u)
 					}
 				}
 			}
@@ -119,17 +117,22 @@ func (sp *Spec) networkUnits(keep func(string, Xbar) bool) []networkUnit {
 	return out
 }
 
+// netConfig is the netsim configuration of unit u.
+func (sp *Spec) netConfig(u networkUnit, opt Network) netsim.Config {
+	cfg := netsim.Config{Arch: sp.arch(sp.Xbars[u.xbar], sp.Buses[u.bus], sp.Cores[u.cores]), Scheme: sp.Schemes[u.scheme],
+		Images: opt.Images, Segments: opt.Segments, Duplicate: opt.Duplicate, Sim: sp.Sim}
+	cfg.Sim.Trace = false
+	return cfg
+}
+
 // runNetwork simulates one configuration's runs, keeping their records
 // only (not the programs and timings).
 func (sp *Spec) runNetwork(u *networkUnit, opt Network) error {
 	net := sp.Models[u.model]
-	x, bus, cores, s := sp.Xbars[u.xbar], sp.Buses[u.bus], sp.Cores[u.cores], sp.Schemes[u.scheme]
-	cfg := netsim.Config{Arch: sp.arch(x, bus, cores), Scheme: s, Images: opt.Images, Segments: opt.Segments,
-		Duplicate: opt.Duplicate, Sim: sp.Sim}
-	cfg.Sim.Trace = false
-	runs, err := netsim.Compare(net, cfg)
+	runs, err := netsim.Compare(net, sp.netConfig(*u, opt))
 	if err != nil {
-		return fmt.Errorf("sweep: model %s, crossbar %v, bus %d, cores %d, %s: %w", net.Name, x, bus, cores, s, err)
+		return fmt.Errorf("sweep: model %s, crossbar %v, bus %d, cores %d, %s: %w", net.Name,
+			sp.Xbars[u.xbar], sp.Buses[u.bus], sp.Cores[u.cores], sp.Schemes[u.scheme], err)
 	}
 	for _, r := range runs {
 		u.runs = append(u.runs, &netsim.Run{Result: r.Result, Layers: r.Layers})

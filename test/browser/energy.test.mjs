@@ -11,15 +11,12 @@
 // error by the field and the page keeps working.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "./chromium.mjs";
+import { URL_BASE, CIMKIT, ARTIFACTS, cli, shownValues, assertSame, runCount, waitRuns, open, setForm, runAndWait } from "./common.mjs";
 
-const URL_BASE = process.env.PLAYGROUND_URL;
-const CIMKIT = process.env.CIMKIT;
-const ARTIFACTS = process.env.ARTIFACTS || "test-artifacts";
 const TECH_DIR = fileURLToPath(new URL("../../cim/energy/tech/", import.meta.url));
 const ISAAC = join(TECH_DIR, "isaac.json");
 const CONFIG = { model: "resnet18", input: "224", xbar: "64x64", bus: "16", cores: "1024", scheme: "cyclic" };
@@ -42,80 +39,30 @@ after(async () => {
 // cliRecords returns `cimkit sim --format json` for cfg (with extra flags):
 // the layers and the total.
 function cliRecords(cfg, extra = []) {
-  const out = execFileSync(CIMKIT, ["sim", "--model", cfg.model, "--input", cfg.input, "--xbar", cfg.xbar, "--bus", cfg.bus,
-    "--cores", cfg.cores, "--scheme", cfg.scheme, "--format", "json", ...extra], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "ignore"] });
-  const all = JSON.parse(out);
+  const all = cli(["sim", "--model", cfg.model, "--input", cfg.input, "--xbar", cfg.xbar, "--bus", cfg.bus,
+    "--cores", cfg.cores, "--scheme", cfg.scheme, "--format", "json", ...extra]).data;
   return { rows: all.filter((r) => r.layer !== "total"), total: all.find((r) => r.layer === "total") };
-}
-
-// shownValues reads the raw values of the cells (or cards) under selector,
-// one object per row (or one for all the cards).
-async function shownValues(selector, perRow) {
-  return page.$$eval(selector, (els, perRow) => {
-    const read = (el) => {
-      const r = {};
-      for (const c of el.querySelectorAll("[data-key]")) if (c.dataset.value !== undefined) r[c.dataset.key] = c.dataset.value;
-      return r;
-    };
-    return perRow ? els.map(read) : [read(els[0])];
-  }, perRow);
-}
-
-function assertSame(shown, want, where) {
-  const keys = Object.keys(shown);
-  assert.ok(keys.length >= 8, `${where}: only ${keys.length} values on the page`);
-  for (const k of keys) {
-    assert.ok(k in want, `${where}: ${k} is not in cimkit sim's output`);
-    const w = want[k];
-    const got = typeof w === "number" ? Number(shown[k]) : shown[k];
-    assert.strictEqual(got, w, `${where}: ${k} is ${shown[k]} on the page, ${w} natively`);
-  }
 }
 
 // assertEnergyIs checks the energy view against cimkit sim: every layer's
 // row, and the cards against the total.
 async function assertEnergyIs(cfg, extra, where) {
   const want = cliRecords(cfg, extra);
-  const rows = await shownValues("#energy-layers tbody tr", true);
+  const rows = await shownValues(page, "#energy-layers tbody tr");
   assert.equal(rows.length, want.rows.length, `${where}: layer count`);
   for (let i = 0; i < rows.length; i++) {
     const w = want.rows[i];
     if (w.fits) assertSame(rows[i], w, `${where} ${w.layer}`);
     else assert.deepEqual(rows[i], { layer: w.layer }, `${where} ${w.layer} does not fit: no energy`);
   }
-  const [cards] = await shownValues("#energy-cards", false);
+  const [cards] = await shownValues(page, "#energy-cards");
   assertSame(cards, want.total, `${where} total`);
   for (const f of ["energy", "sync_cost"]) assert.ok(await page.isVisible(`#energy-figures [data-figure="${f}"] svg`), `${where}: ${f} figure`);
   return want;
 }
 
-async function runCount() {
-  return Number((await page.getAttribute("body", "data-done")) || 0);
-}
-
-async function waitRuns(n) {
-  await page.waitForFunction((k) => Number(document.body.dataset.done || 0) > k, n, { timeout: 120000 });
-}
-
-async function open(query) {
-  await page.goto(URL_BASE + "?" + new URLSearchParams(query).toString());
-  await waitRuns(0);
-}
-
-async function setForm(cfg) {
-  await page.selectOption("#model", cfg.model);
-  for (const f of ["input", "xbar", "bus", "cores"]) await page.fill("#" + f, cfg[f]);
-  await page.selectOption("#scheme", cfg.scheme);
-}
-
-async function runAndWait() {
-  const n = await runCount();
-  await page.click("#run");
-  await waitRuns(n);
-}
-
 test("energy and area of ResNet-18 equal cimkit sim's, default technology and ISAAC's table", async () => {
-  await open(CONFIG);
+  await open(page, CONFIG);
   assert.equal(await page.inputValue("#tech"), "default");
   const want = await assertEnergyIs(CONFIG, [], "default");
   assert.match(await page.textContent("#energy-note"), /^Priced with the technology cimkit-default-32nm \(/);
@@ -127,7 +74,7 @@ test("energy and area of ResNet-18 equal cimkit sim's, default technology and IS
   assert.match(await page.textContent("#tech-table"), /attribute_buffer/);
 
   await page.selectOption("#tech", "isaac");
-  await runAndWait();
+  await runAndWait(page);
   await assertEnergyIs(CONFIG, ["--tech", ISAAC], "isaac");
   assert.match(await page.textContent("#results-for"), /, cyclic; tech=isaac$/);
   assert.match(page.url(), /&tech=isaac(&|$)/);
@@ -139,17 +86,17 @@ test("energy and area of ResNet-18 equal cimkit sim's, default technology and IS
   assert.match(csv, /^# tech: isaac-ce-32nm \(isaac, cim\/energy\/tech\/isaac\.json\)$/m);
   assert.match(csv.split("\n").find((l) => !l.startsWith("#")), /,energy_pj,.*,tops_per_w,/);
   // The link opens the same run with the same technology.
-  const rows = await shownValues("#energy-layers tbody tr", true);
+  const rows = await shownValues(page, "#energy-layers tbody tr");
   await page.goto(page.url());
-  await waitRuns(0);
+  await waitRuns(page, 0);
   assert.equal(await page.inputValue("#tech"), "isaac");
-  assert.deepEqual(await shownValues("#energy-layers tbody tr", true), rows);
+  assert.deepEqual(await shownValues(page, "#energy-layers tbody tr"), rows);
 });
 
 test("layers that do not fit have no energy, and the cards say they sum the rest", async () => {
-  await setForm(PARTIAL);
+  await setForm(page, PARTIAL);
   await page.selectOption("#tech", "default");
-  await runAndWait();
+  await runAndWait(page);
   await assertEnergyIs(PARTIAL, [], "partial");
   assert.match(await page.textContent('#energy-layers tr[data-layer="layer4.1.conv2"]'), /does not fit/);
   const card = page.locator('#energy-cards .card[data-key="energy_pj"]');
@@ -159,7 +106,7 @@ test("layers that do not fit have no energy, and the cards say they sum the rest
 
 test("a technology file: a bad one shows its error by the field and the page keeps working; a good one gives cimkit sim --tech's numbers", async () => {
   const label = await page.textContent("#results-for");
-  const runs = await runCount();
+  const runs = await runCount(page);
   const isaac = JSON.parse(readFileSync(ISAAC, "utf8"));
   const bad = structuredClone(isaac);
   bad.components.adc.power = "-16 mW";
@@ -171,7 +118,7 @@ test("a technology file: a bad one shows its error by the field and the page kee
   assert.equal(await page.getAttribute("#tech", "aria-invalid"), "true");
   assert.match(await page.textContent("#status-text"), /technology file was not loaded.*still those of /);
   assert.equal(await page.textContent("#results-for"), label);
-  assert.equal(await runCount(), runs, "a bad file ran something");
+  assert.equal(await runCount(page), runs, "a bad file ran something");
   assert.equal(await page.inputValue("#tech"), "default");
   // A good file: ISAAC's table with ADCs twice as costly.
   const costly = structuredClone(isaac);
@@ -180,7 +127,7 @@ test("a technology file: a bad one shows its error by the field and the page kee
   const file = join(ARTIFACTS, "tech-costly.json");
   writeFileSync(file, JSON.stringify(costly, null, 2));
   await page.setInputFiles("#tech-file", file);
-  await waitRuns(runs);
+  await waitRuns(page, runs);
   assert.equal(await page.textContent("#err-tech"), "");
   assert.equal(await page.inputValue("#tech"), "file:tech-costly.json");
   const want = await assertEnergyIs(PARTIAL, ["--tech", file], "file");
@@ -212,10 +159,10 @@ test("a technology file: a bad one shows its error by the field and the page kee
   await page.waitForSelector("#err-tech:not(:empty)", { timeout: 60000 });
   assert.match(await page.textContent("#err-tech"), /technology file "tech-costly\.json", which stays in the browser of whoever made the link/);
   assert.equal(page.url(), url);
-  assert.equal(await runCount(), 0);
+  assert.equal(await runCount(page), 0);
   // The page works: the default technology runs.
-  await setForm({ model: "lenet5", input: "32", xbar: "32x32", bus: "16", cores: "64", scheme: "cyclic" });
-  await runAndWait();
+  await setForm(page, { model: "lenet5", input: "32", xbar: "32x32", bus: "16", cores: "64", scheme: "cyclic" });
+  await runAndWait(page);
   assert.equal(await page.textContent("#err-tech"), "");
   await assertEnergyIs({ model: "lenet5", input: "32", xbar: "32x32", bus: "16", cores: "64", scheme: "cyclic" }, [], "after");
   await page.screenshot({ path: join(ARTIFACTS, "playground-energy.png"), fullPage: true });

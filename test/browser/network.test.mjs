@@ -6,47 +6,27 @@
 // run.sh starts `cimkit serve` and sets PLAYGROUND_URL and CIMKIT.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
+import { URL_BASE, CIMKIT, ARTIFACTS, cli, shownValues, assertSame, open } from "./common.mjs";
 
-const URL_BASE = process.env.PLAYGROUND_URL;
-const CIMKIT = process.env.CIMKIT;
-const ARTIFACTS = process.env.ARTIFACTS || "test-artifacts";
 const CONFIG = { model: "resnet18", input: "224", xbar: "128x128", bus: "16", cores: "1024", scheme: "linear" };
 
-let context, page, userDir;
+let page, closeBrowser;
 const metrics = {};
 
 before(async () => {
   assert.ok(URL_BASE && CIMKIT, "PLAYGROUND_URL or CIMKIT is not set: run through `make test-browser`");
-  userDir = mkdtempSync(join(tmpdir(), "cimkit-chromium-"));
-  context = await chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] || (await context.newPage());
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  ({ page, close: closeBrowser } = await launch());
 });
 
 after(async () => {
-  await context?.close();
-  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  await closeBrowser?.();
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, "network-metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
   console.log("network metrics:", JSON.stringify(metrics));
 });
-
-function cli(args) {
-  const t0 = performance.now();
-  const out = execFileSync(CIMKIT, args, { encoding: "utf8", maxBuffer: 64 << 20 });
-  return { data: JSON.parse(out), ms: performance.now() - t0 };
-}
 
 function netArgs(extra) {
   return ["net", "--model", CONFIG.model, "--input", CONFIG.input, "--xbar", CONFIG.xbar, "--bus", CONFIG.bus,
@@ -55,22 +35,7 @@ function netArgs(extra) {
 
 // tableRows reads a table: for each row, the raw value of every cell.
 async function tableRows(id) {
-  return page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => {
-    const r = {};
-    for (const td of tr.cells) r[td.dataset.key] = td.dataset.value;
-    return r;
-  }));
-}
-
-function assertSame(shown, want, where) {
-  const keys = Object.keys(shown);
-  assert.ok(keys.length >= 10, `${where}: only ${keys.length} values on the page`);
-  for (const k of keys) {
-    assert.ok(k in want, `${where}: column ${k} is not in cimkit net's output`);
-    const w = want[k];
-    const got = typeof w === "number" ? Number(shown[k]) : typeof w === "boolean" ? shown[k] === "true" : shown[k];
-    assert.strictEqual(got, w, `${where}: ${k} is ${shown[k]} on the page, ${w} natively`);
-  }
+  return shownValues(page, `#${id} tbody tr`);
 }
 
 async function runNetwork() {
@@ -82,8 +47,7 @@ async function runNetwork() {
 }
 
 test("whole network: the page shows cimkit net's numbers", async () => {
-  await page.goto(URL_BASE + "?" + new URLSearchParams(CONFIG).toString());
-  await page.waitForFunction(() => Number(document.body.dataset.done || 0) >= 1, null, { timeout: 180000 });
+  await open(page, CONFIG, 180000);
   assert.ok(await page.isVisible("#network-section"), "network section");
   await runNetwork();
   metrics.network_ms = Number(await page.getAttribute("body", "data-network-ms"));
@@ -91,7 +55,7 @@ test("whole network: the page shows cimkit net's numbers", async () => {
   metrics.network_native_ms = Math.round(native.ms);
   const shown = await tableRows("net-runs");
   assert.equal(shown.length, 3, "layer, pipelined, pipelined duplicated");
-  for (let i = 0; i < 3; i++) assertSame(shown[i], native.data[i], `run ${i} (${native.data[i].mode})`);
+  for (let i = 0; i < 3; i++) assertSame(shown[i], native.data[i], `run ${i} (${native.data[i].mode})`, 10);
   assert.equal(await page.textContent("#net-for"), "resnet18 at 224 px, 128x128 crossbars, 16 B bus, 1024 cores, linear");
   const svg = await page.innerHTML("#net-timeline");
   assert.match(svg, /<title>Network timeline: resnet18 at 224 px, 128x128 crossbars/);
@@ -101,7 +65,7 @@ test("whole network: the page shows cimkit net's numbers", async () => {
   const layers = cli(netArgs(["--layers"])).data.filter((l) => l.mode === "pipelined" && l.duplicate);
   const rows = await tableRows("net-layers");
   assert.equal(rows.length, layers.length, "layers of the duplicated run");
-  for (let i = 0; i < rows.length; i++) assertSame(rows[i], layers[i], `layer ${layers[i].layer}`);
+  for (let i = 0; i < rows.length; i++) assertSame(rows[i], layers[i], `layer ${layers[i].layer}`, 10);
   // Another run's layers.
   await page.selectOption("#net-run", "0");
   assert.equal((await tableRows("net-layers"))[0].start_cycles, "0");

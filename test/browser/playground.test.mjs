@@ -35,10 +35,8 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
 import { launch } from "./chromium.mjs";
+import { URL_BASE, CIMKIT, ARTIFACTS, cli, shownValues, assertSame, runCount, waitRuns, open, setForm, runAndWait } from "./common.mjs";
 
-const URL_BASE = process.env.PLAYGROUND_URL;
-const CIMKIT = process.env.CIMKIT;
-const ARTIFACTS = process.env.ARTIFACTS || "test-artifacts";
 const CONFIG = { model: "resnet18", input: "224", xbar: "64x64", bus: "16", cores: "1024", scheme: "cyclic" };
 const LAYER = "layer1.0.conv1";
 // ResNet-18 at 64x64 px on 32x32 crossbars with a 4-byte bus and 1024
@@ -73,13 +71,6 @@ after(async () => {
   console.log("browser metrics:", JSON.stringify(metrics));
 });
 
-// cli runs the native tool and returns its JSON output and wall time.
-function cli(args) {
-  const t0 = performance.now();
-  const out = execFileSync(CIMKIT, args, { encoding: "utf8", maxBuffer: 64 << 20 });
-  return { data: JSON.parse(out), ms: performance.now() - t0 };
-}
-
 function simArgs(cfg, layer) {
   const a = ["sim", "--model", cfg.model, "--input", cfg.input, "--xbar", cfg.xbar, "--bus", cfg.bus,
     "--cores", cfg.cores, "--scheme", cfg.scheme, "--format", "json"];
@@ -92,59 +83,16 @@ function cliRows(data) {
   return rows.filter((r) => r.layer !== "total");
 }
 
-// pageRows reads the table: for each row, the raw value of every cell.
+// pageRows reads the layers table: for each row, the raw value of every cell.
 async function pageRows() {
-  return page.$$eval("#layers tbody tr", (trs) => trs.map((tr) => {
-    const r = {};
-    for (const td of tr.cells) if (td.dataset.value !== undefined) r[td.dataset.key] = td.dataset.value;
-    return r;
-  }));
-}
-
-function assertRowEqual(shown, want, where) {
-  const keys = Object.keys(shown);
-  assert.ok(keys.length >= 10, `${where}: only ${keys.length} values on the page`);
-  for (const k of keys) {
-    assert.ok(k in want, `${where}: column ${k} is not in cimkit sim's output`);
-    const w = want[k];
-    const got = typeof w === "number" ? Number(shown[k]) : typeof w === "boolean" ? shown[k] === "true" : shown[k];
-    assert.strictEqual(got, w, `${where}: ${k} is ${shown[k]} on the page, ${w} natively`);
-  }
+  return shownValues(page, "#layers tbody tr");
 }
 
 async function assertTableIs(args, where) {
   const want = cliRows(cli(args).data);
   const shown = await pageRows();
   assert.equal(shown.length, want.length, `${where}: layer count`);
-  for (let i = 0; i < want.length; i++) assertRowEqual(shown[i], want[i], `${where} row ${i} (${want[i].layer})`);
-}
-
-async function runCount() {
-  return Number((await page.getAttribute("body", "data-done")) || 0);
-}
-
-async function waitRuns(n, timeout = 120000) {
-  await page.waitForFunction((k) => Number(document.body.dataset.done || 0) > k, n, { timeout });
-}
-
-// runAndWait clicks Run and waits for the model run to finish.
-async function runAndWait() {
-  const n = await runCount();
-  await page.click("#run");
-  await waitRuns(n);
-}
-
-// setForm fills the main form.
-async function setForm(cfg) {
-  await page.selectOption("#model", cfg.model);
-  for (const f of ["input", "xbar", "bus", "cores"]) await page.fill("#" + f, cfg[f]);
-  await page.selectOption("#scheme", cfg.scheme);
-}
-
-// open loads the page with a query and waits for its first run.
-async function open(query, timeout = 120000) {
-  await page.goto(URL_BASE + "?" + new URLSearchParams(query).toString());
-  await page.waitForFunction(() => Number(document.body.dataset.done || 0) >= 1, null, { timeout });
+  for (let i = 0; i < want.length; i++) assertSame(shown[i], want[i], `${where} row ${i} (${want[i].layer})`, 10);
 }
 
 // downloadOf clicks a download link and returns the file's name and text.
@@ -207,7 +155,7 @@ test("one ResNet-18 layer: timeline window and zoom, listing, cimkit sim's numbe
   const want = cliRows(cli(simArgs(CONFIG, LAYER)).data);
   assert.equal(want.length, 1);
   const shown = (await pageRows()).find((r) => r.layer === LAYER);
-  assertRowEqual(shown, want[0], LAYER);
+  assertSame(shown, want[0], LAYER, 10);
   // Item 10: the timeline opens on the notebooks' first 20k cycles, in the
   // notebooks' colours (plots: MVM blue, bus transfer orange, waiting for
   // ownership purple, waiting for the bus yellow, digital op green).
@@ -255,8 +203,8 @@ test("one ResNet-18 layer: timeline window and zoom, listing, cimkit sim's numbe
 });
 
 test("layers that do not fit are named and never summed as the model (items 6, 7, 11)", async () => {
-  await setForm(PARTIAL);
-  await runAndWait();
+  await setForm(page, PARTIAL);
+  await runAndWait(page);
   await assertTableIs(simArgs(PARTIAL), "partial");
   // Item 7: what was left out is said, prominently; no card is a model total.
   const warn = await page.textContent("#left-out");
@@ -305,8 +253,8 @@ test("crossbar 0 shows a message, keeps the URL and the results, and the page st
   assert.equal(page.url(), url);
   // A valid value again: the message goes and results come back.
   const cfg = { ...CONFIG, xbar: "32x32", scheme: "linear" };
-  await setForm(cfg);
-  await runAndWait();
+  await setForm(page, cfg);
+  await runAndWait(page);
   assert.equal(await page.textContent("#err-xbar"), "");
   await assertTableIs(simArgs(cfg), "32x32");
   assert.match(page.url(), /xbar=32x32&bus=16&cores=1024&scheme=linear/);
@@ -335,14 +283,14 @@ test("a model switch after a sweep clears it; downloads are named from the run, 
   assert.match(csvSweep.text, /^# arch: \{"xbar_rows":32,"xbar_cols":32,/m);
   // Another model: the sweep goes, with its downloads.
   const lenet = { model: "lenet5", input: "32", xbar: "32x32", bus: "16", cores: "64", scheme: "cyclic" };
-  await setForm(lenet);
-  await runAndWait();
+  await setForm(page, lenet);
+  await runAndWait(page);
   assert.ok(!(await page.isVisible("#sweep-figure svg")), "the sweep of resnet18 is still on screen");
   assert.ok(!(await page.isVisible("#dl-sweep-csv")), "the sweep's CSV can still be downloaded");
   assert.equal(await page.textContent("#results-for"), "lenet5 at 32 px, 32x32 crossbars, 16 B bus, 64 cores, cyclic");
   // The form changes, nothing runs: downloads, the layer view and a new
   // sweep keep to the run on screen.
-  await setForm({ ...CONFIG, model: "resnet18", xbar: "128x128" });
+  await setForm(page, { ...CONFIG, model: "resnet18", xbar: "128x128" });
   const csv = await downloadOf("#dl-csv");
   assert.equal(csv.name, "lenet5-32px-32x32-bus16-cores64-cyclic.csv");
   const lines = csv.text.trim().split("\n");
@@ -374,10 +322,10 @@ test("an ONNX file chosen from disk is simulated like cimkit sim --onnx", async 
   const file = process.env.ONNX_MODEL;
   assert.ok(file, "ONNX_MODEL is not set: run through `make test-browser`");
   const cfg = { ...CONFIG, xbar: "64x64", scheme: "cyclic" };
-  await setForm(cfg);
-  const n = await runCount();
+  await setForm(page, cfg);
+  const n = await runCount(page);
   await page.setInputFiles("#onnx", file);
-  await waitRuns(n);
+  await waitRuns(page, n);
   assert.match(await page.inputValue("#model"), /^onnx:ch_ppocr_mobile_v2\.0_cls_infer$/);
   const args = simArgs(cfg).filter((a, i, all) => a !== "--model" && all[i - 1] !== "--model");
   await assertTableIs([...args, "--onnx", file], "ONNX");
@@ -402,7 +350,7 @@ test("shared links that cannot be run are refused visibly and the URL is kept (i
     assert.match(await page.textContent("#status-text"), /Not run|could not be opened/, JSON.stringify(query));
     assert.equal(page.url(), url, "the URL was rewritten");
     assert.ok(!(await page.isVisible("#results")), "something ran: " + JSON.stringify(query));
-    assert.equal(await runCount(), 0);
+    assert.equal(await runCount(page), 0);
     if (err.startsWith("#err-param")) assert.ok(await page.isVisible(err), "the parameters box is open");
   }
   // The scheme box is never left blank while another scheme would run.
@@ -410,14 +358,14 @@ test("shared links that cannot be run are refused visibly and the URL is kept (i
   await page.waitForSelector("#err-scheme:not(:empty)", { timeout: 60000 });
   assert.equal(await page.inputValue("#scheme"), "cyclic");
   // Fixed by hand: the run goes, and the URL becomes that run.
-  await setForm({ model: "lenet5", input: "32", xbar: "32x32", bus: "16", cores: "64", scheme: "linear" });
-  await runAndWait();
+  await setForm(page, { model: "lenet5", input: "32", xbar: "32x32", bus: "16", cores: "64", scheme: "linear" });
+  await runAndWait(page);
   assert.match(page.url(), /\?model=lenet5&input=32&xbar=32x32&bus=16&cores=64&scheme=linear&layer=conv1$/);
 });
 
 test("timing parameters change the numbers as cimkit sim --arch does, and travel in links and downloads (item 11)", async () => {
-  await open({ model: "lenet5", input: "32" });
-  await setForm(PARTIAL);
+  await open(page, { model: "lenet5", input: "32" });
+  await setForm(page, PARTIAL);
   assert.ok(!(await page.isVisible("#param-mvm_cycles")), "the parameters box starts closed");
   await page.click("#params-box summary");
   // Every arch field but the main form's is there, with its doc.
@@ -428,7 +376,7 @@ test("timing parameters change the numbers as cimkit sim --arch does, and travel
   await page.fill("#param-mvm_cycles", "800");
   await page.selectOption("#param-arbiter", "rr");
   assert.equal(await page.textContent("#params-changed"), "(2 changed)");
-  await runAndWait();
+  await runAndWait(page);
   const archFile = join(ARTIFACTS, "arch-mvm800.json");
   writeFileSync(archFile, JSON.stringify({ mvm_cycles: 800 }));
   await assertTableIs([...simArgs(PARTIAL), "--arch", archFile, "--arbiter", "rr"], "mvm_cycles 800, rr");
@@ -444,7 +392,7 @@ test("timing parameters change the numbers as cimkit sim --arch does, and travel
   const url = page.url();
   const rows = await pageRows();
   await page.goto(url);
-  await waitRuns(0);
+  await waitRuns(page, 0);
   assert.equal(await page.inputValue("#param-mvm_cycles"), "800");
   assert.equal(await page.inputValue("#param-arbiter"), "rr");
   assert.deepEqual(await pageRows(), rows);
@@ -457,7 +405,7 @@ test("timing parameters change the numbers as cimkit sim --arch does, and travel
 test("usable at 390 px: nothing overflows and text stays readable (item 9)", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   try {
-    await open({ ...PARTIAL, xbar: "32x32", layer: "layer1.0.conv1" });
+    await open(page, { ...PARTIAL, xbar: "32x32", layer: "layer1.0.conv1" });
     await page.waitForFunction(() => document.getElementById("timeline-status").textContent === "" &&
       document.querySelector("#timeline svg"), null, { timeout: 60000 });
     await sweep("4,16");
@@ -508,14 +456,14 @@ test("a long run shows progress inside a layer and the time waited (item 13)", a
   // LeNet-5 at 224 px on 4x4 crossbars: conv1 runs 14 cores x 48,400
   // vectors and conv2 152 cores x 11,236 vectors, twice each (cyclic and
   // sequential): about 4.8M MVMs, seconds in a browser.
-  await open({ model: "lenet5", input: "32", xbar: "32x32" });
-  await setForm({ model: "lenet5", input: "224", xbar: "4x4", bus: "16", cores: "1024", scheme: "cyclic" });
+  await open(page, { model: "lenet5", input: "32", xbar: "32x32" });
+  await setForm(page, { model: "lenet5", input: "224", xbar: "4x4", bus: "16", cores: "1024", scheme: "cyclic" });
   await page.evaluate(() => {
     window.statuses = [];
     new MutationObserver(() => window.statuses.push(document.getElementById("status-text").textContent))
       .observe(document.getElementById("status-text"), { childList: true, characterData: true, subtree: true });
   });
-  await runAndWait();
+  await runAndWait(page);
   const statuses = await page.evaluate(() => window.statuses);
   const inside = statuses.filter((s) => /running (conv1|conv2) \d+%/.test(s));
   assert.ok(inside.length >= 2, "no progress inside a layer in: " + statuses.slice(0, 8).join(" | "));
@@ -525,7 +473,7 @@ test("a long run shows progress inside a layer and the time waited (item 13)", a
 });
 
 test("a run can be cancelled and the page works afterwards", async () => {
-  await open(CONFIG);
+  await open(page, CONFIG);
   const label = await page.textContent("#results-for");
   // A sweep of five bus widths takes seconds: time enough to cancel it.
   await page.fill("#buses", "4,8,16,32,64");
@@ -534,14 +482,14 @@ test("a run can be cancelled and the page works afterwards", async () => {
   await page.click("#cancel");
   await page.waitForFunction(() => document.getElementById("status-text").textContent === "Sweep cancelled.", null, { timeout: 10000 });
   // A model run cancelled: the previous results come back, labelled.
-  await setForm({ ...CONFIG, xbar: "16x16" });
+  await setForm(page, { ...CONFIG, xbar: "16x16" });
   await page.click("#run");
   await page.waitForFunction(() => document.getElementById("results-for").textContent.endsWith("(running)"), null, { timeout: 30000 });
   await page.click("#cancel");
   await page.waitForFunction(() => document.getElementById("status-text").textContent.startsWith("Cancelled. Showing the previous results"), null, { timeout: 10000 });
   assert.equal(await page.textContent("#results-for"), label);
-  await setForm(CONFIG);
-  await runAndWait();
+  await setForm(page, CONFIG);
+  await runAndWait(page);
   assert.match(await page.textContent("#status-text"), /layers of resnet18/);
 });
 
@@ -551,7 +499,7 @@ test("whole ResNet-18 in the browser is at most 3x the native time", async () =>
   let browserMs = Infinity;
   let nativeMs = Infinity;
   for (let i = 0; i < 5; i++) {
-    await runAndWait();
+    await runAndWait(page);
     browserMs = Math.min(browserMs, Number(await page.getAttribute("body", "data-run-ms")));
     nativeMs = Math.min(nativeMs, cli(simArgs(CONFIG)).ms);
   }

@@ -1,7 +1,6 @@
 package netsim
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -138,7 +137,7 @@ func WriteCSV(w io.Writer, rs []Result) error {
 	for i := range rs {
 		rows[i] = rs[i].Strings()
 	}
-	return writeCSV(w, Columns(), rows)
+	return records.WriteCSV(w, Columns(), rows)
 }
 
 // WriteLayersCSV writes layer results with a header row of LayerColumns.
@@ -147,18 +146,7 @@ func WriteLayersCSV(w io.Writer, rs []LayerResult) error {
 	for i := range rs {
 		rows[i] = rs[i].Strings()
 	}
-	return writeCSV(w, LayerColumns(), rows)
-}
-
-func writeCSV(w io.Writer, head []string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	if err := cw.WriteAll(rows); err != nil {
-		return err
-	}
-	return cw.Error()
+	return records.WriteCSV(w, LayerColumns(), rows)
 }
 
 // WriteJSON writes v (results, layer results, a Run) as indented JSON.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode/utf8"
+
+	"github.com/cimkit/cimkit/internal/records"
 )
 
 // The output formats of the listing commands.
@@ -60,7 +61,7 @@ func emit(w io.Writer, format string, header []string, rows [][]string, jsonRows
 	}
 	switch format {
 	case formatCSV:
-		return emitCSV(w, header, rows)
+		return records.WriteCSV(w, header, rows)
 	case formatJSON:
 		return emitJSON(w, header, rows, jsonRows)
 	}
@@ -115,17 +116,6 @@ func printable(s string) bool {
 		}
 	}
 	return true
-}
-
-func emitCSV(w io.Writer, header []string, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	if err := cw.WriteAll(rows); err != nil {
-		return err
-	}
-	return cw.Error()
 }
 
 func emitJSON(w io.Writer, header []string, rows [][]string, jsonRows any) error {

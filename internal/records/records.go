@@ -5,6 +5,8 @@
 package records
 
 import (
+	"encoding/csv"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -72,4 +74,16 @@ func Frame(t reflect.Type, rows []reflect.Value) dataframe.DataFrame {
 		ss[i] = series.New(vals, typ, name)
 	}
 	return dataframe.New(ss...)
+}
+
+// WriteCSV writes a header line and rows as CSV.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
 }

@@ -174,19 +174,12 @@ func pv3(t *testing.T, s compile.Scheme) *compile.Plan {
 func TestMissingWaitIsReported(t *testing.T) {
 	for _, s := range []compile.Scheme{compile.Linear, compile.Cyclic, compile.Sequential} {
 		p := pv3(t, s)
-		var idx int64 = -1
-		drop := func(core int, i int64, in isa.Instr) bool {
-			if core == 1 && in.Op == isa.WAIT && idx < 0 {
-				idx = i
-			}
-			return core == 1 && i == idx
-		}
-		rep, err := Run(p, Options{Seeds: 50, Drop: drop})
+		rep, err := Run(p, Options{Seeds: 50, Drop: dropFirstWait(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.ViolationCount == 0 {
-			t.Fatalf("%s: missing WAIT at core 1 instr %d not reported in 50 seeds", s, idx)
+			t.Fatalf("%s: missing first WAIT of core 1 not reported in 50 seeds", s)
 		}
 		v := rep.Violations[0]
 		if v.Core != 1 || v.Vector < 0 || !strings.Contains(rep.String(), "does not own") {
@@ -200,14 +193,8 @@ func TestMissingWaitIsReported(t *testing.T) {
 func TestMissingCallDeadlocks(t *testing.T) {
 	for _, s := range compile.Schemes() {
 		p := pv3(t, s)
-		var lastCall int64 = -1
-		var target int32
-		for i, in := range isa.Collect(p.Stream(0)) {
-			if in.Op == isa.CALL {
-				lastCall, target = int64(i), in.Target
-			}
-		}
-		rep, err := Run(p, Options{Seed: 3, Drop: func(core int, i int64, _ isa.Instr) bool { return core == 0 && i == lastCall }})
+		drop, target := dropLastCall(p, 0)
+		rep, err := Run(p, Options{Seed: 3, Drop: drop})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -330,4 +317,26 @@ func TestDoubleFinalStore(t *testing.T) {
 		m.rep.Violations[1].Msg != "final value stored 0 times, want once" {
 		t.Errorf("%d violations, first %+v", m.rep.ViolationCount, v)
 	}
+}
+
+// dropFirstWait drops core's first WAIT (the Drop of Options).
+func dropFirstWait(core int) func(int, int64, isa.Instr) bool {
+	var idx int64 = -1
+	return func(c int, i int64, in isa.Instr) bool {
+		if c == core && in.Op == isa.WAIT && idx < 0 {
+			idx = i
+		}
+		return c == core && i == idx
+	}
+}
+
+// dropLastCall drops core's last CALL and says which core it called.
+func dropLastCall(p *compile.Plan, core int) (drop func(int, int64, isa.Instr) bool, target int32) {
+	var last int64 = -1
+	for i, in := range isa.Collect(p.Stream(core)) {
+		if in.Op == isa.CALL {
+			last, target = int64(i), in.Target
+		}
+	}
+	return func(c int, i int64, _ isa.Instr) bool { return c == core && i == last }, target
 }

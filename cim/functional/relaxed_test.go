@@ -86,27 +86,15 @@ func TestRelaxedReorders(t *testing.T) {
 func TestRelaxedMissingWaitAndCall(t *testing.T) {
 	for _, s := range compile.Schemes() {
 		p := axiPlan(t, s, 4)
-		var idx int64 = -1
-		dropWait := func(core int, i int64, in isa.Instr) bool {
-			if core == 1 && in.Op == isa.WAIT && idx < 0 {
-				idx = i
-			}
-			return core == 1 && i == idx
-		}
-		rep, err := Run(p, Options{Seeds: 50, Drop: dropWait})
+		rep, err := Run(p, Options{Seeds: 50, Drop: dropFirstWait(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.ViolationCount == 0 || !strings.Contains(rep.String(), "does not own") {
 			t.Errorf("%s: missing WAIT of core 1 not reported in 50 relaxed schedules: %s", s, rep)
 		}
-		var lastCall int64 = -1
-		for i, in := range isa.Collect(p.Stream(0)) {
-			if in.Op == isa.CALL {
-				lastCall = int64(i)
-			}
-		}
-		rep, err = Run(p, Options{Seed: 3, Drop: func(core int, i int64, _ isa.Instr) bool { return core == 0 && i == lastCall }})
+		dropCall, _ := dropLastCall(p, 0)
+		rep, err = Run(p, Options{Seed: 3, Drop: dropCall})
 		if err != nil {
 			t.Fatal(err)
 		}

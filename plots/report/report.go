@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -293,6 +294,7 @@ func (r *Report) traceFigures(nets []*nn.Network) error {
 	}
 	a := r.Config.Arch()
 	a.XbarRows, a.XbarCols, a.BusBytes = tc.Xbar, tc.Xbar, tc.Bus
+	a.Interconnect = r.Config.interconnects()[0]
 	if len(r.Config.Cores) > 0 {
 		a.Cores = r.Config.Cores[len(r.Config.Cores)-1]
 	}
@@ -308,7 +310,7 @@ func (r *Report) traceFigures(nets []*nn.Network) error {
 		return fmt.Errorf("report: timeline layer %s %s: %w", tc.Model, tc.Layer, err)
 	}
 	r.Trace = t
-	if err := r.addTraceFigures(m, t); err != nil {
+	if err := r.addTraceFigures(m, t, a.Interconnect); err != nil {
 		return fmt.Errorf("report: timeline layer %s %s: %w", tc.Model, tc.Layer, err)
 	}
 	return nil
@@ -335,13 +337,14 @@ func (r *Report) traceChoice() TraceConfig {
 	return tc
 }
 
-// addTraceFigures draws the timeline window and the bus utilisation.
-func (r *Report) addTraceFigures(m *mapping.Layer, t *sim.Timing) error {
+// addTraceFigures draws the timeline window (whole cycles) and the bus
+// utilisation of a run on interconnect ic.
+func (r *Report) addTraceFigures(m *mapping.Layer, t *sim.Timing, ic string) error {
 	tc := r.Config.Trace
 	spans := plots.FromSim(t.Trace)
 	vecs := max(1, m.Vectors)
-	window := float64(t.Cycles) * float64(min(vecs, tc.Vectors)) / float64(vecs+m.PV-1)
-	title := fmt.Sprintf("%s %s, %dx%d, %d B bus, %s", tc.Model, tc.Layer, tc.Xbar, tc.Xbar, tc.Bus, tc.Scheme)
+	window := math.Ceil(float64(t.Cycles) * float64(min(vecs, tc.Vectors)) / float64(vecs+m.PV-1))
+	title := fmt.Sprintf("%s %s, %dx%d, %d B bus, %s, %s", tc.Model, tc.Layer, tc.Xbar, tc.Xbar, tc.Bus, plots.InterconnectName(ic), tc.Scheme)
 	tl, err := plots.Timeline(spans, plots.TimelineOptions{Name: "timeline", Title: title,
 		To: window, Cores: min(tc.Cores, plots.MaxTimelineCores)})
 	if err != nil {

@@ -234,11 +234,15 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
+// TestTraceFallback: without the configured model the timeline shows a
+// swept layer, simulated on the report's main interconnect (here the
+// shared bus, not Base's AXI4), which its caption names.
 func TestTraceFallback(t *testing.T) {
 	c := small()
 	c.Models = []string{"mobilenet_v1"}
 	c.Buses = []int{64}
 	c.Schemes = []compile.Scheme{compile.Sequential, compile.Cyclic}
+	c.Interconnects = []string{arch.Shared}
 	r, err := Run(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
@@ -247,12 +251,18 @@ func TestTraceFallback(t *testing.T) {
 	if tc.Model != "mobilenet_v1" || r.Trace == nil {
 		t.Fatalf("trace %+v, timing %v", tc, r.Trace)
 	}
-	names := map[string]bool{}
-	for _, f := range r.Figures {
-		names[f.Name] = true
+	if r.Trace.Interconnect != arch.Shared {
+		t.Errorf("timeline simulated on %q, want the main interconnect %q", r.Trace.Interconnect, arch.Shared)
 	}
-	if !names["timeline"] || !names["bus_utilization"] {
-		t.Errorf("figures %v lack the timeline", names)
+	names := map[string]*plots.Figure{}
+	for _, f := range r.Figures {
+		names[f.Name] = f
+	}
+	if names["timeline"] == nil || names["bus_utilization"] == nil {
+		t.Fatalf("figures %v lack the timeline", names)
+	}
+	if c := names["timeline"].Caption; !regexp.MustCompile(`cycles 0 to [0-9]+\. .*, shared bus, cyclic$`).MatchString(c) {
+		t.Errorf("timeline caption %q", c)
 	}
 }
 

@@ -126,7 +126,8 @@ type Instr struct {
 	Vec    int32  // output vector (pixel) the instruction serves; -1 for none
 }
 
-// BusBytes is the number of bytes the instruction moves over the shared bus.
+// BusBytes is the number of bytes the instruction moves over the interconnect
+// (a LOAD, STORE or CALL; 0 for the rest).
 func (i *Instr) BusBytes() int64 {
 	switch i.Op {
 	case LOAD, STORE, CALL:

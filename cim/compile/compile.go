@@ -254,6 +254,7 @@ type FitError struct {
 	Reason string // what does not fit, e.g. "crossbar 32x32 needs 2304 cores, arch has 1024"
 }
 
+// Error names the layer and what does not fit.
 func (e *FitError) Error() string { return fmt.Sprintf("compile: layer %q: %s", e.Layer, e.Reason) }
 
 // Cores is the number of cores (streams) of the plan.

@@ -29,15 +29,15 @@ type NetOptions struct {
 // NetReport is the outcome of a whole-network run.
 type NetReport struct {
 	Network string // the network's name
-	Scheme  string
-	Mode    string
+	Scheme  string // the synchronisation scheme inside layers
+	Mode    string // layer or pipelined
 	Seed    uint64 // the scheduler seed this report is about
 	Seeds   int    // schedules run (stops at the first failing one)
 	Steps   int64  // instructions executed in the reported schedule
 
 	Violations     []Violation // the first MaxViolations
-	ViolationCount int
-	Deadlock       *Deadlock // nil unless the run deadlocked
+	ViolationCount int         // all of them
+	Deadlock       *Deadlock   // nil unless the run deadlocked
 
 	// Valued runs: feature-map elements that differ from the first
 	// schedule's (a result that depends on the schedule), and the first.

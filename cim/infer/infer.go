@@ -86,6 +86,7 @@ type LayerError struct {
 	Report *functional.Report
 }
 
+// Error names the layer and gives its check's report.
 func (e *LayerError) Error() string { return fmt.Sprintf("layer %q: %s", e.Layer, e.Report) }
 
 // ErrInput is wrapped by errors about the input tensor.

@@ -44,6 +44,7 @@ type NetworkError struct {
 	Output []float64
 }
 
+// Error gives the whole-network check's report.
 func (e *NetworkError) Error() string { return "whole-network program: " + e.Report.String() }
 
 // network is a whole-network run's program.

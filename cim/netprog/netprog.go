@@ -175,12 +175,12 @@ var (
 // Program is a placed network compiled for one scheme, mode and image
 // count: one instruction stream per core.
 type Program struct {
-	Place  *place.Placement
-	Arch   arch.Arch
-	Scheme compile.Scheme
-	Mode   Mode
-	Images int
-	Layout Layout
+	Place  *place.Placement // the placement compiled
+	Arch   arch.Arch        // the chip
+	Scheme compile.Scheme   // synchronisation inside crossbar layers
+	Mode   Mode             // layer by layer or pipelined
+	Images int              // images streamed through the chip
+	Layout Layout           // the memory map
 	// Cores is the number of cores the program uses (the largest segment).
 	Cores int
 

@@ -102,15 +102,15 @@ var ErrImages = netprog.ErrImages
 
 // Run is one simulated whole-network run.
 type Run struct {
-	Result Result
-	Layers []LayerResult
+	Result Result        // the run's record
+	Layers []LayerResult // one record per layer, in network order
 	// Spans are every layer's start and end for every image (crossbar and
 	// digital layers, in network order, image after image): the bars of a
 	// network timeline.
 	Spans   []Span
 	Copies  map[string]int   // the weight copies used (layers with more than one)
-	Program *netprog.Program `json:"-"`
-	Timing  *sim.Timing      `json:"-"`
+	Program *netprog.Program `json:"-"` // the program that ran
+	Timing  *sim.Timing      `json:"-"` // its timed simulation
 }
 
 // Span is one layer at work on one image: from its start to its end (as

@@ -18,6 +18,15 @@ export function cli(args) {
   return { data: JSON.parse(out), ms: performance.now() - t0 };
 }
 
+// defaultArch returns the chip's default parameters (cim/arch's, as the
+// `# arch:` line of `cimkit sim --format csv` gives them), so that checks
+// of what the page says about the defaults follow them.
+export function defaultArch() {
+  const out = execFileSync(CIMKIT, ["sim", "--model", "lenet5", "--input", "32", "--xbar", "32x32", "--format", "csv"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return JSON.parse(out.split("\n").find((l) => l.startsWith("# arch: ")).slice("# arch: ".length));
+}
+
 // shownValues reads the elements under selector (table rows, or a box of
 // cards): for each, the raw value of every [data-key] inside it that has one.
 export async function shownValues(page, selector) {

@@ -135,8 +135,14 @@
 //     such runs, on the shared bus in 132 of 140 (the others above 98.6%).
 //     With any bus at most a quarter busy and 8 PV vectors the worst run
 //     reaches 94.7% on AXI4 (91.4% on the shared bus), the median 99.7%
-//     (99.4%). Short edge tiles (e.g. ResNet's conv1, 147 rows) leave a core
-//     with less to do while the others set the pace.
+//     (99.4%). What these runs lose is a fixed number of cycles per output
+//     vector, more on a narrower bus: each vector waits for its partial
+//     sum's hand-off (STORE, CALL, WAIT, LOAD) on the pipeline's critical
+//     path, most in the linear scheme, and short edge tiles (e.g. ResNet's
+//     conv1, 147 rows) leave a core with less to do while the others set
+//     the pace. ResNet-18 layer1.0.conv1 on 128x128 crossbars (linear, PV
+//     5) reaches 99.7% of PV on a 64-byte AXI4 bus and 97.9% on a 4-byte
+//     one with 2000-cycle MVMs, 99.85% and 98.9% with 4000-cycle MVMs.
 //   - Cyclic against linear (bus at most half busy): on AXI4 cyclic is at
 //     least as fast in 236 of 241 runs and within 1% in the other 5, as the
 //     paper finds (its advantage: the bias and activation of the last

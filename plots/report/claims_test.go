@@ -64,6 +64,7 @@ func TestClaims(t *testing.T) {
 	check("sync64", Holds, "1 of 1 runs below 2%")
 	// a: cyclic 990 <= linear 1000; b: cyclic 2100 > linear 2000.
 	check("cyclic", Fails, "cyclic at least as fast in 1 of 2 pairs, faster in 1")
+	check("cyclic", Fails, "layer has at most 100 output vectors and cyclic is at most 100 cycles behind")
 	// c: cyclic 32x32 (speedup 2) over 64x64 (speedup 1) = 2x at 4x cores.
 	check("xbar", Holds, "max 2.00x; cores ratio median 4.00x, max 4.00x")
 	// cyclic runs at 90% of PV or more: none at 4 B (b: 50%), at 64 B only a
@@ -150,5 +151,27 @@ func TestClaimCyclicLeavesSaturatedBusOut(t *testing.T) {
 	if c.Verdict != Holds || !strings.Contains(c.Measured, "1 of 1 pairs") ||
 		!strings.Contains(c.Measured, "On a saturated bus: at least as fast in 0 of 1 pairs") {
 		t.Errorf("cyclic: %s, %q", c.Verdict, c.Measured)
+	}
+}
+
+// TestClaimLimitNamesTheLoss: the runs below 99% of PV are described by
+// the widest bus among them and how many are linear (here 2 runs, on 4 B
+// and 16 B buses, one linear; the 64 B run reaches 99.5% and the 8 B one
+// is left out, its bus_limit 3 < 2 PV).
+func TestClaimLimitNamesTheLoss(t *testing.T) {
+	rs := []sim.Result{
+		res("a", "linear", 32, 4, 2, 4, 1000, 1000, 0.95, 10, 0.01),
+		res("a", "cyclic", 32, 16, 2, 4, 1000, 1000, 0.98, 10, 0.01),
+		res("a", "linear", 32, 64, 2, 4, 1000, 1000, 0.995, 10, 0.01),
+		res("a", "linear", 32, 8, 2, 4, 1000, 1000, 0.5, 3, 0.01),
+	}
+	c := find(Claims(rs), "limit")
+	if c.Verdict != Fails || !strings.Contains(c.Measured, "1 of 3 runs reach 99% of PV; lowest 95.00%") ||
+		!strings.Contains(c.Measured, "The 2 below 99% are on buses of 16 B or less, 1 of them linear") {
+		t.Errorf("limit: %s, %q", c.Verdict, c.Measured)
+	}
+	rs = rs[2:] // every counted run reaches 99%: no explanation
+	if c := find(Claims(rs), "limit"); c.Verdict != Holds || strings.Contains(c.Measured, "below 99% are") {
+		t.Errorf("limit: %s, %q", c.Verdict, c.Measured)
 	}
 }

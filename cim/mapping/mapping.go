@@ -147,6 +147,10 @@ func (m *Layer) Block(h int) []Tile {
 	return m.Tiles[m.Blocks[h]:end]
 }
 
+// MVMs is the number of crossbar MVMs one run of the layer performs: every
+// tile once per output vector.
+func (m *Layer) MVMs() int64 { return int64(m.Cores) * int64(m.Vectors) }
+
 // CellsUsed is the number of crossbar cells that hold a weight of the layer
 // (the non-zero part of the matrix).
 func (m *Layer) CellsUsed() int64 {

@@ -30,7 +30,7 @@ func mvms(net *nn.Network, a arch.Arch) int64 {
 	var n int64
 	for _, l := range net.CrossbarLayers() {
 		if m, err := mapping.Map(l, a); err == nil {
-			n += int64(m.Cores) * int64(m.Vectors)
+			n += m.MVMs()
 		}
 	}
 	return n

@@ -204,9 +204,10 @@ func (sp *Spec) units() []unit {
 		layers := net.CrossbarLayers()
 		shapes := sameShapes(layers)
 		for xi, x := range sp.Xbars {
-			for bi := range sp.Buses {
+			for bi, bus := range sp.Buses {
+				a := sp.arch(x, bus, sp.maxCores())
 				for _, same := range shapes {
-					out = append(out, unit{model: mi, layers: same, xbar: xi, bus: bi, cost: mvms(layers[same[0]], x)})
+					out = append(out, unit{model: mi, layers: same, xbar: xi, bus: bi, cost: mvms(layers[same[0]], a)})
 				}
 			}
 		}
@@ -214,11 +215,14 @@ func (sp *Spec) units() []unit {
 	return out
 }
 
-// mvms estimates the work of a layer on crossbar x: its tiles times its
-// output pixels.
-func mvms(l *nn.Layer, x Xbar) int64 {
-	r, c, g, n := l.Im2col()
-	return int64((r+x.Rows-1)/x.Rows) * int64((c+x.Cols-1)/x.Cols) * int64(g) * int64(n)
+// mvms is the work of a layer on chip a: the MVMs of one run (0 when it
+// cannot be mapped, an error that its run reports).
+func mvms(l *nn.Layer, a arch.Arch) int64 {
+	m, err := mapping.Map(l, a)
+	if err != nil {
+		return 0
+	}
+	return m.MVMs()
 }
 
 // sameShapes groups layers (by index, in order of first appearance) whose

@@ -183,7 +183,7 @@ func newMVMProgress(stderr io.Writer, net *nn.Network, layer string, trace bool,
 			continue
 		}
 		if m, err := mapping.Map(l, a); err == nil && m.Fits {
-			p.total += runs * int64(m.Cores) * int64(m.Vectors)
+			p.total += runs * m.MVMs()
 		}
 	}
 	return p

@@ -91,7 +91,7 @@ func runLayer(req Request, progress Progress) (*sim.Result, error) {
 		return nil, err
 	}
 	opt := c.opt
-	opt.Progress = countMVMs(int64(m.Cores)*int64(m.Vectors), work(m, c.scheme), progress)
+	opt.Progress = countMVMs(m.MVMs(), work(m, c.scheme), progress)
 	return sim.RunLayerWith(c.net, l.Name, c.arch, c.scheme, opt)
 }
 
@@ -102,7 +102,7 @@ func work(m *mapping.Layer, s compile.Scheme) int64 {
 	if !m.Fits {
 		return 0
 	}
-	n := int64(m.Cores) * int64(m.Vectors)
+	n := m.MVMs()
 	if s != compile.Sequential {
 		n *= 2
 	}
@@ -270,7 +270,7 @@ func simLayer(req Request, progress Progress) (*LayerResult, error) {
 	tl := newTimeline(from, to, min(m.Cores, MaxTimelineRows), width-tlLeft-tlRight)
 	opt := c.opt
 	opt.OnSpan = tl.add
-	perRun := int64(m.Cores) * int64(m.Vectors)
+	perRun := m.MVMs()
 	opt.Progress = countMVMs(perRun, perRun, progress)
 	t, err := sim.Simulate(m, c.arch, c.scheme, opt)
 	if err != nil {

@@ -148,7 +148,9 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeResults(f.out, f.format, rs, sweepPreamble(args, sp), stdout); err != nil {
+	err = writeRecords("--out", f.out, f.format, sweepPreamble(args, sp), stdout,
+		func(w io.Writer) error { return sim.WriteJSON(w, rs) }, func(w io.Writer) error { return sim.WriteCSV(w, rs) })
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "cimkit sweep: %d records from %d models in %.1f s\n", len(rs), len(sp.Models), time.Since(start).Seconds())
@@ -163,16 +165,17 @@ func sweepPreamble(args []string, sp sweep.Spec) []string {
 		sim.Preamble(sp.Base, sp.Sim)...)
 }
 
-// writeResults writes rs as CSV (after the preamble lines pre) or JSON to
-// file, or to stdout when file is empty.
-func writeResults(file, format string, rs []sim.Result, pre []string, stdout io.Writer) error {
-	if format == formatJSON {
-		return writeTo("--out", file, stdout, func(w io.Writer) error { return sim.WriteJSON(w, rs) })
-	}
-	return writeTo("--out", file, stdout, func(w io.Writer) error {
+// writeRecords writes a sweep's records to file (given by flag), or to
+// stdout when file is empty: with writeJSON in the JSON format, else with
+// writeCSV after the preamble lines pre.
+func writeRecords(flag, file, format string, pre []string, stdout io.Writer, writeJSON, writeCSV func(io.Writer) error) error {
+	return writeTo(flag, file, stdout, func(w io.Writer) error {
+		if format == formatJSON {
+			return writeJSON(w)
+		}
 		if err := sim.WritePreamble(w, pre...); err != nil {
 			return err
 		}
-		return sim.WriteCSV(w, rs)
+		return writeCSV(w)
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/netsim"
 	"github.com/cimkit/cimkit/cim/place"
-	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/sweep"
 )
 
@@ -75,25 +74,11 @@ func runNetworkSweep(ctx context.Context, sp sweep.Spec, f *sweepFlags, pre []st
 	if err != nil {
 		return netError(err)
 	}
-	err = writeTo("--out", f.out, stdout, func(w io.Writer) error {
-		if f.format == formatJSON {
-			return netsim.WriteJSON(w, rs)
-		}
-		if err := sim.WritePreamble(w, pre...); err != nil {
-			return err
-		}
-		return netsim.WriteCSV(w, rs)
-	})
+	err = writeRecords("--out", f.out, f.format, pre, stdout,
+		func(w io.Writer) error { return netsim.WriteJSON(w, rs) }, func(w io.Writer) error { return netsim.WriteCSV(w, rs) })
 	if err == nil && f.net.layersOut != "" {
-		err = writeTo("--layers-out", f.net.layersOut, stdout, func(w io.Writer) error {
-			if f.format == formatJSON {
-				return netsim.WriteJSON(w, ls)
-			}
-			if err := sim.WritePreamble(w, pre...); err != nil {
-				return err
-			}
-			return netsim.WriteLayersCSV(w, ls)
-		})
+		err = writeRecords("--layers-out", f.net.layersOut, f.format, pre, stdout,
+			func(w io.Writer) error { return netsim.WriteJSON(w, ls) }, func(w io.Writer) error { return netsim.WriteLayersCSV(w, ls) })
 	}
 	if err != nil {
 		return err

@@ -147,11 +147,16 @@
 //     least as fast in 236 of 241 runs and within 1% in the other 5, as the
 //     paper finds (its advantage: the bias and activation of the last
 //     writer spread over all cores, and a core loads its next input while
-//     its CALL is in flight). On the shared bus it is faster in 44 of 158
-//     runs, within 1% in 89 more and at worst 7% slower: there every
-//     transfer waits for the one before, and the cores of a cyclic schedule,
-//     which all do the same thing at the same time, queue behind each
-//     other. With one transaction in flight per core (arch.AXIOutstanding
+//     its CALL is in flight). Where it is slower, the layer has too few
+//     output vectors to fill the pipeline: cyclic pays more than linear to
+//     fill and drain it and gains a little per vector. MobileNet v1
+//     conv_pw_12 (64x64, 64 B, PV 8): cyclic is 90 cycles behind linear
+//     with 49 output vectors (224x224 input), 166 ahead with 196 (448x448)
+//     and 1527 ahead with 784 (896x896). On the shared bus cyclic is
+//     faster in 44 of 158 runs, within 1% in 89 more and at worst 7%
+//     slower: there every transfer waits for the one before, and the cores
+//     of a cyclic schedule, which all do the same thing at the same time,
+//     queue behind each other. With one transaction in flight per core (arch.AXIOutstanding
 //     1) AXI4 loses most of cyclic's edge too.
 //   - How many cores a bus carries: the largest layer whose cyclic run
 //     reaches 90% of PV. The paper reports about 16 cores on a 4-byte bus

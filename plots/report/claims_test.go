@@ -64,7 +64,8 @@ func TestClaims(t *testing.T) {
 	check("sync64", Holds, "1 of 1 runs below 2%")
 	// a: cyclic 990 <= linear 1000; b: cyclic 2100 > linear 2000.
 	check("cyclic", Fails, "cyclic at least as fast in 1 of 2 pairs, faster in 1")
-	check("cyclic", Fails, "layer has at most 100 output vectors and cyclic is at most 100 cycles behind")
+	// b (PV 4) has 100 vectors, fewer than 99 x 3 = 297.
+	check("cyclic", Fails, "Slower with too few output vectors to fill the pipeline (N < 99 (PV-1)): 1 pairs;")
 	// c: cyclic 32x32 (speedup 2) over 64x64 (speedup 1) = 2x at 4x cores.
 	check("xbar", Holds, "max 2.00x; cores ratio median 4.00x, max 4.00x")
 	// cyclic runs at 90% of PV or more: none at 4 B (b: 50%), at 64 B only a
@@ -149,8 +150,17 @@ func TestClaimCyclicLeavesSaturatedBusOut(t *testing.T) {
 	}
 	c := find(Claims(rs), "cyclic")
 	if c.Verdict != Holds || !strings.Contains(c.Measured, "1 of 1 pairs") ||
-		!strings.Contains(c.Measured, "On a saturated bus: at least as fast in 0 of 1 pairs") {
+		!strings.Contains(c.Measured, "On a saturated bus: at least as fast in 0 of 1 pairs") ||
+		strings.Contains(c.Measured, "Slower") {
 		t.Errorf("cyclic: %s, %q", c.Verdict, c.Measured)
+	}
+	// a's cyclic run slower, with 1000 >= 99 (PV-1) vectors: named apart
+	// from a short layer's.
+	rs[1].Cycles = 1010
+	c = find(Claims(rs), "cyclic")
+	if c.Verdict != Fails || !strings.Contains(c.Measured, "Slower with enough vectors: 1 pairs") ||
+		strings.Contains(c.Measured, "too few") {
+		t.Errorf("cyclic, a slower: %s, %q", c.Verdict, c.Measured)
 	}
 }
 

@@ -51,6 +51,3 @@ func (p *Program) Output(i int) (o Operand, ok bool) {
 	}
 	return p.views[i].operand(), true
 }
-
-// InputOperand returns where the network input lies.
-func (p *Program) InputOperand() Operand { return p.input.operand() }

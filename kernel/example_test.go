@@ -3,6 +3,7 @@ package kernel_test
 import (
 	"fmt"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/kernel"
 )
 
@@ -55,4 +56,16 @@ func ExampleShowFields() {
 	// MVM cycles  3200
 	// ClockGHz    1
 	// kernel.Fields: int is not a struct
+}
+
+// Interconnect prints the timing of a chip's interconnect from its fields:
+// notebooks print it rather than state it in prose.
+func ExampleInterconnect() {
+	a := arch.Default()
+	fmt.Println(kernel.Interconnect(a))
+	a.Interconnect = arch.Shared
+	fmt.Println(kernel.Interconnect(a))
+	// Output:
+	// interconnect axi4: 16 B per beat, separate read and write channels, up to 4 transactions in flight per core, 1 cycle of latency; a lone 64 B transfer takes 6 cycles while its core goes on
+	// interconnect shared: 16 B per beat, one transaction at a time (reads and writes alike), 2 cycles of overhead per burst; a lone 64 B transfer takes 6 cycles while its core waits
 }

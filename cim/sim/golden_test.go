@@ -16,7 +16,7 @@ import (
 	"github.com/cimkit/cimkit/cim/zoo"
 )
 
-var updateGolden = flag.Bool("update", false, "rewrite testdata/shared_bus_golden.txt (go test ./cim/sim -run TestSharedBusGolden -update)")
+var updateGolden = flag.Bool("update", false, "rewrite the golden files of the golden tests run (go test ./cim/sim -run Golden -update)")
 
 // goldenFile holds the shared bus's figures for goldenRuns, as measured
 // before the interconnect was split into the shared bus and AXI4: the
@@ -123,16 +123,23 @@ func TestSharedBusGolden(t *testing.T) {
 	for i, r := range runs {
 		got[i] = r.line(t)
 	}
+	checkGolden(t, goldenFile, got)
+}
+
+// checkGolden compares the lines got with the golden file (or, with
+// -update, writes them to it).
+func checkGolden(t *testing.T, file string, got []string) {
+	t.Helper()
 	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(goldenFile), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(goldenFile, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(file, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	f, err := os.Open(goldenFile)
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +150,7 @@ func TestSharedBusGolden(t *testing.T) {
 		want = append(want, sc.Text())
 	}
 	if len(want) != len(got) {
-		t.Fatalf("%d golden lines, %d runs", len(want), len(got))
+		t.Fatalf("%s: %d golden lines, %d runs", file, len(want), len(got))
 	}
 	bad := 0
 	for i := range got {
@@ -154,6 +161,6 @@ func TestSharedBusGolden(t *testing.T) {
 		}
 	}
 	if bad > 0 {
-		t.Errorf("%d of %d runs differ from the golden set", bad, len(got))
+		t.Errorf("%s: %d of %d runs differ from the golden set", file, bad, len(got))
 	}
 }

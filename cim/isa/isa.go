@@ -100,7 +100,7 @@ const (
 	Copy                // Out = Acc (VOP: first input of a digital op)
 	Max                 // Out = max(Out, Acc) (VOP: max pooling)
 	Scale               // Out = requantise(Out / n) (VOP: average pooling)
-	Other               // VOP: one element-wise pass of any other digital operator
+	Other               // Out = f(Out, Acc) (VOP: one element-wise pass of any other digital operator, over the chunk loaded into Acc)
 )
 
 var fnNames = [...]string{Zero: "zero", Add: "add", Bias: "bias", Act: "act", Copy: "copy", Max: "max",

@@ -80,7 +80,8 @@ func (i *Instr) memOverlaps(j *Instr) bool {
 // elements [off, off+n) of register reg. An MVM reads all of In and writes
 // all of Out; a PROG reads all of Acc; a MOV or VOP writes its own range
 // (and reads it, except zero and copy) and reads the same elements of Acc
-// for add, copy and max.
+// for add, copy, max and other (a pass of any other digital operator
+// takes the chunk just loaded into Acc).
 func (i *Instr) uses(reg Reg, off, n int32, writeOnly bool) bool {
 	switch i.Op {
 	case MVM:
@@ -95,10 +96,14 @@ func (i *Instr) uses(reg Reg, off, n int32, writeOnly bool) bool {
 		if i.Reg == reg && overlaps(i.Off, i.Elems, off, n) {
 			return true
 		}
-		readsAcc := i.Fn == Add || i.Fn == Copy || i.Fn == Max
-		return !writeOnly && readsAcc && reg == Acc && overlaps(i.Off, i.Elems, off, n)
+		return !writeOnly && i.readsAcc() && reg == Acc && overlaps(i.Off, i.Elems, off, n)
 	}
 	return false
+}
+
+// readsAcc reports whether a MOV or VOP reads its elements of Acc.
+func (i *Instr) readsAcc() bool {
+	return i.Fn == Add || i.Fn == Copy || i.Fn == Max || i.Fn == Other
 }
 
 // Regs returns a bit, 1<<r, for every register r the instruction reads or
@@ -112,7 +117,7 @@ func (i *Instr) Regs() uint8 {
 	case PROG:
 		return 1 << Acc
 	case MOV, VOP:
-		if i.Fn == Add || i.Fn == Copy || i.Fn == Max {
+		if i.readsAcc() {
 			return 1<<i.Reg | 1<<Acc
 		}
 		return 1 << i.Reg

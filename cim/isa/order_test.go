@@ -17,6 +17,10 @@ func TestMustWait(t *testing.T) {
 	bias := Instr{Op: MOV, Fn: Bias, Reg: Out, Off: 0, Elems: 8}
 	wait := Instr{Op: WAIT, Value: 1}
 	prog := Instr{Op: PROG, Elems: 4}
+	other := Instr{Op: VOP, Fn: Other, Reg: Out, Off: 0, Elems: 8}            // e.g. Mul of the chunk loaded into Acc
+	scale := Instr{Op: VOP, Fn: Scale, Reg: Out, Off: 0, Elems: 8}            // average pooling's division: Out only
+	loadOut := Instr{Op: LOAD, Reg: Out, Off: 0, Elems: 8, Addr: 0, Bytes: 8} // a concatenation's copy
+	storeCopy := Instr{Op: STORE, Reg: Out, Off: 0, Elems: 8, Addr: 8192, Bytes: 8}
 	for _, tc := range []struct {
 		name           string
 		earlier, later Instr
@@ -40,6 +44,9 @@ func TestMustWait(t *testing.T) {
 		{"CALL waits for a CALL", call, call, WaitDone},
 		{"LOAD after a CALL goes ahead", call, loadIn, NoWait},
 		{"WAIT goes ahead", storePsum, wait, NoWait},
+		{"VOP other reads Acc as it is loaded", loadAcc, other, WaitData},
+		{"VOP scale does not touch Acc", loadAcc, scale, NoWait},
+		{"STORE of the register a copy is loaded into waits for the data", loadOut, storeCopy, WaitData},
 	} {
 		if got := MustWait(&tc.earlier, &tc.later); got != tc.want {
 			t.Errorf("%s: MustWait(%v, %v) = %d, want %d", tc.name, tc.earlier, tc.later, got, tc.want)

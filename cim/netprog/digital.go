@@ -349,6 +349,7 @@ func (d *dgen) concat(buf []isa.Instr, y, x, c0, n int) []isa.Instr {
 		lo, hi := max(c0, off), min(c0+n, off+v.shape.C)
 		if lo < hi {
 			buf = d.load(buf, v, y, x, lo-off, hi-lo)
+			buf[len(buf)-1].Reg = isa.Out // the STORE reads it: it waits for the data on AXI4
 			buf = d.store(buf, y, x, lo, hi-lo)
 		}
 		off += v.shape.C

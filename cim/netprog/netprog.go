@@ -28,8 +28,11 @@
 // A digital layer runs on its own core (cim/place) in chunks of at most
 // arch.XbarCols channels of one output pixel (the width of the Out and Acc
 // registers): every input chunk is a LOAD into Acc and a VOP into Out, and
-// the result a STORE. The element-wise work per output element, as VOPs of
-// the chunk's width (arch.VOPCycles):
+// the result a STORE. Every VOP that takes an input reads it from Acc (copy,
+// add, max, other), so that on an interconnect with transactions in flight
+// (AXI4) a STORE waits for the LOADs whose data it stores (isa.MustWait).
+// The element-wise work per output element, as VOPs of the chunk's width
+// (arch.VOPCycles):
 //
 //   - residual add and other element-wise operators with m inputs (Add,
 //     Sub, Mul, Div, activations, ...): m LOADs and m VOPs (copy, then
@@ -43,7 +46,8 @@
 //     or sixteen (cubic); zero insertion (a transposed convolution's
 //     stride): a LOAD and VOP for the pixels that come from the input, one
 //     VOP for the zeros;
-//   - a concatenation that has to copy: a LOAD and a STORE per input chunk;
+//   - a concatenation that has to copy: a LOAD into Out and a STORE per
+//     input chunk;
 //   - any other operator (softmax, matrix products of two activations,
 //     ...): the whole input is read (LOAD and VOP per chunk) before the
 //     output is written (VOP and STORE per chunk).

@@ -3,9 +3,7 @@ package functional
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 
-	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/energy"
 	"github.com/cimkit/cimkit/cim/isa"
@@ -13,59 +11,36 @@ import (
 
 // core is one core's architectural state during a run.
 type core struct {
-	id       int
-	stream   isa.Stream
-	index    int64 // index of cur in the program
-	cur      isa.Instr
-	have     bool // cur is fetched and not yet executed
-	ended    bool // the stream has no more instructions
-	done     bool
-	blocked  bool
+	proc
 	reg      int64
 	in       []float64
 	out, acc []float64
 	pending  []int          // vector keys stored since the last CALL
-	slot     int            // position in the runnable list, -1 if absent
 	mvm      energy.MVM     // what one MVM of this core's tile does
 	acts     energy.Actions // what the core did so far
-	flight   []inFlight     // relaxed schedules: LOADs, STOREs and CALLs issued, not yet performed
-}
-
-// inFlight is a bus transaction issued by a core and not yet performed.
-type inFlight struct {
-	in    isa.Instr
-	index int64 // its index in the program
 }
 
 // machine is one schedule's run.
 type machine struct {
-	d        *data
-	p        *compile.Plan
-	rep      *Report
-	drop     func(int, int64, isa.Instr) bool
-	ifm      []float64 // HWC
-	psum     []float64 // HWC
-	ofm      []float64 // HWC
-	cores    []*core
-	runnable []int
-	owner    []int // per vector key h*N+p
-	writes   []int // stores of each key so far
-	finals   []int // OFM stores of each key
-	chanBlk  []int // column block of each output channel
-	// relaxed schedules (AXI4 chips) let a core's transactions be
-	// performed after later instructions, as isa.MustWait allows, with up
-	// to outstanding of them in flight.
-	relaxed     bool
-	outstanding int
-	noFence     bool                              // tests only: CALL does not wait for earlier transactions
-	onPerform   func(int, isa.Instr, []isa.Instr) // tests only: see Options.onPerform
+	runner
+	d       *data
+	p       *compile.Plan
+	rep     *Report
+	drop    func(int, int64, isa.Instr) bool
+	ifm     []float64 // HWC
+	psum    []float64 // HWC
+	ofm     []float64 // HWC
+	cores   []*core
+	owner   []int // per vector key h*N+p
+	writes  []int // stores of each key so far
+	finals  []int // OFM stores of each key
+	chanBlk []int // column block of each output channel
 }
 
-func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
+func (d *data) newMachine(opts *Options) *machine {
 	p, g := d.p, d.g
 	n := p.Vectors()
-	m := &machine{d: d, p: p, drop: drop, rep: &Report{Layer: p.Map.Layer.Name, Scheme: p.Scheme, Float: d.float, Shift: d.shift},
-		relaxed: p.Arch.Interconnect == arch.AXI4, outstanding: p.Arch.AXIOutstanding}
+	m := &machine{d: d, p: p, drop: opts.Drop, rep: &Report{Layer: p.Map.Layer.Name, Scheme: p.Scheme, Float: d.float, Shift: d.shift}}
 	m.ifm = make([]float64, len(d.input))
 	for c := 0; c < g.InC; c++ {
 		for i := 0; i < g.InH*g.InW; i++ {
@@ -88,57 +63,23 @@ func (d *data) newMachine(drop func(int, int64, isa.Instr) bool) *machine {
 			m.owner[h*n+v] = p.Writer(h, v, 0)
 		}
 	}
+	m.runner = newRunner(p.Arch, opts.hooks)
 	for i := 0; i < p.Cores(); i++ {
 		t := p.Map.Tiles[i]
-		c := &core{id: i, stream: p.Stream(i), index: -1, in: make([]float64, t.Rows),
-			out: make([]float64, t.Cols), acc: make([]float64, t.Cols), slot: len(m.runnable),
+		c := &core{in: make([]float64, t.Rows), out: make([]float64, t.Cols), acc: make([]float64, t.Cols),
 			mvm: energy.MVMOf(t.Rows, t.Cols, p.Arch)}
+		m.add(&c.proc, p.Stream(i))
 		m.cores = append(m.cores, c)
-		m.runnable = append(m.runnable, i)
 	}
 	return m
 }
 
-// slowTries is how often the scheduler re-draws when it picks a slow core:
-// a slow core runs about slowTries times less often than a fast one.
-const slowTries = 64
-
-// scheduler picks the next core of a random schedule: with odd seeds a
-// random half of the cores is slow.
-type scheduler struct {
-	rng  *rand.Rand
-	slow []bool
-}
-
-func newScheduler(seed uint64, cores int) *scheduler {
-	s := &scheduler{rng: rand.New(rand.NewPCG(seed, 0xc1c)), slow: make([]bool, cores)}
-	if seed%2 == 1 {
-		for i := range s.slow {
-			s.slow[i] = s.rng.IntN(2) == 0
-		}
-	}
-	return s
-}
-
-// pick returns one of the runnable cores at random (a slow core only
-// when drawn slowTries times in a row).
-func (s *scheduler) pick(runnable []int) int {
-	c := runnable[s.rng.IntN(len(runnable))]
-	for try := 0; s.slow[c] && try < slowTries; try++ {
-		c = runnable[s.rng.IntN(len(runnable))]
-	}
-	return c
-}
-
 // run executes one schedule chosen by seed and compares the result.
 func (d *data) run(seed uint64, opts *Options) *Report {
-	m := d.newMachine(opts.Drop)
-	m.noFence, m.onPerform = opts.noCallFence, opts.onPerform
+	m := d.newMachine(opts)
 	m.rep.Seed = seed
-	sch := newScheduler(seed, len(m.cores))
-	for len(m.runnable) > 0 {
-		m.step(m.cores[sch.pick(m.runnable)], sch.rng)
-	}
+	m.runner.run(seed, m, nil)
+	m.rep.Steps = m.steps
 	for _, c := range m.cores {
 		if !c.done {
 			if m.rep.Deadlock == nil {
@@ -155,118 +96,27 @@ func (d *data) run(seed uint64, opts *Options) *Report {
 	return m.rep
 }
 
-// fetch makes c.cur the next instruction not dropped; false at the end.
-func (m *machine) fetch(c *core) bool {
-	for {
-		if !c.stream.Next(&c.cur) {
-			return false
-		}
-		c.index++
-		if m.drop == nil || !m.drop(c.id, c.index, c.cur) {
-			return true
-		}
-	}
+// drops implements executor: Options.Drop.
+func (m *machine) drops(p *proc) bool { return m.drop != nil && m.drop(p.id, p.index, p.cur) }
+
+// passes implements executor: the core's register has reached the WAIT's value.
+func (m *machine) passes(p *proc) bool { return m.cores[p.id].reg >= int64(p.cur.Value) }
+
+// issue implements executor: a transaction's actions count when it is issued.
+func (m *machine) issue(p *proc, f *inFlight) {
+	c := m.cores[p.id]
+	c.acts.Count(&f.in, &c.mvm, m.p.Arch)
 }
 
-func (m *machine) remove(c *core) {
-	last := m.runnable[len(m.runnable)-1]
-	m.runnable[c.slot] = last
-	m.cores[last].slot = c.slot
-	m.runnable = m.runnable[:len(m.runnable)-1]
-	c.slot = -1
-}
-
-// step executes c's next instruction (or blocks it on a WAIT, or ends
-// it). In a relaxed schedule it may instead perform one of the core's
-// transactions in flight, chosen at random: always when the next
-// instruction cannot go yet, else with probability 1/2.
-func (m *machine) step(c *core, rng *rand.Rand) {
-	if len(c.flight) > 0 && (rng.IntN(2) == 0 || !m.ready(c)) {
-		m.perform(c, rng.IntN(len(c.flight)))
-		return
-	}
-	if !c.have {
-		if c.ended || !m.fetch(c) {
-			c.ended, c.done = true, true
-			m.remove(c)
-			return
-		}
-		c.have = true
-	}
-	in := &c.cur
-	if in.Op == isa.WAIT && c.reg < int64(in.Value) {
-		c.blocked = true
-		m.remove(c)
-		return
-	}
-	c.have = false
-	m.rep.Steps++
-	if m.relaxed && (in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL) {
-		c.acts.Count(in, &c.mvm, m.p.Arch)
-		c.flight = append(c.flight, inFlight{*in, c.index})
-		return
-	}
-	m.exec(c, in)
-}
-
-// ready reports whether c's next instruction may be executed now, next to
-// its transactions in flight (isa.MustWait; at most m.outstanding in
-// flight); false at the end of its program and on a WAIT not satisfied.
-func (m *machine) ready(c *core) bool {
-	if !c.have {
-		if c.ended || !m.fetch(c) {
-			c.ended = true
-			return false
-		}
-		c.have = true
-	}
-	in := &c.cur
-	switch in.Op {
-	case isa.WAIT:
-		return c.reg >= int64(in.Value)
-	case isa.CALL:
-		if m.noFence {
-			return len(c.flight) < m.outstanding
-		}
-		fallthrough
-	case isa.LOAD, isa.STORE:
-		if len(c.flight) >= m.outstanding {
-			return false
-		}
-	}
-	for i := range c.flight {
-		if isa.MustWait(&c.flight[i].in, in) != isa.NoWait {
-			return false
-		}
-	}
-	return true
-}
-
-// perform carries out c's transaction in flight k: a LOAD's data arrives
-// in its register, a STORE's in memory, a CALL writes its target's register.
-// Ownership is checked now, when the access takes effect.
-func (m *machine) perform(c *core, k int) {
-	f := c.flight[k]
-	if m.onPerform != nil {
-		var older []isa.Instr
-		for _, g := range c.flight {
-			if g.index < f.index {
-				older = append(older, g.in)
-			}
-		}
-		m.onPerform(c.id, f.in, older)
-	}
-	last := len(c.flight) - 1
-	c.flight[k] = c.flight[last]
-	c.flight = c.flight[:last]
-	index := c.index
-	c.index = f.index // violations name the transaction's instruction
+// perform implements executor: a LOAD or STORE is checked and moves its
+// data, a CALL hands its vectors on.
+func (m *machine) perform(p *proc, f *inFlight) {
+	c := m.cores[p.id]
 	if f.in.Op == isa.CALL {
 		m.call(c, &f.in)
 	} else {
 		m.access(c, &f.in)
 	}
-	c.index = index
 }
 
 func (m *machine) violate(c *core, in *isa.Instr, key int, msg string, a ...any) {
@@ -282,8 +132,9 @@ func (m *machine) violate(c *core, in *isa.Instr, key int, msg string, a ...any)
 	m.rep.Violations = append(m.rep.Violations, v)
 }
 
-// exec carries out one instruction.
-func (m *machine) exec(c *core, in *isa.Instr) {
+// exec implements executor: it carries out one instruction.
+func (m *machine) exec(p *proc, in *isa.Instr) {
+	c := m.cores[p.id]
 	c.acts.Count(in, &c.mvm, m.p.Arch)
 	switch in.Op {
 	case isa.MVM:
@@ -349,9 +200,7 @@ func (m *machine) call(c *core, in *isa.Instr) {
 	tc.acts.SeqWrites++
 	tc.reg = max(tc.reg, int64(in.Value))
 	if tc.blocked && tc.reg >= int64(tc.cur.Value) {
-		tc.blocked = false
-		tc.slot = len(m.runnable)
-		m.runnable = append(m.runnable, t)
+		m.wake(&tc.proc)
 	}
 }
 

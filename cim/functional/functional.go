@@ -37,10 +37,10 @@
 //
 // Each core runs its stream in order. A seeded scheduler picks, at every
 // step, one runnable core at random and executes its next instruction. With
-// odd seeds a random half of the cores is slow (picked about 64 times less
-// often), so that cores also run far ahead of each other. WAIT
-// blocks a core until its sequence register (written by CALLs) reaches the
-// value. When no core can run but some have not finished, the run stops with
+// odd seeds a random half of the cores is slow: picked only when every one
+// of 65 draws is a slow core, in effect when the fast cores are blocked or
+// done, so that cores also run far ahead of each other. WAIT blocks a core
+// until its sequence register (written by CALLs) reaches the value. When no core can run but some have not finished, the run stops with
 // a Deadlock naming each blocked core, its instruction index, the awaited
 // value and its register.
 //
@@ -66,7 +66,8 @@
 // # Whole networks
 //
 // RunNetwork runs the one-program-per-core compilation of a whole placed
-// network (cim/netprog) under the same random schedules. It checks the
+// network (cim/netprog) under the same random schedules, relaxed on AXI4
+// chips. It checks the
 // order of the data across layers (an element read before its producer
 // wrote it, a feature map written twice or never, a partial sum added
 // twice or lost) and, with NetOptions.Values, also computes on real data:
@@ -109,12 +110,7 @@ type Options struct {
 	// program. For tests that break programs on purpose.
 	Drop func(core int, index int64, in isa.Instr) bool
 
-	// Tests only: noCallFence lets a CALL go ahead of the core's
-	// transactions in flight (a broken release); onPerform sees every
-	// transaction of a relaxed schedule performed, with the core's older
-	// ones still in flight.
-	noCallFence bool
-	onPerform   func(core int, done isa.Instr, older []isa.Instr)
+	hooks // tests only
 }
 
 // Violation is one access that breaks the ownership protocol.

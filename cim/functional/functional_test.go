@@ -309,7 +309,7 @@ func TestDoubleFinalStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := d.newMachine(nil)
+	m := d.newMachine(&Options{})
 	m.finals[0] = 2
 	m.checkFinals()
 	v := m.rep.Violations[0]

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/isa"
 	"github.com/cimkit/cimkit/cim/mapping"
@@ -108,7 +109,8 @@ func (d *residualData) reference(t *testing.T, p *netprog.Program, input []float
 }
 
 // TestRunNetworkValues: the residual block's whole-network program, two
-// images in flight, every scheme and mode, float64 and integers, computes
+// images in flight, every scheme and mode, float64 and integers, on both
+// interconnects (relaxed schedules on AXI4), computes
 // what its layers compute one by one (the same sums in the same order: bit
 // for bit). Without the dependency WAITs of conv b's first core, b reads
 // a's output before it is written under some schedule: a violation, and
@@ -127,28 +129,31 @@ func TestRunNetworkValues(t *testing.T) {
 		for _, mode := range netprog.Modes() {
 			for _, s := range compile.Schemes() {
 				p := netProgram(t, net, 8, 64, nil, netprog.Options{Scheme: s, Mode: mode, Images: 2})
-				opt := NetOptions{Seed: 1, Seeds: 3, Values: &NetValues{Float: float, Input: input, Data: d}}
-				rep, err := RunNetwork(p, opt)
-				if err != nil || !rep.OK() {
-					t.Fatalf("float %t %s %s: %v %v", float, s, mode, rep, err)
-				}
-				out, _ := p.Output(2)
-				for k := 0; k < 2; k++ {
-					img := input[int64(k)*net.Input.Elems():][:net.Input.Elems()]
-					if got, want := rep.Values(out, k), d.reference(t, p, img); !slices.Equal(got, want) {
-						t.Errorf("float %t %s %s image %d: output %v, want %v", float, s, mode, k, got[:8], want[:8])
+				for _, ic := range arch.Interconnects() {
+					p.Arch.Interconnect = ic
+					opt := NetOptions{Seed: 1, Seeds: 3, Values: &NetValues{Float: float, Input: input, Data: d}}
+					rep, err := RunNetwork(p, opt)
+					if err != nil || !rep.OK() {
+						t.Fatalf("float %t %s %s on %s: %v %v", float, s, mode, ic, rep, err)
 					}
-				}
-				core := p.Place.Layer("b").Core0
-				opt.Seeds = 16
-				opt.Drop = func(layer string, c int, _ int64, in isa.Instr) bool {
-					return layer == "b" && c == core && in.Op == isa.WAIT && p.RegKind(c, in.Seq) == netprog.DepReg
-				}
-				if rep, err = RunNetwork(p, opt); err != nil || rep.OK() {
-					t.Fatalf("float %t %s %s: dependency WAITs dropped: %v %v", float, s, mode, rep, err)
-				}
-				if !slices.ContainsFunc(rep.Values(out, 0), math.IsNaN) && !slices.ContainsFunc(rep.Values(out, 1), math.IsNaN) {
-					t.Errorf("float %t %s %s: dependency WAITs dropped: %s, but no NaN in the output", float, s, mode, rep)
+					out, _ := p.Output(2)
+					for k := 0; k < 2; k++ {
+						img := input[int64(k)*net.Input.Elems():][:net.Input.Elems()]
+						if got, want := rep.Values(out, k), d.reference(t, p, img); !slices.Equal(got, want) {
+							t.Errorf("float %t %s %s on %s image %d: output %v, want %v", float, s, mode, ic, k, got[:8], want[:8])
+						}
+					}
+					core := p.Place.Layer("b").Core0
+					opt.Seeds = 16
+					opt.Drop = func(layer string, c int, _ int64, in isa.Instr) bool {
+						return layer == "b" && c == core && in.Op == isa.WAIT && p.RegKind(c, in.Seq) == netprog.DepReg
+					}
+					if rep, err = RunNetwork(p, opt); err != nil || rep.OK() {
+						t.Fatalf("float %t %s %s on %s: dependency WAITs dropped: %v %v", float, s, mode, ic, rep, err)
+					}
+					if !slices.ContainsFunc(rep.Values(out, 0), math.IsNaN) && !slices.ContainsFunc(rep.Values(out, 1), math.IsNaN) {
+						t.Errorf("float %t %s %s on %s: dependency WAITs dropped: %s, but no NaN in the output", float, s, mode, ic, rep)
+					}
 				}
 			}
 		}

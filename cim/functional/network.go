@@ -24,6 +24,8 @@ type NetOptions struct {
 	// Values, when set, runs the program on real data (see NetValues);
 	// else only the order of accesses is checked.
 	Values *NetValues
+
+	hooks // tests only
 }
 
 // NetReport is the outcome of a whole-network run.
@@ -100,7 +102,15 @@ func (r *NetReport) Values(o netprog.Operand, k int) []float64 {
 //     This checks the ownership protocol of every scheme, across the
 //     rounds of folded layers too.
 //
-// The scheduler, slow cores and deadlock report are those of Run.
+// The scheduler, slow cores and deadlock report are those of Run, and so
+// are the relaxed schedules of an AXI4 chip (arch.AXI4; one
+// implementation for both): a core's LOADs, STOREs and CALLs are performed
+// later, in any order isa.MustWait allows, and each is checked when it is
+// performed. An inter-layer CALL is a release like any other: a consumer
+// it wakes finds the producer's STOREs before it done. A digital core's
+// STORE must also be performed after every LOAD its core issued before
+// it (the values it stores are computed from them; the program must make
+// it wait through its registers, see cim/netprog).
 //
 // With opt.Values the program also computes (see NetValues), and every
 // schedule must leave the same values in every feature map as the first
@@ -121,7 +131,7 @@ func RunNetwork(p *netprog.Program, opt NetOptions) (*NetReport, error) {
 	var rep *NetReport
 	var first [][]float64
 	for i := 0; i < seeds; i++ {
-		m := newNetMachine(p, opt.Drop, val)
+		m := newNetMachine(p, &opt, val)
 		rep = m.run(opt.Seed + uint64(i))
 		rep.Seeds = i + 1
 		if val != nil {
@@ -177,35 +187,28 @@ func (b blocks) reset(n int) blocks {
 
 // netCore is one core of a whole-network run.
 type netCore struct {
-	id      int
-	stream  isa.Stream
-	index   int64
-	cur     isa.Instr
-	have    bool
-	done    bool
-	blocked bool
-	regs    map[uint16]int64
-	slot    int
-	jobs    []netprog.Job
-	job, k  int    // current job and image
-	out     blocks // row blocks in Out
-	acc     blocks // row blocks in Acc
-	val     *coreValues
+	proc
+	regs   map[uint16]int64
+	jobs   []netprog.Job
+	job, k int    // current job and image
+	out    blocks // row blocks in Out
+	acc    blocks // row blocks in Acc
+	val    *coreValues
 }
 
 type netMachine struct {
-	p        *netprog.Program
-	drop     func(string, int, int64, isa.Instr) bool
-	val      *netValues // nil: order only
-	rep      *NetReport
-	cores    []*netCore
-	runnable []int
-	written  [][]uint64         // per feature-map buffer: a bit per element, every image
-	psum     map[int64][]uint64 // partial sums: row blocks, by address
+	runner
+	p       *netprog.Program
+	drop    func(string, int, int64, isa.Instr) bool
+	val     *netValues // nil: order only
+	rep     *NetReport
+	cores   []*netCore
+	written [][]uint64         // per feature-map buffer: a bit per element, every image
+	psum    map[int64][]uint64 // partial sums: row blocks, by address
 }
 
-func newNetMachine(p *netprog.Program, drop func(string, int, int64, isa.Instr) bool, val *netValues) *netMachine {
-	m := &netMachine{p: p, drop: drop, val: val, psum: map[int64][]uint64{},
+func newNetMachine(p *netprog.Program, opt *NetOptions, val *netValues) *netMachine {
+	m := &netMachine{runner: newRunner(p.Arch, opt.hooks), p: p, drop: opt.Drop, val: val, psum: map[int64][]uint64{},
 		rep: &NetReport{Network: p.Place.Net.Name, Scheme: string(p.Scheme), Mode: string(p.Mode), p: p}}
 	if val != nil {
 		val.start()
@@ -225,22 +228,20 @@ func newNetMachine(p *netprog.Program, drop func(string, int, int64, isa.Instr) 
 		}
 	}
 	for c := 0; c < p.Cores; c++ {
-		nc := &netCore{id: c, stream: p.Stream(c), index: -1, regs: map[uint16]int64{}, slot: len(m.runnable), jobs: p.Jobs(c)}
+		nc := &netCore{regs: map[uint16]int64{}, jobs: p.Jobs(c)}
 		if val != nil {
 			nc.val = newCoreValues(p.Arch)
 		}
+		m.runner.add(&nc.proc, p.Stream(c))
 		m.cores = append(m.cores, nc)
-		m.runnable = append(m.runnable, c)
 	}
 	return m
 }
 
 func (m *netMachine) run(seed uint64) *NetReport {
 	m.rep.Seed = seed
-	sch := newScheduler(seed, len(m.cores))
-	for len(m.runnable) > 0 && (m.val == nil || m.val.err == nil) {
-		m.step(m.cores[sch.pick(m.runnable)])
-	}
+	m.runner.run(seed, m, func() bool { return m.val != nil && m.val.err != nil })
+	m.rep.Steps = m.steps
 	for _, c := range m.cores {
 		if !c.done {
 			if m.rep.Deadlock == nil {
@@ -255,38 +256,46 @@ func (m *netMachine) run(seed uint64) *NetReport {
 	return m.rep
 }
 
-func (m *netMachine) remove(c *netCore) {
-	last := m.runnable[len(m.runnable)-1]
-	m.runnable[c.slot] = last
-	m.cores[last].slot = c.slot
-	m.runnable = m.runnable[:len(m.runnable)-1]
-	c.slot = -1
+// drops implements executor: NetOptions.Drop.
+func (m *netMachine) drops(p *proc) bool {
+	return m.drop != nil && m.drop(m.cores[p.id].layer(), p.id, p.index, p.cur)
 }
 
-func (m *netMachine) step(c *netCore) {
-	if !c.have {
-		for {
-			if !c.stream.Next(&c.cur) {
-				c.done = true
-				m.remove(c)
-				return
-			}
-			c.index++
-			if m.drop == nil || !m.drop(c.layer(), c.id, c.index, c.cur) {
+// passes implements executor: the WAIT's register has reached its value.
+func (m *netMachine) passes(p *proc) bool {
+	return m.cores[p.id].regs[p.cur.Seq] >= int64(p.cur.Value)
+}
+
+// issue implements executor: a transaction keeps the job and image it
+// belongs to.
+func (m *netMachine) issue(p *proc, f *inFlight) {
+	c := m.cores[p.id]
+	f.job, f.k = c.job, c.k
+}
+
+// perform implements executor: the transaction is carried out and checked
+// in the job and image it was issued in. A digital core's STORE must also
+// come after the LOADs it issued before it: the values it stores come
+// from them, through its registers (see NetValues).
+func (m *netMachine) perform(p *proc, f *inFlight) {
+	c := m.cores[p.id]
+	job, k := c.job, c.k
+	c.job, c.k = f.job, f.k
+	if f.in.Op == isa.STORE && m.digital(c) {
+		for _, g := range p.flight {
+			if g.in.Op == isa.LOAD && g.index < f.index {
+				m.violate(c, &f.in, -1, "stores before its LOAD at instr %d has arrived, which it does not wait for through the registers", g.index)
 				break
 			}
 		}
-		c.have = true
 	}
-	in := &c.cur
-	if in.Op == isa.WAIT && c.regs[in.Seq] < int64(in.Value) {
-		c.blocked = true
-		m.remove(c)
-		return
-	}
-	c.have = false
-	m.rep.Steps++
-	m.exec(c, in)
+	m.exec(p, &f.in)
+	c.job, c.k = job, k
+}
+
+// digital reports whether c works on a digital layer now.
+func (m *netMachine) digital(c *netCore) bool {
+	return c.job < len(c.jobs) && m.p.Place.Layers[c.jobs[c.job].Layer].Role == place.Digital
 }
 
 // layer names the layer of c's current job ("" after its last).
@@ -319,7 +328,9 @@ func (m *netMachine) tile(c *netCore) (v, size int, ok bool) {
 	return t.V, len(l.Map.Block(t.H)), true
 }
 
-func (m *netMachine) exec(c *netCore, in *isa.Instr) {
+// exec implements executor: it carries out one instruction.
+func (m *netMachine) exec(p *proc, in *isa.Instr) {
+	c := m.cores[p.id]
 	switch in.Op {
 	case isa.MVM:
 		if v, size, ok := m.tile(c); ok {
@@ -345,9 +356,7 @@ func (m *netMachine) exec(c *netCore, in *isa.Instr) {
 			tc := m.cores[t]
 			tc.regs[in.Seq] = max(tc.regs[in.Seq], int64(in.Value))
 			if tc.blocked && tc.cur.Seq == in.Seq && tc.regs[in.Seq] >= int64(tc.cur.Value) {
-				tc.blocked = false
-				tc.slot = len(m.runnable)
-				m.runnable = append(m.runnable, t)
+				m.wake(&tc.proc)
 			}
 		}
 	case isa.MARK:

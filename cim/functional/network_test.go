@@ -334,7 +334,8 @@ func TestRunNetworkDigitalStoreWaitsForLoad(t *testing.T) {
 
 // TestRunNetworkZoo: whole zoo networks at a 32x32 input on 64x64
 // crossbars, resident and in segments (and folded rounds with 64 cores),
-// two schedules each.
+// two schedules each: the pipelined runs on AXI4 (relaxed), the
+// layer-by-layer one on the shared bus.
 func TestRunNetworkZoo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("whole networks")
@@ -351,12 +352,15 @@ func TestRunNetworkZoo(t *testing.T) {
 				{Scheme: compile.Sequential, Mode: netprog.LayerByLayer, Images: 2},
 			} {
 				p := netProgram(t, net, 64, cores, nil, opt)
+				if opt.Mode == netprog.LayerByLayer {
+					p.Arch.Interconnect = arch.Shared
+				}
 				rep, err := RunNetwork(p, NetOptions{Seed: 3, Seeds: 2})
 				if err != nil {
 					t.Fatal(err)
 				}
 				if !rep.OK() {
-					t.Errorf("%s on %d cores (%d segments): %s", model, cores, len(p.Place.Segments), rep)
+					t.Errorf("%s on %d cores (%d segments) on %s: %s", model, cores, len(p.Place.Segments), p.Arch.Interconnect, rep)
 				}
 			}
 		}

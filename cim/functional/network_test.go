@@ -285,49 +285,70 @@ func TestRunNetworkCallNeedsWriteResponse(t *testing.T) {
 	}
 }
 
-// TestRunNetworkDigitalStoreWaitsForLoad: a copied concatenation LOADs
-// each input chunk into Out and STOREs it from there, so that on AXI4 the
-// STORE waits for the LOAD's data (isa.MustWait). Its first version
-// loaded into Acc: the STORE, which reads Out, did not wait, and could
-// write the output before the input had arrived. The checker reports that
-// version under some relaxed schedule (and not on the shared bus).
+// TestRunNetworkDigitalStoreWaitsForLoad: a digital core's STORE must
+// wait for the LOADs whose data it stores; the programs make it wait
+// through the registers (isa.MustWait). Their first versions did not, and
+// on AXI4 could write the output before the input had arrived: a copied
+// concatenation loaded into Acc and stored from Out, and the VOP other of
+// a two-input Mul did not read Acc (here: a VOP scale, which reads only
+// Out, in its place). The checker reports both under some relaxed
+// schedule, and neither on the shared bus, where every LOAD is done
+// before the core goes on.
 func TestRunNetworkDigitalStoreWaitsForLoad(t *testing.T) {
 	conv := func(name string, from ...string) *nn.Layer {
 		return &nn.Layer{Name: name, Kind: nn.Conv2D, Filters: 3, KernelH: 1, KernelW: 1, Inputs: from}
 	}
-	net := &nn.Network{Name: "cat", Input: nn.Shape{C: 2, H: 3, W: 3}, Layers: []*nn.Layer{
-		conv("s"), conv("a", "s"), {Name: "cat", Kind: nn.Concat, Inputs: []string{"a", "s"}}}}
-	if err := net.Infer(); err != nil {
-		t.Fatal(err)
-	}
-	p := netProgram(t, net, 8, 64, nil, netprog.Options{Scheme: compile.Linear, Mode: netprog.Pipelined, Images: 1})
-	cat := p.Place.Layer("cat")
-	if cat.Role != place.Digital {
-		t.Fatalf("concatenation placed as %v, want a copy on a digital core", cat.Role)
-	}
-	loads := 0
-	intoAcc := func(c int, in *isa.Instr) {
-		if c == cat.Core0 && in.Op == isa.LOAD {
+	for _, tc := range []struct {
+		op   *nn.Layer
+		undo func(in *isa.Instr) bool // turns the program back into its first version
+	}{
+		{&nn.Layer{Name: "op", Kind: nn.Concat, Inputs: []string{"a", "s"}}, func(in *isa.Instr) bool {
+			if in.Op != isa.LOAD {
+				return false
+			}
 			if in.Reg != isa.Out {
 				t.Fatalf("concatenation loads into %s", in.Reg)
 			}
 			in.Reg = isa.Acc
-			loads++
-		}
-	}
-	for _, ic := range arch.Interconnects() {
-		p.Arch.Interconnect = ic
-		if rep, err := RunNetwork(p, NetOptions{Seed: 1, Seeds: 4}); err != nil || !rep.OK() {
-			t.Fatalf("on %s: %v %v", ic, rep, err)
-		}
-		rep, err := RunNetwork(p, NetOptions{Seed: 1, Seeds: 16, hooks: hooks{edit: intoAcc}})
-		if err != nil {
+			return true
+		}},
+		{&nn.Layer{Name: "op", Kind: nn.Digital, Op: "Mul", Inputs: []string{"a", "s"}}, func(in *isa.Instr) bool {
+			if in.Op != isa.VOP || in.Fn != isa.Other {
+				return false
+			}
+			in.Fn = isa.Scale
+			return true
+		}},
+	} {
+		net := &nn.Network{Name: fmt.Sprint(tc.op.Kind, tc.op.Op), Input: nn.Shape{C: 2, H: 3, W: 3}, Layers: []*nn.Layer{conv("s"), conv("a", "s"), tc.op}}
+		if err := net.Infer(); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := !rep.OK(), ic == arch.AXI4; got != want || loads == 0 {
-			t.Errorf("on %s, %d LOADs into Acc: %s", ic, loads, rep)
-		} else if want && !strings.Contains(rep.Violations[0].Msg, "stores before its LOAD") {
-			t.Errorf("on %s: first violation %s", ic, rep.Violations[0])
+		p := netProgram(t, net, 8, 64, nil, netprog.Options{Scheme: compile.Linear, Mode: netprog.Pipelined, Images: 1})
+		op := p.Place.Layer("op")
+		if op.Role != place.Digital {
+			t.Fatalf("%s placed as %v, want a digital core", net.Name, op.Role)
+		}
+		undone := 0
+		undo := func(c int, in *isa.Instr) {
+			if c == op.Core0 && tc.undo(in) {
+				undone++
+			}
+		}
+		for _, ic := range arch.Interconnects() {
+			p.Arch.Interconnect = ic
+			if rep, err := RunNetwork(p, NetOptions{Seed: 1, Seeds: 4}); err != nil || !rep.OK() {
+				t.Fatalf("%s on %s: %v %v", net.Name, ic, rep, err)
+			}
+			rep, err := RunNetwork(p, NetOptions{Seed: 1, Seeds: 16, hooks: hooks{edit: undo}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := !rep.OK(), ic == arch.AXI4; got != want || undone == 0 {
+				t.Errorf("%s on %s, first version (%d instructions changed): %s", net.Name, ic, undone, rep)
+			} else if want && !strings.Contains(rep.Violations[0].Msg, "stores before its LOAD") {
+				t.Errorf("%s on %s: first violation %s", net.Name, ic, rep.Violations[0])
+			}
 		}
 	}
 }

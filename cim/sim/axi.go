@@ -138,11 +138,10 @@ const (
 type axiBus struct {
 	lat      int64
 	arb      [2]*arbiter
-	dataFree [2]int64  // the data channel's last scheduled beat ends here
-	ready    [2]int64  // the address channel may grant from this cycle (see axiGrant)
-	busy     [2]int64  // beats carried by each data channel
-	addrs    [2]int64  // address phases on each address channel
-	cores    []axiCore // per core
+	dataFree [2]int64 // the data channel's last scheduled beat ends here
+	ready    [2]int64 // the address channel may grant from this cycle (see axiGrant)
+	busy     [2]int64 // beats carried by each data channel
+	addrs    [2]int64 // address phases on each address channel
 	qs       [queues]queue
 	// fronts holds the time at the front of each queue, math.MaxInt64
 	// for an empty one; next is the earliest of them and nextQ its queue
@@ -188,10 +187,8 @@ func newAXIBus(m *machine) *axiBus {
 	}
 	k := m.a.AXIOutstanding
 	slots := make([]txn, n*k)
-	b.cores = make([]axiCore, n)
 	for i := range m.cores {
-		b.cores[i] = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int{-1, -1}, park: -1}
-		m.cores[i].ax = &b.cores[i]
+		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int{-1, -1}, park: -1}
 	}
 	return b
 }
@@ -264,7 +261,7 @@ func (m *machine) axiGrant(ch int) {
 	b := m.axi
 	i := b.arb[ch].grant()
 	c := &m.cores[i]
-	x := c.ax
+	x := &c.ax
 	s := x.presented[ch]
 	t := &x.tx[s]
 	g := m.now
@@ -320,7 +317,7 @@ func (m *machine) axiGrant(ch int) {
 // axiPresent puts core i's oldest transaction of channel ch that has no
 // grant yet before the channel's arbiter (if it has one and none is there).
 func (m *machine) axiPresent(i, ch int) {
-	x := m.cores[i].ax
+	x := &m.cores[i].ax
 	if x.presented[ch] >= 0 || x.waiting[ch] == 0 {
 		return
 	}
@@ -341,7 +338,7 @@ func (m *machine) axiPresent(i, ch int) {
 // not granted parks the core until its grant; axiHold then reports true.
 // The caller skips it when nothing is in flight.
 func (m *machine) axiHold(i int, c *core) bool {
-	x := c.ax
+	x := &c.ax
 	in := &c.in
 	bus := in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL
 	if !bus && in.Regs()&x.regs == 0 {
@@ -418,7 +415,7 @@ func (m *machine) axiRetire(x *axiCore, t int64) {
 // axiIssue puts core i's held bus instruction in a free slot and before
 // its channel's arbiter; the core goes on.
 func (m *machine) axiIssue(i int, c *core) {
-	x := c.ax
+	x := &c.ax
 	s := bits.TrailingZeros64(^x.used)
 	x.used |= 1 << s
 	t := &x.tx[s]
@@ -438,7 +435,7 @@ func (m *machine) axiIssue(i int, c *core) {
 // axiDrain holds core i at the end of its program until its transactions
 // are done; it reports true when the core parked for a grant.
 func (m *machine) axiDrain(i int, c *core) bool {
-	x := c.ax
+	x := &c.ax
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		if x.tx[s].grant < 0 {

@@ -102,28 +102,29 @@ func (t *Timing) BusUtilization() float64 {
 	return float64(t.BusBusy) / float64(t.Cycles)
 }
 
-// core is one simulated core.
+// core is one simulated core. The fields an event touches come first, so
+// that they share the first cache lines of the core.
 type core struct {
-	s       isa.Stream
 	in      isa.Instr // the held (fetched, not yet finished) instruction
 	has     bool      // in is valid
 	done    bool
-	ended   bool         // the stream has no more instructions
-	blocked bool         // in WAIT, register below the awaited value
-	t       int64        // local time: the held instruction may start at t
-	xbar    int64        // the crossbar is busy with an MVM until xbar
-	idx     int64        // index of the held instruction in the program
-	reg     int64        // sequence register 0 (the paper's one; more in regs)
-	since   int64        // start of the current bus request or WAIT block
-	mvm     energy.MVM   // what one of this core's MVMs does (its tile's shape)
-	tiles   TileShaper   // the stream, when its tile changes during the run
-	priced  int64        // MVMs already added to stats at earlier tiles
-	xfer    [8]transfers // bus transactions by isa.Op (LOAD, STORE, CALL)
-	stats   CoreStats
+	ended   bool  // the stream has no more instructions
+	blocked bool  // in WAIT, register below the awaited value
+	t       int64 // local time: the held instruction may start at t
+	xbar    int64 // the crossbar is busy with an MVM until xbar
+	idx     int64 // index of the held instruction in the program
+	reg     int64 // sequence register 0 (the paper's one; more in regs)
+	since   int64 // start of the current bus request or WAIT block
+	s       isa.Stream
 
-	regs []int64 // sequence registers 1, 2, ... (whole-network programs)
+	ax    axiCore // the core's transactions on AXI4 (unused on the shared bus)
+	stats CoreStats
+	xfer  [8]transfers // bus transactions by isa.Op (LOAD, STORE, CALL)
 
-	ax *axiCore // the core's transactions on AXI4 (nil on the shared bus)
+	mvm    energy.MVM // what one of this core's MVMs does (its tile's shape)
+	tiles  TileShaper // the stream, when its tile changes during the run
+	priced int64      // MVMs already added to stats at earlier tiles
+	regs   []int64    // sequence registers 1, 2, ... (whole-network programs)
 }
 
 // transfers counts the bus transactions of one kind: how many, their bytes

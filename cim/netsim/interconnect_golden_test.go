@@ -1,13 +1,10 @@
 package netsim
 
 import (
-	"bufio"
 	"encoding/binary"
 	"flag"
 	"fmt"
 	"hash/fnv"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/cimkit/cimkit/cim/arch"
@@ -15,6 +12,7 @@ import (
 	"github.com/cimkit/cimkit/cim/netprog"
 	"github.com/cimkit/cimkit/cim/sim"
 	"github.com/cimkit/cimkit/cim/zoo"
+	"github.com/cimkit/cimkit/internal/golden"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite testdata/interconnect_golden.txt (go test ./cim/netsim -run TestInterconnectGolden -update)")
@@ -73,32 +71,7 @@ func TestInterconnectGolden(t *testing.T) {
 			}
 		}
 	}
-	if *updateGolden {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(interconnectGoldenFile, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(interconnectGoldenFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var want []string
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		want = append(want, sc.Text())
-	}
-	if len(want) != len(got) {
-		t.Fatalf("%d golden lines, %d runs", len(want), len(got))
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			t.Errorf("run %d:\n got %s\nwant %s", i, got[i], want[i])
-		}
-	}
+	golden.Lines(t, interconnectGoldenFile, got, *updateGolden)
 }
 
 // goldenLine describes a timed run: cycles, bus figures and hashes of the

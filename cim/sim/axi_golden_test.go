@@ -11,6 +11,7 @@ import (
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/zoo"
+	"github.com/cimkit/cimkit/internal/golden"
 )
 
 // axiGoldenFile holds the AXI4 model's figures for axiGoldenRuns, as
@@ -135,7 +136,7 @@ func TestAXIGolden(t *testing.T) {
 	for i, r := range runs {
 		got[i] = r.line(t)
 	}
-	checkGolden(t, axiGoldenFile, got)
+	golden.Lines(t, axiGoldenFile, got, *updateGolden)
 }
 
 // appendInts appends every integer of v (a struct, an array or an integer,

@@ -1,19 +1,16 @@
 package sim
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"hash/fnv"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
 	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/zoo"
+	"github.com/cimkit/cimkit/internal/golden"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files of the golden tests run (go test ./cim/sim -run Golden -update)")
@@ -123,44 +120,5 @@ func TestSharedBusGolden(t *testing.T) {
 	for i, r := range runs {
 		got[i] = r.line(t)
 	}
-	checkGolden(t, goldenFile, got)
-}
-
-// checkGolden compares the lines got with the golden file (or, with
-// -update, writes them to it).
-func checkGolden(t *testing.T, file string, got []string) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var want []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		want = append(want, sc.Text())
-	}
-	if len(want) != len(got) {
-		t.Fatalf("%s: %d golden lines, %d runs", file, len(want), len(got))
-	}
-	bad := 0
-	for i := range got {
-		if got[i] != want[i] {
-			if bad++; bad <= 10 {
-				t.Errorf("run %d:\n got %s\nwant %s", i, got[i], want[i])
-			}
-		}
-	}
-	if bad > 0 {
-		t.Errorf("%s: %d of %d runs differ from the golden set", file, bad, len(got))
-	}
+	golden.Lines(t, goldenFile, got, *updateGolden)
 }

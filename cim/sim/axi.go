@@ -140,6 +140,7 @@ type axiBus struct {
 	arb      [2]*arbiter
 	dataFree [2]int64 // the data channel's last scheduled beat ends here
 	ready    [2]int64 // the address channel may grant from this cycle (see axiGrant)
+	gate     [2]int64 // ready while the channel's arbiter holds a request, else math.MaxInt64
 	busy     [2]int64 // beats carried by each data channel
 	addrs    [2]int64 // address phases on each address channel
 	qs       [queues]queue
@@ -167,18 +168,23 @@ func (b *axiBus) dequeue() (item, int) {
 	q := b.nextQ
 	v := b.qs[q].pop()
 	b.fronts[q] = b.qs[q].front()
-	b.next, b.nextQ = b.fronts[0], 0
-	for k := 1; k < queues; k++ {
-		if b.fronts[k] < b.next {
-			b.next, b.nextQ = b.fronts[k], k
-		}
+	f := &b.fronts // the four fronts compared one by one: cheaper than a loop
+	b.next, b.nextQ = f[0], 0
+	if f[1] < b.next {
+		b.next, b.nextQ = f[1], 1
+	}
+	if f[2] < b.next {
+		b.next, b.nextQ = f[2], 2
+	}
+	if f[3] < b.next {
+		b.next, b.nextQ = f[3], 3
 	}
 	return v, q
 }
 
 func newAXIBus(m *machine) *axiBus {
 	n := len(m.cores)
-	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64}
+	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64, gate: [2]int64{math.MaxInt64, math.MaxInt64}}
 	for q := range b.fronts {
 		b.fronts[q] = math.MaxInt64
 	}
@@ -204,16 +210,26 @@ func (m *machine) loopAXI() error {
 			return err
 		}
 	}
-	const never = math.MaxInt64
 	for {
-		th := int64(never)
-		if len(m.heap) > 0 {
-			th = m.heap[0].t
+		// The first of the queues and the heap (the queues first at equal
+		// times), unless a grant comes before it. A grant is never
+		// earlier than now, so one due now needs no look at the grants.
+		t, fromQueue := b.next, true
+		if len(m.heap) > 0 && m.heap[0].t < t {
+			t, fromQueue = m.heap[0].t, false
 		}
-		tg, ch := b.nextGrant(m.now)
+		if t > m.now {
+			if tg, ch := b.nextGrant(m.now); tg < t {
+				m.now = tg
+				m.axiGrant(ch)
+				continue
+			}
+			if t == math.MaxInt64 {
+				return m.deadlock()
+			}
+		}
 		var err error
-		switch {
-		case b.next < never && b.next <= min(th, tg):
+		if fromQueue {
 			v, q := b.dequeue()
 			m.now = v.t
 			if q == qDeliver {
@@ -222,15 +238,10 @@ func (m *machine) loopAXI() error {
 				m.stallBus(&m.cores[v.core], v.t)
 				err = m.advance(int(v.core))
 			}
-		case th < never && th <= tg:
+		} else {
 			e := m.pop()
 			m.now = e.t
 			err = m.advance(int(e.c))
-		case tg < never:
-			m.now = tg
-			m.axiGrant(ch)
-		default:
-			return m.deadlock()
 		}
 		if err != nil {
 			return err
@@ -242,16 +253,17 @@ func (m *machine) loopAXI() error {
 // with a waiting request can grant it (math.MaxInt64 if none), and the
 // channel.
 func (b *axiBus) nextGrant(now int64) (int64, int) {
-	best, ch := int64(math.MaxInt64), -1
-	if b.arb[chRead].count > 0 {
-		best, ch = max(now, b.ready[chRead]), chRead
+	r, w := max(now, b.gate[chRead]), max(now, b.gate[chWrite])
+	if w < r {
+		return w, chWrite
 	}
-	if b.arb[chWrite].count > 0 {
-		if t := max(now, b.ready[chWrite]); t < best {
-			best, ch = t, chWrite
-		}
-	}
-	return best, ch
+	return r, chRead
+}
+
+// request puts core i's address before channel ch's arbiter at cycle now.
+func (b *axiBus) request(ch int, now int64, i int) {
+	b.arb[ch].request(now, i)
+	b.gate[ch] = b.ready[ch]
 }
 
 // axiGrant grants the address channel ch to the core its arbiter picks and
@@ -268,7 +280,7 @@ func (m *machine) axiGrant(ch int) {
 	beats := m.busCost(t.in.Bytes).beats
 	m.countTransfer(c, &t.in, beats)
 	t.grant = g
-	x.waiting[ch] &^= 1 << s
+	x.waiting[ch] &^= 1 << uint(s)
 	b.addrs[ch]++
 	// The data follows the address (a read's after the latency) and the
 	// channel's last scheduled beat; the next address may be granted when
@@ -284,6 +296,10 @@ func (m *machine) axiGrant(ch int) {
 	}
 	b.dataFree[ch] = end
 	b.ready[ch] = max(g+1, end-lead)
+	b.gate[ch] = math.MaxInt64
+	if b.arb[ch].count > 0 {
+		b.gate[ch] = b.ready[ch]
+	}
 	b.busy[ch] += beats
 	if m.tracing {
 		m.span(i, end-beats, end, classOf(t.in.Op))
@@ -328,7 +344,7 @@ func (m *machine) axiPresent(i, ch int) {
 		}
 	}
 	x.presented[ch] = best
-	m.axi.arb[ch].request(m.now, i)
+	m.axi.request(ch, m.now, i)
 }
 
 // axiHold holds core i's held instruction back while an in-flight
@@ -341,7 +357,8 @@ func (m *machine) axiHold(i int, c *core) bool {
 	x := &c.ax
 	in := &c.in
 	bus := in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL
-	if !bus && in.Regs()&x.regs == 0 {
+	inRegs := in.Regs()
+	if !bus && inRegs&x.regs == 0 {
 		return false // no register in common with a transaction in flight
 	}
 	regs := uint8(0)
@@ -349,7 +366,15 @@ func (m *machine) axiHold(i int, c *core) bool {
 		s := bits.TrailingZeros64(u)
 		t := &x.tx[s]
 		if t.done <= c.t {
-			x.used &^= 1 << s // done: the slot is free
+			x.used &^= 1 << uint(s) // done: the slot is free
+			continue
+		}
+		// isa.MustWait's rules, the quick case: with no register in
+		// common, only a CALL (release) or overlapping memory bytes (a
+		// STORE then a LOAD or STORE, a LOAD then a STORE) make in wait.
+		if inRegs&t.regs == 0 && in.Op != isa.STORE && in.Op != isa.CALL &&
+			(in.Op != isa.LOAD || t.in.Op != isa.STORE) {
+			regs |= t.regs
 			continue
 		}
 		if w := isa.MustWait(&t.in, in); w != isa.NoWait {
@@ -363,7 +388,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 			}
 			m.stallBus(c, until)
 			if t.done <= c.t {
-				x.used &^= 1 << s
+				x.used &^= 1 << uint(s)
 				continue
 			}
 		}
@@ -407,7 +432,7 @@ func (m *machine) axiRetire(x *axiCore, t int64) {
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		if x.tx[s].done <= t {
-			x.used &^= 1 << s
+			x.used &^= 1 << uint(s)
 		}
 	}
 }
@@ -417,7 +442,7 @@ func (m *machine) axiRetire(x *axiCore, t int64) {
 func (m *machine) axiIssue(i int, c *core) {
 	x := &c.ax
 	s := bits.TrailingZeros64(^x.used)
-	x.used |= 1 << s
+	x.used |= 1 << uint(s)
 	t := &x.tx[s]
 	t.in, t.grant, t.done, t.order, t.regs = c.in, -1, math.MaxInt64, x.next, c.in.Regs()
 	x.next++
@@ -425,10 +450,10 @@ func (m *machine) axiIssue(i int, c *core) {
 	c.stats.Instrs++
 	c.has = false
 	ch := channel(c.in.Op)
-	x.waiting[ch] |= 1 << s
+	x.waiting[ch] |= 1 << uint(s)
 	if x.presented[ch] < 0 { // then no other transaction of ch waits for a grant
 		x.presented[ch] = s
-		m.axi.arb[ch].request(m.now, i)
+		m.axi.request(ch, m.now, i)
 	}
 }
 

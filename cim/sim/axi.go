@@ -356,10 +356,17 @@ func (m *machine) axiPresent(i, ch int) {
 func (m *machine) axiHold(i int, c *core) bool {
 	x := &c.ax
 	in := &c.in
-	bus := in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL
-	inRegs := in.Regs()
-	if !bus && inRegs&x.regs == 0 {
-		return false // no register in common with a transaction in flight
+	var bus bool
+	var inRegs uint8 // in.Regs()
+	switch in.Op {
+	case isa.LOAD, isa.STORE:
+		bus, inRegs = true, 1<<in.Reg
+	case isa.CALL:
+		bus = true
+	default:
+		if inRegs = in.Regs(); inRegs&x.regs == 0 {
+			return false // no register in common with a transaction in flight
+		}
 	}
 	regs := uint8(0)
 	for u := x.used; u != 0; u &= u - 1 {

@@ -15,10 +15,11 @@ import (
 // that do not fit 1024 cores are mapped but not simulated, as in RunModel),
 // on the shared bus and on AXI4 (default AXI4 parameters). It reports
 // simulated instructions per second. Target (issue 13): the AXI4 model at
-// most 1.5x the shared bus's ns/op. Not met: 1.56x in cachegrind cost
+// most 1.5x the shared bus's ns/op. Not met: 1.55x in cachegrind cost
 // (valgrind --tool=cachegrind --LL=524288,8,64 on one pass of the loop;
-// instructions + 10 per L1 data miss + 40 per L2 miss: AXI4 6.92G, shared
-// 4.44G; 1.68x in instructions alone); wall time on a loaded 2-CPU machine
+// instructions + 10 per L1 data miss + 40 per L2 miss: AXI4 6.86G, shared
+// 4.44G; 1.66x in instructions alone; a run whose Go runtime spins, up to
+// 1G more instructions, is discarded); wall time on a loaded 2-CPU machine
 // (go test ./cim/sim -run '^$' -bench ResNet18Linear -benchmem) scatters
 // between 1.1x and 2.4x per invocation, median about 1.6x. Per
 // transaction AXI4 parks the core for the grant, queues its wake-up and

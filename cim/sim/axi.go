@@ -444,6 +444,15 @@ func (m *machine) axiRetire(x *axiCore, t int64) {
 	}
 }
 
+// busRegs is the isa.Instr.Regs of a LOAD, STORE or CALL: a LOAD's or
+// STORE's register, none for a CALL (cheaper than Regs in the hot path).
+func busRegs(in *isa.Instr) uint8 {
+	if in.Op == isa.CALL {
+		return 0
+	}
+	return 1 << in.Reg
+}
+
 // axiIssue puts core i's held bus instruction in a free slot and before
 // its channel's arbiter; the core goes on.
 func (m *machine) axiIssue(i int, c *core) {
@@ -451,7 +460,7 @@ func (m *machine) axiIssue(i int, c *core) {
 	s := bits.TrailingZeros64(^x.used)
 	x.used |= 1 << uint(s)
 	t := &x.tx[s]
-	t.in, t.grant, t.done, t.order, t.regs = c.in, -1, math.MaxInt64, x.next, c.in.Regs()
+	t.in, t.grant, t.done, t.order, t.regs = c.in, -1, math.MaxInt64, x.next, busRegs(&c.in)
 	x.next++
 	x.regs |= t.regs
 	c.stats.Instrs++

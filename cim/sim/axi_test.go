@@ -173,3 +173,16 @@ func TestTxnSize(t *testing.T) {
 		t.Errorf("txn is %d bytes, want 64", n)
 	}
 }
+
+// TestBusRegs: busRegs, the hot path's shortcut, agrees with isa.Instr.Regs
+// for every LOAD and STORE register and for a CALL (none).
+func TestBusRegs(t *testing.T) {
+	for _, op := range []isa.Op{isa.LOAD, isa.STORE, isa.CALL} {
+		for _, r := range []isa.Reg{isa.In, isa.Out, isa.Acc} {
+			in := isa.Instr{Op: op, Reg: r}
+			if got, want := busRegs(&in), in.Regs(); got != want {
+				t.Errorf("%v %v: busRegs %b, Regs %b", op, r, got, want)
+			}
+		}
+	}
+}

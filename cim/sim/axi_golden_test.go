@@ -9,7 +9,6 @@ import (
 
 	"github.com/cimkit/cimkit/cim/arch"
 	"github.com/cimkit/cimkit/cim/compile"
-	"github.com/cimkit/cimkit/cim/mapping"
 	"github.com/cimkit/cimkit/cim/zoo"
 	"github.com/cimkit/cimkit/internal/golden"
 )
@@ -68,19 +67,10 @@ func axiGoldenRuns(t *testing.T) []axiGoldenRun {
 // of every core's statistics (time split, end, instruction and action
 // counts) and a hash of the trace (every span, in the order recorded).
 func (r axiGoldenRun) line(t *testing.T) string {
-	net, err := zoo.Get(r.model, 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := goldenArch()
-	a.XbarRows, a.XbarCols, a.BusBytes = r.xbar, r.xbar, r.bus
+	a := r.chip()
 	a.Interconnect, a.AXIOutstanding, a.AXILatencyCycles = arch.AXI4, r.k, r.lat
-	m, err := mapping.Map(net.Layer(r.layer), a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf("%s %s %d %d %s %s blocking=%v k=%d lat=%d", r.model, r.layer, r.xbar, r.bus, r.scheme,
-		r.opt.Arbiter, r.opt.BlockingMVM, r.k, r.lat)
+	m := r.mapOn(t, a)
+	cfg := fmt.Sprintf("%s k=%d lat=%d", r.config(), r.k, r.lat)
 	if !m.Fits {
 		return cfg + " does-not-fit"
 	}

@@ -75,21 +75,39 @@ func goldenArch() arch.Arch {
 	return a
 }
 
-// line runs r and describes the outcome in one line: the configuration,
-// then cycles, bus-busy cycles, transactions, the cores' summed bus and
-// ownership waits, and a hash of every core's time split and end.
-func (r goldenRun) line(t *testing.T) string {
+// chip is goldenArch with r's crossbar and bus.
+func (r goldenRun) chip() arch.Arch {
+	a := goldenArch()
+	a.XbarRows, a.XbarCols, a.BusBytes = r.xbar, r.xbar, r.bus
+	return a
+}
+
+// mapOn maps r's layer (of r's model at 32x32 input) onto a.
+func (r goldenRun) mapOn(t *testing.T, a arch.Arch) *mapping.Layer {
 	net, err := zoo.Get(r.model, 32)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := goldenArch()
-	a.XbarRows, a.XbarCols, a.BusBytes = r.xbar, r.xbar, r.bus
 	m, err := mapping.Map(net.Layer(r.layer), a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := fmt.Sprintf("%s %s %d %d %s %s blocking=%v", r.model, r.layer, r.xbar, r.bus, r.scheme, r.opt.Arbiter, r.opt.BlockingMVM)
+	return m
+}
+
+// config names r in a golden line: model, layer, crossbar, bus, scheme,
+// arbiter and blocking.
+func (r goldenRun) config() string {
+	return fmt.Sprintf("%s %s %d %d %s %s blocking=%v", r.model, r.layer, r.xbar, r.bus, r.scheme, r.opt.Arbiter, r.opt.BlockingMVM)
+}
+
+// line runs r and describes the outcome in one line: the configuration,
+// then cycles, bus-busy cycles, transactions, the cores' summed bus and
+// ownership waits, and a hash of every core's time split and end.
+func (r goldenRun) line(t *testing.T) string {
+	a := r.chip()
+	m := r.mapOn(t, a)
+	cfg := r.config()
 	if !m.Fits {
 		return cfg + " does-not-fit"
 	}

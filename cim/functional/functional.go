@@ -40,8 +40,9 @@
 // odd seeds a random half of the cores is slow: picked only when every one
 // of 65 draws is a slow core, in effect when the fast cores are blocked or
 // done, so that cores also run far ahead of each other. WAIT blocks a core
-// until its sequence register (written by CALLs) reaches the value. When no core can run but some have not finished, the run stops with
-// a Deadlock naming each blocked core, its instruction index, the awaited
+// until its sequence register (written by CALLs) reaches the value. When
+// no core can run but some have not finished, the run stops with a
+// Deadlock naming each blocked core, its instruction index, the awaited
 // value and its register.
 //
 // On an AXI4 chip (arch.AXI4) the schedules are relaxed as the AXI4 model
@@ -67,13 +68,12 @@
 //
 // RunNetwork runs the one-program-per-core compilation of a whole placed
 // network (cim/netprog) under the same random schedules, relaxed on AXI4
-// chips. It checks the
-// order of the data across layers (an element read before its producer
-// wrote it, a feature map written twice or never, a partial sum added
-// twice or lost) and, with NetOptions.Values, also computes on real data:
-// crossbar layers with the arithmetic above, digital layers with operators
-// the caller supplies (cim/infer gives its reference operators), every
-// schedule required to leave the same values.
+// chips. It checks the order of the data across layers (an element read
+// before its producer wrote it, a feature map written twice or never, a
+// partial sum added twice or lost) and, with NetOptions.Values, also
+// computes on real data: crossbar layers with the arithmetic above, digital
+// layers with operators the caller supplies (cim/infer gives its reference
+// operators), every schedule required to leave the same values.
 package functional
 
 import (

@@ -72,8 +72,9 @@
 // and the cores parked for a transaction wait in queues per channel, whose
 // times only grow). At equal times the bus completion (the register writes,
 // the parked cores) is handled first, then cores by index, then the grants,
-// so results are deterministic. When every unfinished core is blocked the run stops with a
-// deadlock error naming each core, its instruction index and its register.
+// so results are deterministic. When every unfinished core is blocked the
+// run stops with a deadlock error naming each core, its instruction index
+// and its register.
 //
 // # Metrics
 //
@@ -156,19 +157,19 @@
 //     faster in 44 of 158 runs, within 1% in 89 more and at worst 7%
 //     slower: there every transfer waits for the one before, and the cores
 //     of a cyclic schedule, which all do the same thing at the same time,
-//     queue behind each other. With one transaction in flight per core (arch.AXIOutstanding
-//     1) AXI4 loses most of cyclic's edge too.
+//     queue behind each other. With one transaction in flight per core
+//     (arch.AXIOutstanding 1) AXI4 loses most of cyclic's edge too.
 //   - How many cores a bus carries: the largest layer whose cyclic run
 //     reaches 90% of PV. The paper reports about 16 cores on a 4-byte bus
 //     and up to 512 on a 64-byte bus. AXI4 carries 36 at 4 B, 72 at 8 B,
 //     144 at 16 B, 288 at 32 B and 576 at 64 B (layers on 32x32 crossbars:
 //     on larger ones each core moves more bytes per MVM, so a bus carries
-//     fewer of them); the shared bus 16,
-//     36, 72, 72 and 144: its overhead of 2 cycles per transfer dominates a
-//     wide bus, and reads and writes take turns. A 64-byte shared bus thus
-//     falls short of the paper's hundreds; AXI4 matches its wide end and
-//     carries about twice the paper's 16 at 4 B. The MVM time sets the
-//     scale: on AXI4, 3200 cycles carry 72 and 1024 (every layer that
-//     fits), 800 cycles 16 and 288; 1600 to 2000 fit the paper best, and
-//     2000 meets the 99% condition in more runs.
+//     fewer of them); the shared bus 16, 36, 72, 72 and 144: its overhead
+//     of 2 cycles per transfer dominates a wide bus, and reads and writes
+//     take turns. A 64-byte shared bus thus falls short of the paper's
+//     hundreds; AXI4 matches its wide end and carries about twice the
+//     paper's 16 at 4 B. The MVM time sets the scale: on AXI4, 3200 cycles
+//     carry 72 and 1024 (every layer that fits), 800 cycles 16 and 288;
+//     1600 to 2000 fit the paper best, and 2000 meets the 99% condition in
+//     more runs.
 package sim

@@ -183,16 +183,17 @@ const TotalLayer = "total"
 // Total sums the records of one model under one configuration (layer by
 // layer execution). Energies and ops are sums over the layers that fit;
 // TOPS/W and TOPS/mm² are ratios of the sums; the areas are the largest
-// layer's (SetModelArea replaces them with the chip that runs every layer). Cycles, seq_cycles, vectors and bus bytes are sums over
-// the layers that fit; speedup, overhead and bus utilisation are ratios of
-// those sums; fits says whether every layer fits, and reason counts those
-// that do not. Memory figures and cores are the largest of any layer
-// (layers run one after another and reuse the chip). pv is the largest PV and limit is left 0: the model's theoretical
-// limit is the time-weighted Σseq/Σ(seq/PV), and efficiency is speedup
-// over that. bus_limit is Σseq over Σ(seq/bus_limit). The total is a sum
-// of isolated layers, not an end-to-end time (no digital layers, no data
-// between layers, layers that do not fit left out): package cim/netsim
-// simulates whole networks.
+// layer's (SetModelArea replaces them with the chip that runs every layer).
+// Cycles, seq_cycles, vectors and bus bytes are sums over the layers that
+// fit; speedup, overhead and bus utilisation are ratios of those sums; fits
+// says whether every layer fits, and reason counts those that do not.
+// Memory figures and cores are the largest of any layer (layers run one
+// after another and reuse the chip). pv is the largest PV and limit is left
+// 0: the model's theoretical limit is the time-weighted Σseq/Σ(seq/PV), and
+// efficiency is speedup over that. bus_limit is Σseq over Σ(seq/bus_limit).
+// The total is a sum of isolated layers, not an end-to-end time (no digital
+// layers, no data between layers, layers that do not fit left out): package
+// cim/netsim simulates whole networks.
 func Total(rs []Result) Result {
 	if len(rs) == 0 {
 		return Result{Layer: TotalLayer}

@@ -81,3 +81,41 @@ export async function runAndWait(page) {
   await page.click("#run");
   await waitRuns(page, n);
 }
+
+// phoneLayout measures the page as shown (the tests set a 390 px viewport):
+// text smaller than 9 px in a figure or 11 px on the page, elements wider
+// than the screen outside a box that scrolls sideways, the page's scroll
+// and client widths, and the number of figures in the results.
+export async function phoneLayout(page) {
+  return page.evaluate(() => {
+    const small = [];
+    // SVG text: font size times the scale the figure is drawn at.
+    for (const t of document.querySelectorAll("svg text")) {
+      if (!t.getClientRects().length || !t.textContent.trim()) continue;
+      const ctm = t.getScreenCTM();
+      const px = parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(ctm.a * ctm.d - ctm.b * ctm.c));
+      if (px < 9) small.push(t.textContent + ": " + px.toFixed(1) + " px");
+    }
+    // Page text.
+    for (const el of document.querySelectorAll("body *:not(svg):not(svg *)")) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || !el.getClientRects().length) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < 11) small.push(el.tagName + " " + el.textContent.trim().slice(0, 30) + ": " + px + " px");
+    }
+    // Anything wider than the screen outside a scrolling box.
+    const wide = [];
+    const W = document.documentElement.clientWidth;
+    for (const el of document.querySelectorAll("body *")) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || r.right <= W + 0.5) continue;
+      let scroller = false;
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        if (/(auto|scroll)/.test(getComputedStyle(p).overflowX) && p.getBoundingClientRect().right <= W + 0.5) { scroller = true; break; }
+      }
+      if (!scroller) wide.push((el.id || el.tagName) + " ends at " + r.right.toFixed(0));
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
+      small, wide, svgs: document.querySelectorAll("#results svg").length };
+  });
+}

@@ -35,7 +35,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
 import { launch } from "./chromium.mjs";
-import { URL_BASE, CIMKIT, ARTIFACTS, cli, defaultArch, shownValues, assertSame, runCount, waitRuns, open, setForm, runAndWait } from "./common.mjs";
+import { URL_BASE, CIMKIT, ARTIFACTS, cli, defaultArch, shownValues, assertSame, runCount, waitRuns, open, setForm, runAndWait, phoneLayout } from "./common.mjs";
 
 const CONFIG = { model: "resnet18", input: "224", xbar: "64x64", bus: "16", cores: "1024", scheme: "cyclic" };
 const LAYER = "layer1.0.conv1";
@@ -419,37 +419,7 @@ test("usable at 390 px: nothing overflows and text stays readable (item 9)", asy
       document.querySelector("#timeline svg"), null, { timeout: 60000 });
     await sweep("4,16");
     await page.click("#params-box summary");
-    const m = await page.evaluate(() => {
-      const small = [];
-      // SVG text: font size times the scale the figure is drawn at.
-      for (const t of document.querySelectorAll("svg text")) {
-        if (!t.getClientRects().length || !t.textContent.trim()) continue;
-        const ctm = t.getScreenCTM();
-        const px = parseFloat(getComputedStyle(t).fontSize) * Math.sqrt(Math.abs(ctm.a * ctm.d - ctm.b * ctm.c));
-        if (px < 9) small.push(t.textContent + ": " + px.toFixed(1) + " px");
-      }
-      // Page text.
-      for (const el of document.querySelectorAll("body *:not(svg):not(svg *)")) {
-        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-        if (!own || !el.getClientRects().length) continue;
-        const px = parseFloat(getComputedStyle(el).fontSize);
-        if (px < 11) small.push(el.tagName + " " + el.textContent.trim().slice(0, 30) + ": " + px + " px");
-      }
-      // Anything wider than the screen outside a scrolling box.
-      const wide = [];
-      const W = document.documentElement.clientWidth;
-      for (const el of document.querySelectorAll("body *")) {
-        const r = el.getBoundingClientRect();
-        if (!r.width || r.right <= W + 0.5) continue;
-        let scroller = false;
-        for (let p = el.parentElement; p; p = p.parentElement) {
-          if (/(auto|scroll)/.test(getComputedStyle(p).overflowX) && p.getBoundingClientRect().right <= W + 0.5) { scroller = true; break; }
-        }
-        if (!scroller) wide.push((el.id || el.tagName) + " ends at " + r.right.toFixed(0));
-      }
-      return { scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth,
-        small, wide, svgs: document.querySelectorAll("#results svg").length };
-    });
+    const m = await phoneLayout(page);
     metrics.phone_scroll_width = m.scrollWidth;
     assert.equal(m.scrollWidth, m.clientWidth, "the page scrolls sideways");
     assert.deepEqual(m.wide, [], "elements overflow the screen");

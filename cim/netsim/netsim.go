@@ -466,21 +466,16 @@ func Compare(net *nn.Network, cfg Config) ([]*Run, error) {
 		total += Work(net, c)
 	}
 	m := newMeter(cfg.Progress, total)
-	var runs []*Run
-	for _, c := range cfgs[:2] {
+	runs := make([]*Run, len(cfgs))
+	for i, c := range cfgs {
 		r, err := simulateNet(net, c, m)
 		if err != nil {
 			return nil, err
 		}
-		runs = append(runs, r)
+		runs[i] = r
 	}
 	if cfg.Duplicate {
-		r, err := simulateNet(net, cfg, m)
-		if err != nil {
-			return nil, err
-		}
-		r.Result.DupGain = ratio(runs[1].Result.LatencyCycles, r.Result.LatencyCycles)
-		runs = append(runs, r)
+		runs[2].Result.DupGain = ratio(runs[1].Result.LatencyCycles, runs[2].Result.LatencyCycles)
 	}
 	for _, r := range runs {
 		r.Result.Speedup = ratio(runs[0].Result.LatencyCycles, r.Result.LatencyCycles)

@@ -19,8 +19,11 @@ func Runs(net *nn.Network, cfg Config) ([]*Run, error) {
 	}
 	m := newMeter(cfg.Progress, total)
 	p, err := simulateNet(net, plain, m)
-	if err != nil || !cfg.Duplicate {
-		return []*Run{p}, err
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.Duplicate {
+		return []*Run{p}, nil
 	}
 	d, err := simulateNet(net, cfg, m)
 	if err != nil {

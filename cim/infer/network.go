@@ -121,14 +121,12 @@ func (n *network) pass(input []float64, cal *calibration, res *Result) ([]float6
 }
 
 // scales returns the scale of every tensor in the integer pass: the
-// calibrated one, or for layers that only move data their input's.
+// calibrated one (a layer that only moves data already has its input's:
+// see shareScales).
 func (e *engine) scales(cal *calibration) map[string]float64 {
 	s := map[string]float64{nn.InputName: cal.input}
-	for i, l := range e.net.Layers {
+	for _, l := range e.net.Layers {
 		s[l.Name] = cal.layers[l.Name]
-		if !l.OnCrossbar() && movesOnly[l.KindName()] {
-			s[l.Name] = s[e.inputs(i)[0]]
-		}
 	}
 	return s
 }

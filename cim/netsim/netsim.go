@@ -89,8 +89,7 @@ type Config struct {
 	// Progress, when set, is called as one call of Simulate, Compare, Runs
 	// or Copies advances, with done, the MVMs it has simulated so far over
 	// all its runs, and total, the most it will simulate (for Simulate,
-	// Work):
-	// every sim.ProgressEvery MVMs and at the end of every run. The
+	// Work): every sim.ProgressEvery MVMs and at the end of every run. The
 	// duplication search counts at its longest (10 runs of one image), so
 	// done jumps forward when the search stops early; it reaches total when
 	// the call succeeds. Progress replaces Sim.Progress.

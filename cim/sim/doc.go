@@ -58,12 +58,16 @@
 // schedule, which all do the same thing at the same time, fall into a
 // convoy: each core's chain of transfers after its MVM (STORE, CALL, the
 // next input LOADs) is interleaved with every other core's, so all of them
-// wait for the whole group on every vector. With the paper's workloads at
-// default timings, cyclic then loses up to 30% against linear, and more
-// than 5% in 77 of 259 runs where the bus is at most 90% busy (linear hides
-// it: its ownership chain staggers the cores); with Oldest the early cores
-// run ahead, the transfers spread out, and the two schemes end within 1% of
-// each other in most runs.
+// wait for the whole group on every vector. On the shared bus, with the
+// paper's workloads at default timings (the conv layers of cim/sweep's
+// calibration runs whose linear run keeps the bus at most 90% busy),
+// cyclic then loses up to 26% against linear, and more than 5% in 72 of
+// 471 runs (linear hides it: its ownership chain staggers the cores); with
+// Oldest the early cores run ahead, the transfers spread out, and the two
+// schemes end within 1% of each other (or cyclic ahead) in 252 of 305
+// runs, more than 5% apart in 7. AXI4, whose channels overlap the
+// transfers, suffers little from the convoy: under RoundRobin cyclic loses
+// more than 5% in 6 of 563 runs, at most 5.6%.
 //
 // The simulator is a purpose-built event loop: cores run ahead through
 // compute instructions on their local clocks and only enter a small heap

@@ -65,7 +65,7 @@
 // 471 runs (linear hides it: its ownership chain staggers the cores); with
 // Oldest the early cores run ahead, the transfers spread out, and the two
 // schemes end within 1% of each other (or cyclic ahead) in 252 of 305
-// runs, more than 5% apart in 7. AXI4, whose channels overlap the
+// runs, cyclic more than 5% behind in 7. AXI4, whose channels overlap the
 // transfers, suffers little from the convoy: under RoundRobin cyclic loses
 // more than 5% in 6 of 563 runs, at most 5.6%.
 //

@@ -14,7 +14,7 @@ import (
 // at 224x224 on 32x32 crossbars with a 16-byte bus, linear scheme (layers
 // that do not fit 1024 cores are mapped but not simulated, as in RunModel),
 // on the shared bus and on AXI4 (default AXI4 parameters). It reports
-// simulated instructions per second. Target (issue 13): the AXI4 model at
+// simulated instructions per second and per op. Target (issue 13): the AXI4 model at
 // most 1.5x the shared bus's ns/op. Not met: 1.55x in cachegrind cost
 // (valgrind --tool=cachegrind --LL=524288,8,64 on one pass of the loop;
 // instructions + 10 per L1 data miss + 40 per L2 miss: AXI4 6.86G, shared

@@ -164,7 +164,8 @@ type busCost struct{ cycles, beats int64 }
 // MVMShape returns the rows and columns of the core's tile (the compiler's
 // streams implement it). The simulator asks once per stream and the shape
 // holds for the whole stream, so the hot loop only counts MVMs: finish
-// multiplies the count by the shape's rows, columns and conversions.
+// (priceMVMs) multiplies the count by the shape's rows, columns and
+// conversions.
 // Streams with neither MVMShaper nor TileShaper use the whole crossbar.
 type MVMShaper interface {
 	MVMShape() (rows, cols int)

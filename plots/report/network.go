@@ -93,8 +93,9 @@ func ParseNetworkRuns(s string) ([]NetworkRun, error) {
 // on 128x128, AXI4: the duplicated pipelined run takes about four times
 // the CPU time of the plain one, 18.4 s to 4.3 s, measured with cimkit net
 // --mode pipelined with and without --duplicate), and the whole networks add
-// about a tenth to make run's time (13 s of CPU time to 147 s, measured
-// with cimkit run --network none against the default).
+// about a fifth to make run's time (39 s of CPU time to 190 s at 89486c2,
+// measured with /usr/bin/time on cimkit run --network none against the
+// default).
 func DefaultNetwork() NetworkConfig {
 	x32, x64, x128 := sweep.Xbar{Rows: 32, Cols: 32}, sweep.Xbar{Rows: 64, Cols: 64}, sweep.Xbar{Rows: 128, Cols: 128}
 	return NetworkConfig{
@@ -102,7 +103,7 @@ func DefaultNetwork() NetworkConfig {
 			{"mobilenet_v1", x32, false}, {"mobilenet_v1", x64, false}, {"mobilenet_v1", x128, false}},
 		Bus: 16, Cores: 1024, Scheme: compile.Linear, Images: 1, Segments: true,
 		Why: "Only ResNet-18 on 64x64 and 128x128 crossbars is also run with duplication, so that the whole " +
-			"networks add about a tenth to the time of make run: the greedy duplication search simulates a network " +
+			"networks add about a fifth to the time of make run: the greedy duplication search simulates a network " +
 			"several times (MobileNet v1 on 128x128: the duplicated run takes about four times the CPU time of the plain " +
 			"pipelined one). cimkit net --duplicate and " +
 			"cimkit sweep --network --duplicate run the others.",

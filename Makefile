@@ -8,6 +8,11 @@ export GOFLAGS := -buildvcs=false
 
 # Area targets (browser, notebooks, ONNX models, ...). Each mk/*.mk may add its
 # test target to EXTRA_TESTS; they are read before the rules below.
+#
+# The fuzz smoke runs in those targets are bounded by a count of executions
+# (-fuzztime 50000x), never by wall time: a duration races Go's fuzzing
+# coordinator, which may then fail the run with "context deadline exceeded"
+# and no failing input (CI saw it on FuzzReadNetwork, under load).
 .DEFAULT_GOAL := all
 EXTRA_TESTS :=
 -include mk/*.mk

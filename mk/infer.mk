@@ -19,7 +19,7 @@ INFER_DEBS    := python3-torch python3-torchvision python3-onnx
 ORT_DIR       := test/ort
 ORT_SCRIPT    := $(CURDIR)/$(ORT_DIR)/run.mjs
 INFER_TIMEOUT ?= 30m
-INFER_FUZZTIME ?= 10s
+INFER_FUZZTIME ?= 100000x
 
 EXTRA_TESTS += test-infer
 

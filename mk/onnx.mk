@@ -4,7 +4,7 @@
 #                        MIT) into .cache/onnx (ignored by git)
 #   make onnx-testdata   install Debian's libonnx-testdata (ONNX operator tests)
 #   make test-onnx       cim/onnx tests on both, then a short fuzz run of the
-#                        reader (ONNX_FUZZTIME, default 10s)
+#                        reader (ONNX_FUZZTIME, default 100000x)
 #
 # The Go tests find the files through CIMKIT_ONNX_MODELS (the models' folder)
 # and CIMKIT_ONNX_TESTDATA (libonnx-testdata's data folder), which test-onnx
@@ -17,7 +17,7 @@ ONNX_MODELS_DIR  := $(ONNX_CACHE)/package/assets
 ONNX_MODEL_FILES := $(addprefix $(ONNX_MODELS_DIR)/,ch_ppocr_mobile_v2.0_cls_infer.onnx \
 	ch_PP-OCRv4_det_infer.onnx ch_PP-OCRv4_rec_infer.onnx)
 ONNX_TESTDATA    := /usr/share/libonnx-testdata/data
-ONNX_FUZZTIME    ?= 10s
+ONNX_FUZZTIME    ?= 100000x
 
 EXTRA_TESTS += test-onnx
 

@@ -2,6 +2,6 @@
 # shape inference on top of the unit tests that "go test ./..." runs.
 .PHONY: test-nn-fuzz
 test-nn-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzInfer$$' -fuzztime 10s ./cim/nn
+	$(GO) test -run '^$$' -fuzz '^FuzzInfer$$' -fuzztime 100000x ./cim/nn
 
 EXTRA_TESTS += test-nn-fuzz

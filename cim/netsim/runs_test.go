@@ -28,9 +28,12 @@ func TestRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(both) != len(cmp) {
+		t.Fatalf("Runs without a mode made %d runs, Compare %d", len(both), len(cmp))
+	}
 	for i := range cmp {
-		if len(both) != len(cmp) || !reflect.DeepEqual(both[i].Result, cmp[i].Result) {
-			t.Fatalf("Runs without a mode is not Compare: %d runs", len(both))
+		if !reflect.DeepEqual(both[i].Result, cmp[i].Result) {
+			t.Fatalf("Runs without a mode is not Compare: run %d differs", i)
 		}
 	}
 	cfg.Mode = netprog.Pipelined
@@ -38,8 +41,11 @@ func TestRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(one) != 2 {
+		t.Fatalf("pipelined with duplication: %d runs, want 2 (plain, duplicated)", len(one))
+	}
 	p, d := one[0].Result, one[1].Result
-	if len(one) != 2 || p.Duplicate || !d.Duplicate || p.Mode != "pipelined" ||
+	if p.Duplicate || !d.Duplicate || p.Mode != "pipelined" ||
 		d.DupGain != float64(p.LatencyCycles)/float64(d.LatencyCycles) || p.LatencyCycles != cmp[1].Result.LatencyCycles {
 		t.Errorf("pipelined with duplication: %+v\n%+v", p, d)
 	}

@@ -126,7 +126,7 @@ const maxSeqRegs = sim.MaxSeqRegs
 
 // Simulate places, compiles and simulates net (inferred) under cfg.
 func Simulate(net *nn.Network, cfg Config) (*Run, error) {
-	return simulateNet(net, cfg, newMeter(cfg.Progress, Work(net, cfg)))
+	return simulateNet(net, cfg, newMeter(cfg.Progress, func() int64 { return Work(net, cfg) }))
 }
 
 // simulateNet is Simulate counting its MVMs on m.
@@ -460,11 +460,12 @@ func Compare(net *nn.Network, cfg Config) ([]*Run, error) {
 		cfg.Mode = netprog.Pipelined
 		cfgs = append(cfgs, cfg)
 	}
-	var total int64
-	for _, c := range cfgs {
-		total += Work(net, c)
-	}
-	m := newMeter(cfg.Progress, total)
+	m := newMeter(cfg.Progress, func() (total int64) {
+		for _, c := range cfgs {
+			total += Work(net, c)
+		}
+		return total
+	})
 	runs := make([]*Run, len(cfgs))
 	for i, c := range cfgs {
 		r, err := simulateNet(net, c, m)
@@ -492,7 +493,7 @@ func ratio(a, b int64) float64 {
 // Copies chooses weight copies greedily for net under cfg (see the package
 // doc); layers with one copy are not listed.
 func Copies(net *nn.Network, cfg Config) (map[string]int, error) {
-	copies, _, err := duplicate(net, cfg, newMeter(cfg.Progress, searchRuns*mvms(net, cfg.Arch)))
+	copies, _, err := duplicate(net, cfg, newMeter(cfg.Progress, func() int64 { return searchRuns * mvms(net, cfg.Arch) }))
 	return copies, err
 }
 

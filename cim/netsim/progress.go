@@ -43,12 +43,14 @@ type meter struct {
 	done, total int64
 }
 
-// newMeter returns a meter reporting to fn, or nil when fn is nil.
-func newMeter(fn func(done, total int64), total int64) *meter {
+// newMeter returns a meter reporting to fn against the total work()
+// returns, or nil when fn is nil (then work is not called: counting a
+// network's MVMs maps every layer).
+func newMeter(fn func(done, total int64), work func() int64) *meter {
 	if fn == nil {
 		return nil
 	}
-	return &meter{fn: fn, total: total}
+	return &meter{fn: fn, total: work()}
 }
 
 // options returns o reporting a run's MVMs to m (o unchanged without m).

@@ -13,11 +13,12 @@ func Runs(net *nn.Network, cfg Config) ([]*Run, error) {
 	}
 	plain := cfg
 	plain.Duplicate = false
-	total := Work(net, plain)
-	if cfg.Duplicate {
-		total += Work(net, cfg)
-	}
-	m := newMeter(cfg.Progress, total)
+	m := newMeter(cfg.Progress, func() int64 {
+		if cfg.Duplicate {
+			return Work(net, plain) + Work(net, cfg)
+		}
+		return Work(net, plain)
+	})
 	p, err := simulateNet(net, plain, m)
 	if err != nil {
 		return nil, err

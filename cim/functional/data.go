@@ -80,11 +80,7 @@ func (d *data) checkMode(opts Options) error {
 	if d.shift < 0 || d.shift > 62 {
 		return fmt.Errorf("shift %d must be in 0..62", d.shift)
 	}
-	bound := float64(rpg)*math.Ldexp(1, bits-1)*math.Ldexp(1, a.WeightBits-1) + d.biasBound()
-	if limit := math.Min(math.Ldexp(1, 8*a.PsumBytes-1), math.Ldexp(1, 53)); bound >= limit {
-		return fmt.Errorf("integer partial sums could reach %.0f, beyond the %d-byte partial-sum range", bound, a.PsumBytes)
-	}
-	return nil
+	return d.checkPsums(rpg, bits, d.biasBound())
 }
 
 // checkQuant checks the given quantised parameters and that partial sums
@@ -94,7 +90,15 @@ func (d *data) checkQuant(rpg, bits int) error {
 	if err := d.quant.check(g.OutC, int64(g.OutC)*int64(rpg), a.WeightBits); err != nil {
 		return err
 	}
-	bound := float64(rpg)*math.Ldexp(1, bits-1)*math.Ldexp(1, a.WeightBits-1) + d.quant.maxBias()
+	return d.checkPsums(rpg, bits, d.quant.maxBias())
+}
+
+// checkPsums checks that a partial sum of rpg products of bits-bit
+// activations and the arch's weights, plus a bias up to bias, fits the
+// arch's partial sums and stays an exact float64 integer.
+func (d *data) checkPsums(rpg, bits int, bias float64) error {
+	a := d.a
+	bound := float64(rpg)*math.Ldexp(1, bits-1)*math.Ldexp(1, a.WeightBits-1) + bias
 	if limit := math.Min(math.Ldexp(1, 8*a.PsumBytes-1), math.Ldexp(1, 53)); bound >= limit {
 		return fmt.Errorf("integer partial sums could reach %.0f, beyond the %d-byte partial-sum range", bound, a.PsumBytes)
 	}

@@ -136,7 +136,6 @@ func (q *oldestQueue) push(t int64, i int) { q.fifo = append(q.fifo, event{t, in
 // pop removes and returns the oldest request's core; ties go to the first
 // core at or after rr, of n cores, cyclically.
 func (q *oldestQueue) pop(rr, n int) int {
-	joins := q.head < len(q.fifo) && q.fifo[q.head].t == q.tieT
 	if q.left == 0 {
 		f := q.fifo[q.head:]
 		if len(f) == 1 || f[1].t != f[0].t { // no tie: the common case
@@ -146,7 +145,7 @@ func (q *oldestQueue) pop(rr, n int) int {
 		}
 		q.tie, q.tieT = q.tie[:0], f[0].t
 		q.regroup(rr)
-	} else if joins {
+	} else if q.head < len(q.fifo) && q.fifo[q.head].t == q.tieT {
 		// A request of the group's cycle came after grants from it (a
 		// zero-cycle transfer ended and its core asked again in the
 		// same cycle): rebuild the group from the cores left and the new

@@ -55,10 +55,11 @@ func channel(op isa.Op) int {
 // line).
 type txn struct {
 	in      isa.Instr
-	done    int64  // a LOAD's data has arrived, a write's response is back; math.MaxInt64 until granted
-	order   uint32 // issue order within the core (wraps; compared as a difference)
-	regs    uint8  // in.Regs()
-	granted bool   // its address phase has been granted: done is known
+	done    int64   // a LOAD's data has arrived, a write's response is back; math.MaxInt64 until granted
+	order   uint32  // issue order within the core (wraps; compared as a difference)
+	regs    uint8   // in.Regs()
+	granted bool    // its address phase has been granted: done is known
+	_       [8]byte // to 64 bytes, so that no slot straddles two cache lines
 }
 
 // data is the end of t's data beats: a LOAD's data has arrived, a write's

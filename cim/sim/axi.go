@@ -80,6 +80,7 @@ type axiCore struct {
 	used      uint64    // bit per slot in flight
 	waiting   [2]uint64 // per channel: bit per slot with no grant yet
 	presented [2]int    // per channel: the slot whose address waits at the arbiter, -1 none
+	all       uint64    // the mask of every slot: when used is all, no slot is free
 	park      int       // slot whose grant the core waits for, -1 none
 	parkData  bool      // ... and then only for its data to leave the register (a write)
 	next      uint32    // order of the next transaction issued
@@ -197,7 +198,8 @@ func newAXIBus(m *machine) *axiBus {
 	k := m.a.AXIOutstanding
 	slots := make([]txn, n*k)
 	for i := range m.cores {
-		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int{-1, -1}, park: -1}
+		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int{-1, -1}, park: -1,
+			all: math.MaxUint64 >> (64 - k)}
 	}
 	return b
 }
@@ -294,7 +296,7 @@ func (m *machine) axiGrant(ch int) {
 	beats := m.busCost(t.in.Bytes).beats
 	m.countTransfer(c, &t.in, beats)
 	t.granted = true
-	x.waiting[ch] &^= 1 << uint(s)
+	x.waiting[ch] &^= slotBit(s)
 	b.addrs[ch]++
 	// The data follows the address (a read's after the latency) and the
 	// channel's last scheduled beat; the next address may be granted when
@@ -388,7 +390,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 		s := bits.TrailingZeros64(u)
 		t := &x.tx[s]
 		if t.done <= c.t {
-			x.used &^= 1 << uint(s) // done: the slot is free
+			x.used &^= slotBit(s) // done: the slot is free
 			continue
 		}
 		// isa.MustWait's rules, the quick case: with no register in
@@ -410,14 +412,14 @@ func (m *machine) axiHold(i int, c *core) bool {
 			}
 			m.stallBus(c, until)
 			if t.done <= c.t {
-				x.used &^= 1 << uint(s)
+				x.used &^= slotBit(s)
 				continue
 			}
 		}
 		regs |= t.regs
 	}
 	x.regs = regs
-	if !bus || bits.OnesCount64(x.used) < len(x.tx) {
+	if !bus || x.used != x.all {
 		return false
 	}
 	// Every slot is in flight: wait for the first to finish, or for the
@@ -454,10 +456,15 @@ func (m *machine) axiRetire(x *axiCore, t int64) {
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		if x.tx[s].done <= t {
-			x.used &^= 1 << uint(s)
+			x.used &^= slotBit(s)
 		}
 	}
 }
+
+// slotBit is slot s's bit in the masks of axiCore. The mask of s (always
+// below 64, arch.MaxOutstanding) spares the shift its check for counts of
+// 64 and more, on every issue, grant and freed slot.
+func slotBit(s int) uint64 { return 1 << (uint(s) & 63) }
 
 // busRegs is the isa.Instr.Regs of a LOAD, STORE or CALL: a LOAD's or
 // STORE's register, none for a CALL (cheaper than Regs in the hot path).
@@ -473,7 +480,7 @@ func busRegs(in *isa.Instr) uint8 {
 func (m *machine) axiIssue(i int, c *core) {
 	x := &c.ax
 	s := bits.TrailingZeros64(^x.used)
-	x.used |= 1 << uint(s)
+	x.used |= slotBit(s)
 	t := &x.tx[s]
 	t.in, t.done, t.order, t.regs, t.granted = c.in, math.MaxInt64, x.next, busRegs(&c.in), false
 	x.next++
@@ -481,7 +488,7 @@ func (m *machine) axiIssue(i int, c *core) {
 	c.stats.Instrs++
 	c.has = false
 	ch := channel(c.in.Op)
-	x.waiting[ch] |= 1 << uint(s)
+	x.waiting[ch] |= slotBit(s)
 	if x.presented[ch] < 0 { // then no other transaction of ch waits for a grant
 		x.presented[ch] = s
 		m.axi.request(ch, m.now, i)

@@ -401,7 +401,19 @@ func (m *machine) axiHold(i int, c *core) bool {
 			regs |= t.regs
 			continue
 		}
-		if w := isa.MustWait(&t.in, in); w != isa.NoWait {
+		// isa.MustWait, its two commonest answers without the call: a
+		// CALL (a release) waits for every earlier transaction to be done,
+		// an MVM for a LOAD into In or Out (here, with a register in
+		// common) to have its data.
+		w := isa.WaitDone
+		switch {
+		case in.Op == isa.CALL:
+		case in.Op == isa.MVM && t.in.Op == isa.LOAD:
+			w = isa.WaitData
+		default:
+			w = isa.MustWait(&t.in, in)
+		}
+		if w != isa.NoWait {
 			if !t.granted {
 				x.park, x.parkData = s, w == isa.WaitData
 				return true

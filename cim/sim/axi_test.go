@@ -186,3 +186,25 @@ func TestBusRegs(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldShortcuts: axiHold's answers without isa.MustWait agree with it:
+// a CALL waits for every earlier LOAD, STORE and CALL to be done, and an
+// MVM for a LOAD into In or Out (any elements) to have its data.
+func TestHoldShortcuts(t *testing.T) {
+	for _, op := range []isa.Op{isa.LOAD, isa.STORE, isa.CALL} {
+		for _, r := range []isa.Reg{isa.In, isa.Out, isa.Acc} {
+			earlier := isa.Instr{Op: op, Reg: r, Off: 3, Elems: 5, Addr: 64, Bytes: 10}
+			call := isa.Instr{Op: isa.CALL, Addr: 1 << 20, Bytes: 4}
+			if w := isa.MustWait(&earlier, &call); w != isa.WaitDone {
+				t.Errorf("%v %v then CALL: MustWait %v, want WaitDone", op, r, w)
+			}
+			if op != isa.LOAD || r == isa.Acc {
+				continue
+			}
+			mvm := isa.Instr{Op: isa.MVM}
+			if w := isa.MustWait(&earlier, &mvm); w != isa.WaitData {
+				t.Errorf("LOAD %v then MVM: MustWait %v, want WaitData", r, w)
+			}
+		}
+	}
+}

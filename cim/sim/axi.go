@@ -74,16 +74,17 @@ func (t *txn) data(lat int64) int64 {
 // older reports whether t was issued before u (orders wrap around).
 func (t *txn) older(u *txn) bool { return int32(t.order-u.order) < 0 }
 
-// axiCore is one core's side of the interconnect.
+// axiCore is one core's side of the interconnect, in 64 bytes (slots are
+// below arch.MaxOutstanding, 64: an int8 holds one), so that a grant reads
+// little of the core besides the slot.
 type axiCore struct {
 	tx        []txn     // AXIOutstanding slots
 	used      uint64    // bit per slot in flight
 	waiting   [2]uint64 // per channel: bit per slot with no grant yet
-	presented [2]int    // per channel: the slot whose address waits at the arbiter, -1 none
-	all       uint64    // the mask of every slot: when used is all, no slot is free
-	park      int       // slot whose grant the core waits for, -1 none
-	parkData  bool      // ... and then only for its data to leave the register (a write)
 	next      uint32    // order of the next transaction issued
+	presented [2]int8   // per channel: the slot whose address waits at the arbiter, -1 none
+	park      int8      // slot whose grant the core waits for, -1 none
+	parkData  bool      // ... and then only for its data to leave the register (a write)
 	regs      uint8     // isa.Instr.Regs of the slots in flight (a superset: some may be done)
 }
 
@@ -139,6 +140,7 @@ const (
 // axiBus is the state of the AXI4 interconnect.
 type axiBus struct {
 	lat      int64
+	all      uint64 // the mask of every slot of a core: when its used is all, no slot is free
 	arb      [2]*arbiter
 	dataFree [2]int64 // the data channel's last scheduled beat ends here
 	ready    [2]int64 // the address channel may grant from this cycle (see axiGrant)
@@ -187,7 +189,8 @@ func (b *axiBus) dequeue() (item, int) {
 
 func newAXIBus(m *machine) *axiBus {
 	n := len(m.cores)
-	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64,
+	k := m.a.AXIOutstanding
+	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64, all: math.MaxUint64 >> (64 - k),
 		gate: [2]int64{math.MaxInt64, math.MaxInt64}, gates: math.MaxInt64}
 	for q := range b.fronts {
 		b.fronts[q] = math.MaxInt64
@@ -195,11 +198,9 @@ func newAXIBus(m *machine) *axiBus {
 	for ch := range b.arb {
 		b.arb[ch] = newArbiter(m.opt.Arbiter, n)
 	}
-	k := m.a.AXIOutstanding
 	slots := make([]txn, n*k)
 	for i := range m.cores {
-		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int{-1, -1}, park: -1,
-			all: math.MaxUint64 >> (64 - k)}
+		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int8{-1, -1}, park: -1}
 	}
 	return b
 }
@@ -290,7 +291,7 @@ func (m *machine) axiGrant(ch int) {
 	i := b.arb[ch].grant()
 	c := &m.cores[i]
 	x := &c.ax
-	s := x.presented[ch]
+	s := int(x.presented[ch])
 	t := &x.tx[s]
 	g := m.now
 	beats := m.busCost(t.in.Bytes).beats
@@ -328,7 +329,7 @@ func (m *machine) axiGrant(ch int) {
 	if x.waiting[ch] != 0 {
 		m.axiPresent(i, ch)
 	}
-	if x.park != s {
+	if int(x.park) != s {
 		return
 	}
 	x.park = -1
@@ -360,7 +361,7 @@ func (m *machine) axiPresent(i, ch int) {
 			best = s
 		}
 	}
-	x.presented[ch] = best
+	x.presented[ch] = int8(best)
 	m.axi.request(ch, m.now, i)
 }
 
@@ -415,7 +416,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 		}
 		if w != isa.NoWait {
 			if !t.granted {
-				x.park, x.parkData = s, w == isa.WaitData
+				x.park, x.parkData = int8(s), w == isa.WaitData
 				return true
 			}
 			until := t.done
@@ -431,7 +432,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 		regs |= t.regs
 	}
 	x.regs = regs
-	if !bus || x.used != x.all {
+	if !bus || x.used != m.axi.all {
 		return false
 	}
 	// Every slot is in flight: wait for the first to finish, or for the
@@ -447,7 +448,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 		}
 	}
 	if first == math.MaxInt64 {
-		x.park, x.parkData = oldest, false
+		x.park, x.parkData = int8(oldest), false
 		return true
 	}
 	m.stallBus(c, first)
@@ -502,7 +503,7 @@ func (m *machine) axiIssue(i int, c *core) {
 	ch := channel(c.in.Op)
 	x.waiting[ch] |= slotBit(s)
 	if x.presented[ch] < 0 { // then no other transaction of ch waits for a grant
-		x.presented[ch] = s
+		x.presented[ch] = int8(s)
 		m.axi.request(ch, m.now, i)
 	}
 }
@@ -514,7 +515,7 @@ func (m *machine) axiDrain(i int, c *core) bool {
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)
 		if !x.tx[s].granted {
-			x.park, x.parkData = s, false
+			x.park, x.parkData = int8(s), false
 			return true
 		}
 	}

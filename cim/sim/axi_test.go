@@ -208,3 +208,22 @@ func TestHoldShortcuts(t *testing.T) {
 		}
 	}
 }
+
+// TestCoreLayout: a core's AXI4 state is one cache line, the second of the
+// core (the first holds the held instruction and its times).
+func TestCoreLayout(t *testing.T) {
+	var c core
+	if n := unsafe.Sizeof(c.ax); n > 64 {
+		t.Errorf("axiCore is %d bytes, want at most 64", n)
+	}
+	if off := unsafe.Offsetof(c.ax); off != 64 {
+		t.Errorf("core.ax at byte %d, want 64", off)
+	}
+	for _, op := range []isa.Op{isa.LOAD, isa.STORE, isa.CALL} {
+		for _, other := range []isa.Op{isa.LOAD, isa.STORE, isa.CALL} {
+			if op != other && xferKind(op) == xferKind(other) {
+				t.Errorf("xferKind(%v) = xferKind(%v)", op, other)
+			}
+		}
+	}
+}

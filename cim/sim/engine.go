@@ -103,7 +103,9 @@ func (t *Timing) BusUtilization() float64 {
 }
 
 // core is one simulated core. The fields an event touches come first, so
-// that they share the first cache lines of the core.
+// that they share the first cache lines of the core: its first 64 bytes
+// hold the held instruction and the core's times, the next 64 its AXI4
+// state, what a grant reads of the core (TestCoreLayout).
 type core struct {
 	in      isa.Instr // the held (fetched, not yet finished) instruction
 	has     bool      // in is valid
@@ -112,14 +114,15 @@ type core struct {
 	blocked bool  // in WAIT, register below the awaited value
 	t       int64 // local time: the held instruction may start at t
 	xbar    int64 // the crossbar is busy with an MVM until xbar
-	idx     int64 // index of the held instruction in the program
-	reg     int64 // sequence register 0 (the paper's one; more in regs)
-	since   int64 // start of the current bus request or WAIT block
-	s       isa.Stream
 
-	ax    axiCore // the core's transactions on AXI4 (unused on the shared bus)
+	ax axiCore // the core's transactions on AXI4 (unused on the shared bus)
+
+	idx   int64 // index of the held instruction in the program
+	reg   int64 // sequence register 0 (the paper's one; more in regs)
+	since int64 // start of the current bus request or WAIT block
+	s     isa.Stream
 	stats CoreStats
-	xfer  [8]transfers // bus transactions by isa.Op (LOAD, STORE, CALL)
+	xfer  [4]transfers // bus transactions by xferKind: LOAD, STORE, CALL
 
 	mvm    energy.MVM // what one of this core's MVMs does (its tile's shape)
 	tiles  TileShaper // the stream, when its tile changes during the run
@@ -453,9 +456,14 @@ func (m *machine) grant() {
 	}
 }
 
+// xferKind is the index of core.xfer that counts a LOAD, STORE or CALL:
+// the operation's two low bits, distinct for the three (2, 3 and 5), so
+// that four counters do (and the index needs no bounds check).
+func xferKind(op isa.Op) int { return int(op & 3) }
+
 // countTransfer counts core c's transaction in at its grant.
 func (m *machine) countTransfer(c *core, in *isa.Instr, beats int64) {
-	x := &c.xfer[in.Op&7]
+	x := &c.xfer[xferKind(in.Op)]
 	x.n++
 	x.bytes += int64(in.Bytes)
 	x.beats += beats
@@ -557,7 +565,7 @@ func (m *machine) finish() {
 		s := c.stats
 		s.Core = i
 		s.CellWrites = s.RowWrites * energy.CellsPerRow(m.a)
-		ld, st, cl := &c.xfer[isa.LOAD], &c.xfer[isa.STORE], &c.xfer[isa.CALL]
+		ld, st, cl := &c.xfer[xferKind(isa.LOAD)], &c.xfer[xferKind(isa.STORE)], &c.xfer[xferKind(isa.CALL)]
 		s.Loads, s.LoadBytes, s.LoadBeats = ld.n, ld.bytes, ld.beats
 		s.Stores, s.StoreBytes, s.StoreBeats = st.n, st.bytes, st.beats
 		s.Calls, s.CallBytes, s.CallBeats = cl.n, cl.bytes, cl.beats

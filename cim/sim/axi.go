@@ -85,6 +85,7 @@ type axiCore struct {
 	presented [2]int8   // per channel: the slot whose address waits at the arbiter, -1 none
 	park      int8      // slot whose grant the core waits for, -1 none
 	parkData  bool      // ... and then only for its data to leave the register (a write)
+	resume    bool      // the park's slot was the last used one: see axiHold
 	regs      uint8     // isa.Instr.Regs of the slots in flight (a superset: some may be done)
 }
 
@@ -137,18 +138,26 @@ const (
 	queues
 )
 
+// axiChannel is one side of the AXI4 interconnect: reads (AR, R) or
+// writes (AW, W, B).
+type axiChannel struct {
+	arb      *arbiter
+	lead     int64 // from the address phase to the end of the first data beat: 1, and the latency for a read
+	resp     int64 // from the last data beat to done: the latency for a write (its response), 0 for a read
+	dataFree int64 // the data channel's last scheduled beat ends here
+	ready    int64 // the address channel may grant from this cycle (see axiGrant)
+	gate     int64 // ready while the channel's arbiter holds a request, else math.MaxInt64
+	busy     int64 // beats carried by the data channel
+	addrs    int64 // address phases on the address channel
+}
+
 // axiBus is the state of the AXI4 interconnect.
 type axiBus struct {
-	lat      int64
-	all      uint64 // the mask of every slot of a core: when its used is all, no slot is free
-	arb      [2]*arbiter
-	dataFree [2]int64 // the data channel's last scheduled beat ends here
-	ready    [2]int64 // the address channel may grant from this cycle (see axiGrant)
-	gate     [2]int64 // ready while the channel's arbiter holds a request, else math.MaxInt64
-	gates    int64    // the earlier gate: the next grant is at max(now, gates) (see grantChannel)
-	busy     [2]int64 // beats carried by each data channel
-	addrs    [2]int64 // address phases on each address channel
-	qs       [queues]queue
+	lat   int64
+	all   uint64 // the mask of every slot of a core: when its used is all, no slot is free
+	ch    [2]axiChannel
+	gates int64 // the earlier gate: the next grant is at max(now, gates) (see grantChannel)
+	qs    [queues]queue
 	// fronts holds the time at the front of each queue, math.MaxInt64
 	// for an empty one; next is the earliest of them and nextQ its queue
 	// (the lower queue first at equal times).
@@ -190,14 +199,16 @@ func (b *axiBus) dequeue() (item, int) {
 func newAXIBus(m *machine) *axiBus {
 	n := len(m.cores)
 	k := m.a.AXIOutstanding
-	b := &axiBus{lat: int64(m.a.AXILatencyCycles), next: math.MaxInt64, all: math.MaxUint64 >> (64 - k),
-		gate: [2]int64{math.MaxInt64, math.MaxInt64}, gates: math.MaxInt64}
+	lat := int64(m.a.AXILatencyCycles)
+	b := &axiBus{lat: lat, next: math.MaxInt64, all: math.MaxUint64 >> (64 - k), gates: math.MaxInt64}
 	for q := range b.fronts {
 		b.fronts[q] = math.MaxInt64
 	}
-	for ch := range b.arb {
-		b.arb[ch] = newArbiter(m.opt.Arbiter, n)
+	for ch := range b.ch {
+		b.ch[ch] = axiChannel{arb: newArbiter(m.opt.Arbiter, n), lead: 1, gate: math.MaxInt64}
 	}
+	b.ch[chRead].lead += lat
+	b.ch[chWrite].resp = lat
 	slots := make([]txn, n*k)
 	for i := range m.cores {
 		m.cores[i].ax = axiCore{tx: slots[i*k : (i+1)*k : (i+1)*k], presented: [2]int8{-1, -1}, park: -1}
@@ -263,7 +274,7 @@ func (m *machine) loopAXI() error {
 // grantChannel is the channel that grants at cycle tg, the next grant's
 // cycle: the read channel if it can (reads first), else the write channel.
 func (b *axiBus) grantChannel(tg int64) int {
-	if b.gate[chRead] <= tg {
+	if b.ch[chRead].gate <= tg {
 		return chRead
 	}
 	return chWrite
@@ -271,16 +282,17 @@ func (b *axiBus) grantChannel(tg int64) int {
 
 // setGate sets channel ch's gate and the earlier of the two.
 func (b *axiBus) setGate(ch int, g int64) {
-	b.gate[ch] = g
-	b.gates = min(b.gate[chRead], b.gate[chWrite])
+	b.ch[ch].gate = g
+	b.gates = min(b.ch[chRead].gate, b.ch[chWrite].gate)
 }
 
 // request puts core i's address before channel ch's arbiter at cycle now.
 func (b *axiBus) request(ch int, now int64, i int) {
-	b.arb[ch].request(now, i)
-	// The gate was ready[ch] already or math.MaxInt64: it can only fall.
-	b.gate[ch] = b.ready[ch]
-	b.gates = min(b.gates, b.gate[ch])
+	k := &b.ch[ch]
+	k.arb.request(now, i)
+	// The gate was ready already or math.MaxInt64: it can only fall.
+	k.gate = k.ready
+	b.gates = min(b.gates, k.gate)
 }
 
 // axiGrant grants the address channel ch to the core its arbiter picks and
@@ -288,7 +300,8 @@ func (b *axiBus) request(ch int, now int64, i int) {
 // queued to resume when the transaction has moved far enough.
 func (m *machine) axiGrant(ch int) {
 	b := m.axi
-	i := b.arb[ch].grant()
+	k := &b.ch[ch]
+	i := k.arb.grant()
 	c := &m.cores[i]
 	x := &c.ax
 	s := int(x.presented[ch])
@@ -298,27 +311,20 @@ func (m *machine) axiGrant(ch int) {
 	m.countTransfer(c, &t.in, beats)
 	t.granted = true
 	x.waiting[ch] &^= slotBit(s)
-	b.addrs[ch]++
+	k.addrs++
 	// The data follows the address (a read's after the latency) and the
 	// channel's last scheduled beat; the next address may be granted when
 	// its data can follow this burst's with no gap, and not in this cycle.
-	lead := int64(1)
-	if ch == chRead {
-		lead += b.lat
-	}
-	end := max(g+lead, b.dataFree[ch]) + beats
-	t.done = end
-	if ch == chWrite {
-		t.done += b.lat
-	}
-	b.dataFree[ch] = end
-	b.ready[ch] = max(g+1, end-lead)
+	end := max(g+k.lead, k.dataFree) + beats
+	t.done = end + k.resp
+	k.dataFree = end
+	k.ready = max(g+1, end-k.lead)
 	gate := int64(math.MaxInt64)
-	if b.arb[ch].count > 0 {
-		gate = b.ready[ch]
+	if k.arb.count > 0 {
+		gate = k.ready
 	}
 	b.setGate(ch, gate)
-	b.busy[ch] += beats
+	k.busy += beats
 	if m.tracing {
 		m.span(i, end-beats, end, classOf(t.in.Op))
 	}
@@ -374,6 +380,17 @@ func (m *machine) axiPresent(i, ch int) {
 func (m *machine) axiHold(i int, c *core) bool {
 	x := &c.ax
 	in := &c.in
+	if x.resume {
+		// The core parked for slot s's grant and has now been woken at
+		// the time s let it go on. A second look at the slots would find
+		// every other one it waits for granted and passed (those before
+		// s, looked at when it parked; there were none after s) and free
+		// the slots done by now: only the freeing is left to do. This
+		// spares most wake-ups their look at the slots.
+		x.resume = false
+		m.axiRetire(x, c.t)
+		return (in.Op == isa.LOAD || in.Op == isa.STORE || in.Op == isa.CALL) && x.used == m.axi.all && m.axiFull(c)
+	}
 	var bus bool
 	var inRegs uint8 // in.Regs()
 	switch in.Op {
@@ -417,6 +434,7 @@ func (m *machine) axiHold(i int, c *core) bool {
 		if w != isa.NoWait {
 			if !t.granted {
 				x.park, x.parkData = int8(s), w == isa.WaitData
+				x.resume = x.used&^(slotBit(s)<<1-1) == 0 // no used slot after s
 				return true
 			}
 			until := t.done
@@ -432,11 +450,14 @@ func (m *machine) axiHold(i int, c *core) bool {
 		regs |= t.regs
 	}
 	x.regs = regs
-	if !bus || x.used != m.axi.all {
-		return false
-	}
-	// Every slot is in flight: wait for the first to finish, or for the
-	// oldest's grant when none has one yet.
+	return bus && x.used == m.axi.all && m.axiFull(c)
+}
+
+// axiFull holds core c, whose every slot is in flight, at a bus
+// instruction: until the first transaction is done, or, when none has a
+// grant yet, parked until the oldest's (axiFull then reports true).
+func (m *machine) axiFull(c *core) bool {
+	x := &c.ax
 	first, oldest := int64(math.MaxInt64), -1
 	for u := x.used; u != 0; u &= u - 1 {
 		s := bits.TrailingZeros64(u)

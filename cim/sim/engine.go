@@ -555,8 +555,8 @@ func (m *machine) finish() {
 	r.Interconnect = arch.Shared
 	if b := m.axi; b != nil {
 		r.Interconnect = arch.AXI4
-		r.ReadBusy, r.WriteBusy = b.busy[chRead], b.busy[chWrite]
-		r.BusBusy = max(r.ReadBusy, r.WriteBusy, b.addrs[chRead], b.addrs[chWrite])
+		r.ReadBusy, r.WriteBusy = b.ch[chRead].busy, b.ch[chWrite].busy
+		r.BusBusy = max(r.ReadBusy, r.WriteBusy, b.ch[chRead].addrs, b.ch[chWrite].addrs)
 	}
 	r.Cores = make([]CoreStats, len(m.cores))
 	for i := range m.cores {

@@ -14,17 +14,22 @@ import (
 // at 224x224 on 32x32 crossbars with a 16-byte bus, linear scheme (layers
 // that do not fit 1024 cores are mapped but not simulated, as in RunModel),
 // on the shared bus and on AXI4 (default AXI4 parameters). It reports
-// simulated instructions per second and per op. Target (issue 13): the AXI4 model at
-// most 1.5x the shared bus's ns/op. Not met: 1.55x in cachegrind cost
-// (valgrind --tool=cachegrind --LL=524288,8,64 on one pass of the loop;
-// instructions + 10 per L1 data miss + 40 per L2 miss: AXI4 6.86G, shared
-// 4.44G; 1.66x in instructions alone; a run whose Go runtime spins, up to
-// 1G more instructions, is discarded); wall time on a loaded 2-CPU machine
-// (go test ./cim/sim -run '^$' -bench ResNet18Linear -benchmem) scatters
-// between 1.1x and 2.4x per invocation, median about 1.6x. Per
-// transaction AXI4 parks the core for the grant, queues its wake-up and
-// the CALL's delivery, and checks isa.MustWait against the transactions in
-// flight, where the shared bus only grants and completes.
+// simulated instructions per second and per op. Target (issue 13): the
+// AXI4 model at most 1.5x the shared bus's ns/op. Met, barely: 1.49x in
+// cachegrind cost at dc30ccb (GOMAXPROCS=1 valgrind --tool=cachegrind
+// --cache-sim=yes --LL=524288,8,64 on one pass, -test.benchtime 1x;
+// instructions + 10 per L1 data miss + 40 per LL data miss: AXI4 6.46G,
+// shared 4.33G, was 6.87G and 4.44G, 1.55x; 1.50x counting only the code
+// outside the Go runtime, whose garbage collector adds a varying 0.04G to
+// 0.2G; 1.60x in instructions alone); wall time (8 alternated invocations
+// of each, -test.benchtime 3x, on a shared 2-CPU machine) median 812 ms/op
+// against 546, 1.49x (was 895 against 542, 1.65x), single invocations
+// scattering by +-15%. Per transaction AXI4 issues it to a slot, parks
+// the core for its grant, queues the wake-up and the CALL's delivery, and
+// checks isa.MustWait against the transactions in flight, where the shared
+// bus only grants and completes: what is left is spread over the grant
+// (about 15% of the run), those checks (14%), the event loop with its
+// queues (13%) and the issue (8%).
 func BenchmarkResNet18Linear(b *testing.B) {
 	net, err := zoo.Get("resnet18", 224)
 	if err != nil {

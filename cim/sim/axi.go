@@ -266,13 +266,13 @@ func (m *machine) loopAXI() error {
 	}
 }
 
+// grantChannel is the channel that grants at cycle tg, the next grant's
+// cycle: the read channel if it can (reads first), else the write channel.
+//
 // The next grant is at max(now, gates), the first cycle at or after now at
 // which an address channel with a waiting request can grant it
 // (math.MaxInt64 if none): the event loop finds it with one comparison,
 // where looking at both channels on every event cost 3% of the run.
-//
-// grantChannel is the channel that grants at cycle tg, the next grant's
-// cycle: the read channel if it can (reads first), else the write channel.
 func (b *axiBus) grantChannel(tg int64) int {
 	if b.ch[chRead].gate <= tg {
 		return chRead

@@ -10,7 +10,7 @@ export GOFLAGS := -buildvcs=false
 # test target to EXTRA_TESTS; they are read before the rules below.
 #
 # The fuzz smoke runs in those targets are bounded by a count of executions
-# (-fuzztime 50000x), never by wall time: a duration races Go's fuzzing
+# (-fuzztime 5000x to 100000x, a few seconds each), never by wall time: a duration races Go's fuzzing
 # coordinator, which may then fail the run with "context deadline exceeded"
 # and no failing input (CI saw it on FuzzReadNetwork, under load).
 .DEFAULT_GOAL := all

@@ -14,10 +14,11 @@ func Runs(net *nn.Network, cfg Config) ([]*Run, error) {
 	plain := cfg
 	plain.Duplicate = false
 	m := newMeter(cfg.Progress, func() int64 {
+		n := Work(net, plain)
 		if cfg.Duplicate {
-			return Work(net, plain) + Work(net, cfg)
+			n += Work(net, cfg)
 		}
-		return Work(net, plain)
+		return n
 	})
 	p, err := simulateNet(net, plain, m)
 	if err != nil {

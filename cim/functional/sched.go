@@ -163,6 +163,19 @@ func (r *runner) wake(p *proc) {
 	*l = append(*l, p.id)
 }
 
+// next makes p.cur p's next instruction, fetching it unless it is
+// already; false at the end of its program (p.ended).
+func (r *runner) next(p *proc, x executor) bool {
+	if !p.have {
+		if p.ended || !r.fetch(p, x) {
+			p.ended = true
+			return false
+		}
+		p.have = true
+	}
+	return true
+}
+
 // fetch makes p.cur the next instruction not dropped; false at the end.
 func (r *runner) fetch(p *proc, x executor) bool {
 	for {
@@ -189,13 +202,10 @@ func (r *runner) step(p *proc, rng *rand.Rand, x executor) {
 		r.perform(p, rng.IntN(len(p.flight)), x)
 		return
 	}
-	if !p.have {
-		if p.ended || !r.fetch(p, x) {
-			p.ended, p.done = true, true
-			r.remove(p)
-			return
-		}
-		p.have = true
+	if !r.next(p, x) {
+		p.done = true
+		r.remove(p)
+		return
 	}
 	in := &p.cur
 	if in.Op == isa.WAIT && !x.passes(p) {
@@ -217,12 +227,8 @@ func (r *runner) step(p *proc, rng *rand.Rand, x executor) {
 // its transactions in flight (isa.MustWait; at most r.outstanding in
 // flight); false at the end of its program and on a WAIT not satisfied.
 func (r *runner) ready(p *proc, x executor) bool {
-	if !p.have {
-		if p.ended || !r.fetch(p, x) {
-			p.ended = true
-			return false
-		}
-		p.have = true
+	if !r.next(p, x) {
+		return false
 	}
 	in := &p.cur
 	switch in.Op {

@@ -18,21 +18,14 @@ import (
 // (see scheduler.pick).
 const slowTries = 64
 
-// scheduler picks the next core of a random schedule: with odd seeds a
-// random half of the cores is slow.
+// scheduler picks the next core of a random schedule (runner.run makes a
+// random half of the cores slow with odd seeds).
 type scheduler struct {
-	rng  *rand.Rand
-	slow []bool
+	rng *rand.Rand
 }
 
-func newScheduler(seed uint64, cores int) *scheduler {
-	s := &scheduler{rng: rand.New(rand.NewPCG(seed, 0xc1c)), slow: make([]bool, cores)}
-	if seed%2 == 1 {
-		for i := range s.slow {
-			s.slow[i] = s.rng.IntN(2) == 0
-		}
-	}
-	return s
+func newScheduler(seed uint64) *scheduler {
+	return &scheduler{rng: rand.New(rand.NewPCG(seed, 0xc1c))}
 }
 
 // pick returns one of the runnable cores, fast or slow, at random: a core
@@ -123,11 +116,11 @@ func (r *runner) add(p *proc, s isa.Stream) {
 }
 
 // run steps randomly picked cores (schedule seed) until none can run or
-// stop says so.
+// stop says so. With odd seeds a random half of the cores is slow.
 func (r *runner) run(seed uint64, x executor, stop func() bool) {
-	sch := newScheduler(seed, len(r.procs))
+	sch := newScheduler(seed)
 	for _, p := range r.procs {
-		p.slow = sch.slow[p.id]
+		p.slow = seed%2 == 1 && sch.rng.IntN(2) == 0
 		r.wake(p)
 	}
 	fast, slow := &r.runnable[0], &r.runnable[1]

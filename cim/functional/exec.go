@@ -199,7 +199,7 @@ func (m *machine) call(c *core, in *isa.Instr) {
 	tc := m.cores[t]
 	tc.acts.SeqWrites++
 	tc.reg = max(tc.reg, int64(in.Value))
-	if tc.blocked && tc.reg >= int64(tc.cur.Value) {
+	if tc.blocked && m.passes(&tc.proc) {
 		m.wake(&tc.proc)
 	}
 }

@@ -355,7 +355,7 @@ func (m *netMachine) exec(p *proc, in *isa.Instr) {
 		} else {
 			tc := m.cores[t]
 			tc.regs[in.Seq] = max(tc.regs[in.Seq], int64(in.Value))
-			if tc.blocked && tc.cur.Seq == in.Seq && tc.regs[in.Seq] >= int64(tc.cur.Value) {
+			if tc.blocked && tc.cur.Seq == in.Seq && m.passes(&tc.proc) {
 				m.wake(&tc.proc)
 			}
 		}

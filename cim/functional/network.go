@@ -314,7 +314,9 @@ func (m *netMachine) violate(c *netCore, in *isa.Instr, vec int, msg string, a .
 	}
 }
 
-// tile returns the tile the core works on now (nil for a digital job).
+// tile returns the row block v of the tile the core works on now and the
+// number of row blocks in its column block; ok is false for a digital job
+// and after the core's last job.
 func (m *netMachine) tile(c *netCore) (v, size int, ok bool) {
 	if c.job >= len(c.jobs) {
 		return 0, 0, false

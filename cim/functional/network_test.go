@@ -70,8 +70,8 @@ func randomNet(rng *rand.Rand) *nn.Network {
 	return net
 }
 
-// netProgram places net on 4x4 or 8x8 crossbars with the given budget and
-// compiles it.
+// netProgram places net on xbar x xbar crossbars with the given budget of
+// cores, in segments if it does not fit, and compiles it.
 func netProgram(t *testing.T, net *nn.Network, xbar, cores int, copies map[string]int, opt netprog.Options) *netprog.Program {
 	t.Helper()
 	a := arch.Default()

@@ -74,7 +74,8 @@ type executor interface {
 	issue(p *proc, f *inFlight)
 	// exec carries out instruction in now.
 	exec(p *proc, in *isa.Instr)
-	// perform carries out transaction f, issued earlier; p.index is its.
+	// perform carries out transaction f, issued earlier; p.index is f's
+	// index meanwhile.
 	perform(p *proc, f *inFlight)
 }
 

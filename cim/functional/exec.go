@@ -80,14 +80,7 @@ func (d *data) run(seed uint64, opts *Options) *Report {
 	m.rep.Seed = seed
 	m.runner.run(seed, m, nil)
 	m.rep.Steps = m.steps
-	for _, c := range m.cores {
-		if !c.done {
-			if m.rep.Deadlock == nil {
-				m.rep.Deadlock = &Deadlock{}
-			}
-			m.rep.Deadlock.Blocked = append(m.rep.Deadlock.Blocked, Blocked{Core: c.id, Index: c.index, Wait: c.cur.Value, Reg: c.reg})
-		}
-	}
+	m.rep.Deadlock = m.deadlock(func(p *proc) int64 { return m.cores[p.id].reg })
 	for _, c := range m.cores {
 		m.rep.Actions = append(m.rep.Actions, c.acts)
 	}

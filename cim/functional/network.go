@@ -242,14 +242,7 @@ func (m *netMachine) run(seed uint64) *NetReport {
 	m.rep.Seed = seed
 	m.runner.run(seed, m, func() bool { return m.val != nil && m.val.err != nil })
 	m.rep.Steps = m.steps
-	for _, c := range m.cores {
-		if !c.done {
-			if m.rep.Deadlock == nil {
-				m.rep.Deadlock = &Deadlock{}
-			}
-			m.rep.Deadlock.Blocked = append(m.rep.Deadlock.Blocked, Blocked{Core: c.id, Index: c.index, Wait: c.cur.Value, Reg: c.regs[c.cur.Seq]})
-		}
-	}
+	m.rep.Deadlock = m.deadlock(func(p *proc) int64 { return m.cores[p.id].regs[p.cur.Seq] })
 	if m.rep.Deadlock == nil {
 		m.checkWritten()
 	}

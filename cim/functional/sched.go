@@ -130,6 +130,21 @@ func (r *runner) run(seed uint64, x executor, stop func() bool) {
 	}
 }
 
+// deadlock returns the cores that have not finished, each with the
+// register reg of the WAIT it is on, or nil when every core has.
+func (r *runner) deadlock(reg func(p *proc) int64) *Deadlock {
+	var d *Deadlock
+	for _, p := range r.procs {
+		if !p.done {
+			if d == nil {
+				d = &Deadlock{}
+			}
+			d.Blocked = append(d.Blocked, Blocked{Core: p.id, Index: p.index, Wait: p.cur.Value, Reg: reg(p)})
+		}
+	}
+	return d
+}
+
 // list is the runnable list p belongs on.
 func (r *runner) list(p *proc) *[]int {
 	if p.slow {

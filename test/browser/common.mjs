@@ -75,6 +75,13 @@ export async function setForm(page, cfg) {
   await page.selectOption("#scheme", cfg.scheme);
 }
 
+// formFlags gives cfg (the main form's fields, as setForm takes them) as
+// the native tool's flags, with JSON output.
+export function formFlags(cfg) {
+  return ["--model", cfg.model, "--input", cfg.input, "--xbar", cfg.xbar, "--bus", cfg.bus, "--cores", cfg.cores,
+    "--scheme", cfg.scheme, "--format", "json"];
+}
+
 // runAndWait clicks Run and waits for the model run to finish.
 export async function runAndWait(page) {
   const n = await runCount(page);

@@ -35,7 +35,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { request } from "node:http";
 import { launch } from "./chromium.mjs";
-import { URL_BASE, CIMKIT, ARTIFACTS, cli, defaultArch, shownValues, assertSame, runCount, waitRuns, open, setForm, runAndWait, phoneLayout } from "./common.mjs";
+import { URL_BASE, CIMKIT, ARTIFACTS, cli, defaultArch, shownValues, assertSame, runCount, waitRuns, open, setForm, formFlags, runAndWait, phoneLayout } from "./common.mjs";
 
 const CONFIG = { model: "resnet18", input: "224", xbar: "64x64", bus: "16", cores: "1024", scheme: "cyclic" };
 const LAYER = "layer1.0.conv1";
@@ -72,8 +72,7 @@ after(async () => {
 });
 
 function simArgs(cfg, layer) {
-  const a = ["sim", "--model", cfg.model, "--input", cfg.input, "--xbar", cfg.xbar, "--bus", cfg.bus,
-    "--cores", cfg.cores, "--scheme", cfg.scheme, "--format", "json"];
+  const a = ["sim", ...formFlags(cfg)];
   return layer ? [...a, "--layer", layer] : a;
 }
 

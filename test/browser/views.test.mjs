@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { launch } from "./chromium.mjs";
-import { URL_BASE, CIMKIT, ARTIFACTS, cli, shownValues, assertSame, open, setForm, runAndWait, phoneLayout } from "./common.mjs";
+import { URL_BASE, CIMKIT, ARTIFACTS, cli, shownValues, assertSame, open, setForm, formFlags, runAndWait, phoneLayout } from "./common.mjs";
 
 // LeNet-5 needs 75 cores placed whole (128 leave room for copies);
 // ResNet-18 at 32 px on 128x128 crossbars 737.
@@ -31,18 +31,13 @@ after(async () => {
   await closeBrowser?.();
 });
 
-function flags(cfg) {
-  return ["--model", cfg.model, "--input", cfg.input, "--xbar", cfg.xbar, "--bus", cfg.bus, "--cores", cfg.cores,
-    "--scheme", cfg.scheme, "--format", "json"];
-}
-
 // runNetwork simulates the run on screen as a whole network (both modes,
 // duplicated: the form's defaults) and checks the runs against cimkit net.
 async function runNetwork(cfg, where) {
   const n = Number((await page.getAttribute("body", "data-network-done")) || 0);
   await page.click("#net-go");
   await page.waitForFunction((k) => Number(document.body.dataset.networkDone || 0) > k, n, { timeout: 180000 });
-  const want = cli(["net", ...flags(cfg), "--duplicate"]).data;
+  const want = cli(["net", ...formFlags(cfg), "--duplicate"]).data;
   const shown = await shownValues(page, "#net-runs tbody tr");
   assert.equal(shown.length, want.length, `${where}: network runs`);
   for (let i = 0; i < shown.length; i++) assertSame(shown[i], want[i], `${where}: network run ${i}`, 10);
@@ -51,7 +46,7 @@ async function runNetwork(cfg, where) {
 
 // assertEnergy checks the energy table against cimkit sim's layers.
 async function assertEnergy(cfg, where) {
-  const want = cli(["sim", ...flags(cfg)]).data.filter((r) => r.layer !== "total");
+  const want = cli(["sim", ...formFlags(cfg)]).data.filter((r) => r.layer !== "total");
   const rows = await shownValues(page, "#energy-layers tbody tr");
   assert.equal(rows.length, want.length, `${where}: energy layers`);
   for (let i = 0; i < rows.length; i++) assertSame(rows[i], want[i], `${where}: energy of ${want[i].layer}`);

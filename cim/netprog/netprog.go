@@ -27,10 +27,11 @@
 //
 // A digital layer runs on its own core (cim/place) in chunks of at most
 // arch.XbarCols channels of one output pixel (the width of the Out and Acc
-// registers): every input chunk is a LOAD into Acc and a VOP into Out, and
-// the result a STORE. Every VOP that takes an input reads it from Acc (copy,
-// add, max, other), so that on an interconnect with transactions in flight
-// (AXI4) a STORE waits for the LOADs whose data it stores (isa.MustWait).
+// registers): every input chunk is a LOAD into Acc and a VOP into Out (a
+// copied concatenation's is a LOAD into Out), and the result a STORE.
+// Every VOP that takes an input reads it from Acc (copy, add, max, other),
+// so that on an interconnect with transactions in flight (AXI4) a STORE
+// waits for the LOADs whose data it stores (isa.MustWait).
 // The element-wise work per output element, as VOPs of the chunk's width
 // (arch.VOPCycles):
 //
